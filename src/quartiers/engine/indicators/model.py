@@ -1,0 +1,61 @@
+"""How an indicator is declared: what it means, and where each of its values comes from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ADMIN_LEVELS = ("commune", "epci", "departement", "region", "france")
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One way of obtaining values of an indicator: a staging table at one territory level.
+
+    ``value`` is a SQL expression over ``table``; or the value is ``numerator / denominator ×
+    scale``. Numerators and denominators are kept so that sums stay exact when values are rolled
+    up (communes → EPCI, département…) or pooled over QPV (« ensemble des QPV de … »).
+    ``reconstructed`` says the numerator was rebuilt from a published rate × a weight: pooled
+    values are then an approximation, and the method says so.
+    """
+
+    table: str
+    level: str
+    source: str
+    value: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: float = 1.0
+    reconstructed: bool = False
+    roll_up: tuple[str, ...] = ()  # admin levels above ``level`` to sum into
+    pool_qpv: bool = False  # pool over QPV into « ensemble des QPV de <territoire> »
+    note: str = ""  # said next to every value this measure produces
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    label: str
+    theme: str
+    unit: str
+    definition: str
+    measures: tuple[Measure, ...]
+    decimals: int = 1
+    method: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit == "%"
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        levels = []
+        for measure in self.measures:
+            for level in (measure.level, *measure.roll_up):
+                if level not in levels:
+                    levels.append(level)
+        return tuple(levels)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(m.source for m in self.measures))

@@ -1,0 +1,42 @@
+"""Territory levels, declared once: names in French, nesting order, and pooled QPV groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str
+    label: str  # « Commune »
+    plural: str  # « Communes »
+    of: str  # « de la commune » — to write « Ensemble des QPV de la commune »
+    rank: int  # nesting order, smaller is finer
+
+
+LEVELS = {level.code: level for level in (
+    Level("qpv", "Quartier prioritaire (QPV 2024)", "Quartiers prioritaires", "du quartier", 0),
+    Level("qpv2015", "Quartier prioritaire 2015 (géographie précédente)", "QPV 2015",
+          "du quartier", 0),
+    Level("commune", "Commune", "Communes", "de la commune", 1),
+    Level("epci", "EPCI (intercommunalité)", "EPCI", "de l'EPCI", 2),
+    Level("departement", "Département", "Départements", "du département", 3),
+    Level("region", "Région", "Régions", "de la région", 4),
+    Level("france", "France", "France", "de France", 5),
+)}
+PROFILE_LEVELS = ("qpv", "commune", "epci", "departement", "region", "france", "qpv2015")
+BASE_LEVELS = ("qpv", "qpv2015")  # levels whose units are pooled into « ensemble des QPV de … »
+
+
+def group_level(base: str, parent: str) -> str:
+    """Level code of the pooled group: ``qpv_region`` = all QPV 2024 of a région."""
+    return f"{base}_{parent}"
+
+
+def level_label(level: str) -> str:
+    """French label of a level, pooled groups included (« Ensemble des QPV de la région »)."""
+    if level in LEVELS:
+        return LEVELS[level].label
+    base, parent = level.split("_", 1)
+    geography = " 2015" if base == "qpv2015" else ""
+    return f"Ensemble des QPV{geography} {LEVELS[parent].of}"

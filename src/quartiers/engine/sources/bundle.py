@@ -1,0 +1,193 @@
+"""Build the compact bundled data set (``data/``) from the shared data kit.
+
+Run once by a maintainer (``quartiers data bundle --from ../shared/data``); its output is
+committed so that a fresh clone builds without the kit. Geometries are repaired, simplified for
+the web and dissolved to EPCI, département and région here, so the build itself stays fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+import lzma
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import shapely
+from shapely import wkb
+
+from .catalogue import SOURCES, SOURCES_BY_KEY
+
+SIMPLIFY_DEGREES = 0.001  # ≈ 100 m: enough for maps of a commune, a tenth of the file size
+
+COPIES = {  # bundled path -> path in the kit, copied byte for byte
+    "qpv2024/liste_qpv_communes.csv": "qpv2024/liste_qpv2024_communes.csv",
+    "qpv2024/indicateurs.csv.gz": "qpv2024/indicateurs_qpv2024.csv.gz",
+    "filosofi/FILO2019_DISP_COM.csv.gz": "filosofi/FILO2019_DISP_COM.csv.gz",
+    "filosofi/FILO2019_DISP_EPCI.csv.gz": "filosofi/FILO2019_DISP_EPCI.csv.gz",
+    "filosofi/BASE_TD_FILO_DISP_IRIS_2019.csv.gz": "filosofi/BASE_TD_FILO_DISP_IRIS_2019.csv.gz",
+    "filosofi/data_CAF_2020_IRIS.csv.gz": "filosofi/data_CAF_2020_IRIS.csv.gz",
+    "bpe/bpe2019_iris_typequ_reg52_53.csv.gz": "bpe/bpe2019_iris_typequ_reg52_53.csv.gz",
+    "typologies/densite_communes_cog2025.csv.gz": "typologies/densite_communes_cog2025.csv.gz",
+    "typologies/centralite_communes_cog2025.csv.gz":
+        "typologies/centralite_communes_cog2025.csv.gz",
+}
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_parquet(rows: list[dict], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(rows), path, compression="zstd", compression_level=19)
+
+
+def _web_geometry(geometry) -> str | None:
+    """WKT at 4 decimals (≈ 10 m): text compresses three times better than WKB doubles."""
+    if geometry is None or geometry.is_empty:
+        return None
+    simplified = shapely.make_valid(shapely.simplify(geometry, SIMPLIFY_DEGREES))
+    return shapely.to_wkt(simplified, rounding_precision=4, trim=True)
+
+
+def _bundle_qpv(kit: Path, out: Path) -> None:
+    with gzip.open(kit / "qpv2024/perimetres_qpv2024_simplifies.geojson.gz", "rt") as handle:
+        collection = json.load(handle)
+    rows = []
+    for feature in collection["features"]:
+        props = feature["properties"]
+        original = shapely.geometry.shape(feature["geometry"])
+        geometry = shapely.make_valid(original)
+        rows.append({
+            "code_qp": props["code_qp"], "lib_qp": props["lib_qp"],
+            "insee_reg": props["insee_reg"], "insee_dep": props["insee_dep"],
+            "insee_com": props["insee_com"], "lib_com": props["lib_com"],
+            "siren_epci": props["siren_epci"], "repaired": not original.is_valid,
+            "geometry": shapely.to_wkt(geometry, rounding_precision=5, trim=True),
+        })
+    _write_parquet(rows, out / "qpv2024/perimetres.parquet")
+
+
+def _bundle_admin(kit: Path, out: Path) -> None:
+    def load_json(name: str):
+        with gzip.open(kit / f"admin/{name}.json.gz", "rt") as handle:
+            return json.load(handle)
+
+    with lzma.open(kit / "admin/datafrance_communes.csv.lzma", "rt") as handle:
+        shapes = {row["code"]: row["geometry"] for row in csv.DictReader(handle)
+                  if row["type"] == "COM" and row["geometry"] != "\\N"}
+    every_commune = load_json("decoupage_communes")
+    communes = [c for c in every_commune if c["type"] == "commune-actuelle"]
+    former = defaultdict(set)  # current code -> codes it absorbed (to read older files)
+    for c in every_commune:
+        if c["type"] == "commune-actuelle":
+            former[c["code"]].update(c.get("anciensCodes", []))
+        elif c["type"] in ("commune-deleguee", "commune-associee") and c.get("chefLieu"):
+            former[c["chefLieu"]].add(c["code"])
+        elif c["type"] == "arrondissement-municipal":
+            former[c["commune"]].add(c["code"])
+    epcis = load_json("decoupage_epci")
+    epci_of = {m["code"]: e["code"] for e in epcis for m in e["membres"]}
+
+    full = {}
+    for commune in communes:
+        parts = [shapes[code] for code in [commune["code"], *commune.get("anciensCodes", [])]
+                 if code in shapes]
+        if parts:
+            full[commune["code"]] = shapely.union_all([wkb.loads(p, hex=True) for p in parts])
+    _write_parquet([{
+        "code": c["code"], "nom": c["nom"], "departement": c.get("departement"),
+        "region": c.get("region"), "epci": epci_of.get(c["code"]),
+        "population": c.get("population"), "zone": c["zone"],
+        "codes_postaux": ",".join(c.get("codesPostaux", [])),
+        "anciens_codes": ",".join(sorted(former[c["code"]] - {c["code"]})),
+        "geometry": _web_geometry(full.get(c["code"])),
+    } for c in communes], out / "admin/communes.parquet")
+
+    def dissolve(key_of) -> dict[str, bytes | None]:
+        groups = defaultdict(list)
+        for commune in communes:
+            if commune["code"] in full and key_of(commune):
+                groups[key_of(commune)].append(full[commune["code"]])
+        return {key: _web_geometry(shapely.union_all(parts, grid_size=1e-6))
+                for key, parts in groups.items()}
+
+    epci_shapes = dissolve(lambda c: epci_of.get(c["code"]))
+    _write_parquet([{
+        "code": e["code"], "nom": e["nom"], "type": e["type"],
+        "population": e["populationMunicipale"], "geometry": epci_shapes.get(e["code"]),
+    } for e in epcis], out / "admin/epci.parquet")
+    dep_shapes = dissolve(lambda c: c.get("departement"))
+    _write_parquet([{
+        "code": d["code"], "nom": d["nom"], "region": d["region"], "zone": d["zone"],
+        "geometry": dep_shapes.get(d["code"]),
+    } for d in load_json("decoupage_departements")], out / "admin/departements.parquet")
+    reg_shapes = dissolve(lambda c: c.get("region"))
+    _write_parquet([{
+        "code": r["code"], "nom": r["nom"], "zone": r["zone"], "geometry": reg_shapes.get(r["code"]),
+    } for r in load_json("decoupage_regions")], out / "admin/regions.parquet")
+
+
+def _bundle_contrats(kit: Path, out: Path) -> None:
+    collection = json.loads((kit / "politique_ville/contrats_de_ville_points.json").read_text())
+    target = out / "politique_ville/contrats_de_ville.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["code_cv", "lib_cv", "siren_epci", "insee_dep", "pop_qpv", "lon", "lat"])
+        for feature in collection["features"]:
+            p = feature["properties"]
+            lon, lat = feature["geometry"]["coordinates"]
+            writer.writerow([p["code_cv"], p["lib_cv"], p["codgeo"], p["insee_dep"],
+                             int(p["pop"]) if p["pop"] is not None else "",
+                             round(lon, 5), round(lat, 5)])
+
+
+def _copy_qpv2015(kit: Path, out: Path) -> None:
+    for source in SOURCES:
+        if source.key.startswith("qpv2015_"):
+            name = Path(source.path).name
+            (out / "qpv2015").mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(kit / "qpv2015_insee" / name, out / source.path)
+
+
+def write_manifest(out: Path) -> dict:
+    """Record size and checksum of every bundled file, with its declared provenance."""
+    manifest = {}
+    for source in SOURCES:
+        path = out / source.path
+        manifest[source.key] = {"path": source.path, "bytes": path.stat().st_size,
+                                "sha256": sha256(path)}
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return manifest
+
+
+def bundle(kit: Path, out: Path, log=print) -> dict:
+    kit, out = Path(kit), Path(out)
+    for target, origin in COPIES.items():
+        (out / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kit / origin, out / target)
+    log("copies: ok")
+    _copy_qpv2015(kit, out)
+    log("qpv2015: ok")
+    _bundle_contrats(kit, out)
+    _bundle_qpv(kit, out)
+    log("qpv2024: ok")
+    _bundle_admin(kit, out)
+    log("admin: ok")
+    missing = [s.path for s in SOURCES if not (out / s.path).exists()]
+    if missing:
+        raise RuntimeError(f"bundle incomplete, missing: {missing}")
+    assert set(SOURCES_BY_KEY) == {s.key for s in SOURCES}
+    return write_manifest(out)
+
