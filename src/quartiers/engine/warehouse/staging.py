@@ -199,8 +199,18 @@ def _stage_geography(con) -> None:
     if (bad := unknown.fetchone()):
         raise BuildError(f"{_src('qpv2024_communes').path}, ligne {bad[0]}, champ « insee_com » : "
                          f"commune inconnue « {bad[1]} »")
+    # share of each QPV's area in each of its communes: the largest is its main commune
     con.execute("""CREATE OR REPLACE TABLE staging.qpv_communes AS
-        SELECT DISTINCT code_qp AS code, insee_com AS commune FROM "raw".qpv2024_communes""")
+        WITH pairs AS (SELECT DISTINCT code_qp AS code, insee_com AS commune
+                       FROM "raw".qpv2024_communes)
+        SELECT p.code, p.commune,
+               coalesce(ST_Area(ST_Intersection(q.geometry, c.geometry)) / ST_Area(q.geometry), 0)
+                   AS share
+        FROM pairs p JOIN staging.qpv q USING (code)
+        LEFT JOIN staging.communes c ON c.code = p.commune""")
+    con.execute("""UPDATE staging.qpv SET commune = m.commune
+        FROM (SELECT code, arg_max(commune, share) AS commune FROM staging.qpv_communes
+              GROUP BY code) m WHERE m.code = staging.qpv.code""")
     con.execute("""CREATE OR REPLACE TABLE staging.contrats AS
         SELECT code_cv AS code, lib_cv AS name, siren_epci AS epci, insee_dep AS departement,
                TRY_CAST(pop_qpv AS INTEGER) AS pop_qpv FROM "raw".contrats_de_ville""")

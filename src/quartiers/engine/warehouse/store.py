@@ -1,0 +1,328 @@
+"""Read access to the warehouse marts: the only door the web, the API, the CLI and the PDF use.
+
+Opened read-only; when a build replaces the file, the next query reopens it, so pages keep
+answering during a build and pick the new warehouse up afterwards.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..geo import connect
+from ..indicators.catalogue import INDICATORS, INDICATORS_BY_CODE
+from ..indicators.model import Indicator
+from ..levels import LEVELS, PROFILE_LEVELS, level_label
+from .marts import STATUS_LABELS
+
+
+class NotFound(LookupError):
+    """Unknown territory or indicator; carries close matches to suggest."""
+
+    def __init__(self, message: str, suggestions: list[dict] | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+class WarehouseMissing(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Value:
+    indicator: str
+    level: str
+    code: str
+    vintage: str
+    value: float | None
+    status: str
+    source: str
+    method: str
+    note: str
+    n_units: int
+    n_missing: int
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def as_dict(self) -> dict:
+        return {"indicateur": self.indicator, "niveau": self.level, "code": self.code,
+                "millesime": self.vintage, "valeur": self.value, "statut": self.status,
+                "statut_libelle": self.status_label, "source": self.source,
+                "methode": self.method, "note": self.note or None,
+                "unites": self.n_units, "unites_sans_valeur": self.n_missing}
+
+
+VALUE_COLUMNS = ("indicator, level, code, vintage, value, status, source, method, note, n_units, "
+                 "n_missing")
+TERRITORY_COLUMNS = ("level, code, name, population, commune, epci, departement, region, postcodes, "
+                     "densite, centralite, repaired, lon, lat, xmin, ymin, xmax, ymax")
+
+
+class Warehouse:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._con = None
+        self._stamp = None
+
+    # -- connection -----------------------------------------------------------------------
+    def _cursor(self):
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError as error:
+            raise WarehouseMissing(
+                f"entrepôt absent : {self.path} — lancez « quartiers build »") from error
+        stamp = (stat.st_ino, stat.st_mtime_ns)
+        if stamp != self._stamp:
+            with self._lock:
+                if stamp != self._stamp:
+                    self._con = connect(self.path, read_only=True)
+                    self._stamp = stamp
+                    self.__dict__.pop("_layer_cache", None)
+        local = self._local
+        if getattr(local, "stamp", None) != self._stamp:
+            local.cursor, local.stamp = self._con.cursor(), self._stamp
+        return local.cursor
+
+    def query(self, sql: str, params: list | tuple = ()) -> list[dict]:
+        cursor = self._cursor().execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    # -- territories ----------------------------------------------------------------------
+    def territory(self, level: str, code: str) -> dict:
+        if level not in PROFILE_LEVELS:
+            raise NotFound(f"niveau inconnu « {level} » (niveaux : {', '.join(PROFILE_LEVELS)})")
+        rows = self.query(f"SELECT {TERRITORY_COLUMNS} FROM marts.territories "
+                          "WHERE level = ? AND code = ?", [level, code])
+        if not rows:
+            raise NotFound(f"aucun territoire de niveau « {level} » avec le code « {code} »",
+                           self.suggest(level, code))
+        territory = rows[0]
+        territory["level_label"] = LEVELS[level].label
+        return territory
+
+    def suggest(self, level: str, text: str, limit: int = 5) -> list[dict]:
+        """Close matches for a mistyped code or name, in the level asked first."""
+        rows = self.query("SELECT level, code, name FROM marts.territories WHERE level = ?",
+                          [level]) if level in LEVELS else []
+        by_code = {r["code"]: r for r in rows}
+        close = difflib.get_close_matches(text.upper(), list(by_code), n=limit, cutoff=0.6)
+        found = [by_code[c] for c in close]
+        if len(found) < limit:
+            found += [r for r in self.search(text, limit) if r not in found]
+        return [{"niveau": r["level"], "code": r["code"], "nom": r["name"]} for r in found[:limit]]
+
+    def parents(self, level: str, code: str) -> list[dict]:
+        return self.query("""SELECT t.level, t.code, t.name, l.is_main
+            FROM marts.territory_links l JOIN marts.territories t
+              ON t.level = l.parent_level AND t.code = l.parent_code
+            WHERE l.level = ? AND l.code = ? ORDER BY l.is_main DESC""", [level, code])
+
+    def children(self, level: str, code: str, child_level: str) -> list[dict]:
+        return self.query(f"""SELECT {', '.join('t.' + c for c in TERRITORY_COLUMNS.split(', '))}
+            FROM marts.territory_links l JOIN marts.territories t
+              ON t.level = l.level AND t.code = l.code
+            WHERE l.parent_level = ? AND l.parent_code = ? AND l.level = ?
+            ORDER BY t.name""", [level, code, child_level])
+
+    def contrats_de_ville(self, epci: str) -> list[dict]:
+        return self.query("SELECT code, name, pop_qpv FROM marts.contrats_de_ville WHERE epci = ?",
+                          [epci])
+
+    def territories(self, level: str, limit: int = 100, offset: int = 0,
+                    within: tuple[str, str] | None = None) -> tuple[int, list[dict]]:
+        where, params = "level = ?", [level]
+        if within:
+            where += (" AND code IN (SELECT code FROM marts.territory_links WHERE level = ? "
+                      "AND parent_level = ? AND parent_code = ?)")
+            params += [level, *within]
+        total = self.query(f"SELECT count(*) AS n FROM marts.territories WHERE {where}",
+                           params)[0]["n"]
+        rows = self.query(f"SELECT {TERRITORY_COLUMNS} FROM marts.territories WHERE {where} "
+                          "ORDER BY code LIMIT ? OFFSET ?", [*params, limit, offset])
+        return total, rows
+
+    # -- search ---------------------------------------------------------------------------
+    def search(self, text: str, limit: int = 20) -> list[dict]:
+        """Names, codes and postcodes, without accents or case; exact and prefix first."""
+        key = text.strip().lower()
+        if not key:
+            return []
+        return self.query("""
+            WITH q AS (SELECT strip_accents(?) AS k)
+            SELECT s.level, s.code, s.name, s.departement, s.population
+            FROM marts.search s, q
+            WHERE s.key LIKE '%' || q.k || '%' OR lower(s.code) = q.k
+               OR list_contains(string_split(s.postcodes, ','), q.k)
+            ORDER BY (lower(s.code) = q.k) DESC, (s.key = q.k) DESC,
+                     (s.key LIKE q.k || '%') DESC,
+                     CASE s.level WHEN 'qpv' THEN 0 WHEN 'commune' THEN 1 WHEN 'epci' THEN 2
+                          WHEN 'departement' THEN 3 WHEN 'region' THEN 4 ELSE 5 END,
+                     s.population DESC NULLS LAST
+            LIMIT ?""", [key, limit])
+
+    # -- values ---------------------------------------------------------------------------
+    def values(self, level: str, code: str, indicator: str | None = None) -> list[Value]:
+        sql = f"SELECT {VALUE_COLUMNS} FROM marts.indicator_values WHERE level = ? AND code = ?"
+        params = [level, code]
+        if indicator:
+            sql += " AND indicator = ?"
+            params.append(indicator)
+        return [Value(**row) for row in self.query(sql + " ORDER BY indicator, vintage", params)]
+
+    def indicator_values(self, indicator: str, level: str, vintage: str | None, limit: int,
+                         offset: int) -> tuple[int, list[Value]]:
+        """One indicator for every territory of a level, at one vintage (default: latest)."""
+        if vintage is None:
+            vintage = self.query("SELECT max(vintage) AS v FROM marts.indicator_values "
+                                 "WHERE indicator = ? AND level = ?", [indicator, level])[0]["v"]
+        where = "indicator = ? AND level = ? AND vintage = ?"
+        params = [indicator, level, vintage]
+        total = self.query(f"SELECT count(*) AS n FROM marts.indicator_values WHERE {where}",
+                           params)[0]["n"]
+        rows = self.query(f"SELECT {VALUE_COLUMNS} FROM marts.indicator_values WHERE {where} "
+                          "ORDER BY code LIMIT ? OFFSET ?", [*params, limit, offset])
+        return total, [Value(**row) for row in rows]
+
+    def latest_values(self, level: str, codes: list[str], indicators: list[str]) -> dict:
+        """{code: {indicator: Value}} with the latest vintage of each, for lists of territories."""
+        if not codes:
+            return {}
+        rows = self.query(f"""SELECT {VALUE_COLUMNS} FROM marts.indicator_values
+            WHERE level = ? AND code IN ({', '.join('?' for _ in codes)})
+              AND indicator IN ({', '.join('?' for _ in indicators)})
+            ORDER BY vintage""", [level, *codes, *indicators])
+        latest: dict[str, dict[str, Value]] = {}
+        for row in rows:
+            latest.setdefault(row["code"], {})[row["indicator"]] = Value(**row)
+        return latest
+
+    def references(self, level: str, code: str) -> list[dict]:
+        rows = self.query("""SELECT r.ref_level AS level, r.ref_code AS code, t.name
+            FROM marts.references r LEFT JOIN marts.territories t
+              ON t.level = r.ref_level AND t.code = r.ref_code
+            WHERE r.level = ? AND r.code = ? ORDER BY r.rank, r.ref_code""", [level, code])
+        for row in rows:
+            if row["level"] in LEVELS:
+                row["label"] = row["name"]
+            else:
+                parent_level = row["level"].split("_", 1)[1]
+                parent = self.query("SELECT name FROM marts.territories WHERE level = ? AND "
+                                    "code = ?", [parent_level, row["code"]])
+                name = parent[0]["name"] if parent else row["code"]
+                row["label"] = f"{level_label(row['level'])} ({name})"
+                row["name"] = name
+            row["level_label"] = level_label(row["level"])
+        return rows
+
+    def comparison(self, level: str, code: str) -> dict:
+        """Indicators of a territory against its references, one vintage per row.
+
+        Each row takes the latest vintage the territory has for that indicator and source;
+        a reference shows the same vintage when it exists, else its latest value, flagged.
+        """
+        refs = self.references(level, code)
+        keys = [(r["level"], r["code"]) for r in refs]
+        placeholders = ", ".join("(?, ?)" for _ in keys)
+        rows = self.query(f"""SELECT {VALUE_COLUMNS} FROM marts.indicator_values
+            WHERE (level, code) IN ({placeholders}) ORDER BY vintage""",
+                          [x for key in keys for x in key])
+        by_cell: dict[tuple, list[Value]] = {}
+        for row in rows:
+            value = Value(**row)
+            by_cell.setdefault((value.indicator, value.level, value.code), []).append(value)
+        table = []
+        for indicator in INDICATORS:
+            own = by_cell.get((indicator.code, level, code))
+            if not own:
+                continue
+            subject = own[-1]
+            cells = []
+            for ref in refs:
+                candidates = [v for v in by_cell.get((indicator.code, ref["level"], ref["code"]), [])
+                              if ref["level"] in LEVELS or v.source == subject.source]
+                same = [v for v in candidates if v.vintage == subject.vintage]
+                chosen = same[-1] if same else (candidates[-1] if candidates else None)
+                cells.append({"value": chosen,
+                              "other_vintage": bool(chosen and chosen.vintage != subject.vintage)})
+            table.append({"indicator": indicator, "subject": subject, "cells": cells,
+                          "history": own})
+        return {"references": refs, "rows": table}
+
+    def distribution(self, indicator: str, level: str = "qpv") -> dict:
+        ind = self.indicator(indicator)
+        latest = self.query("""SELECT max(vintage) AS v FROM marts.indicator_values
+            WHERE indicator = ? AND level = ?""", [indicator, level])[0]["v"]
+        rows = self.query("""SELECT v.code, t.name, t.region, v.value, v.status
+            FROM marts.indicator_values v JOIN marts.territories t
+              ON t.level = v.level AND t.code = v.code
+            WHERE v.indicator = ? AND v.level = ? AND v.vintage = ?
+            ORDER BY v.value DESC NULLS LAST""", [indicator, level, latest])
+        known = sorted(r["value"] for r in rows if r["value"] is not None)
+
+        def quantile(q: float) -> float | None:
+            return known[min(len(known) - 1, int(q * len(known)))] if known else None
+
+        return {"indicator": ind, "level": level, "vintage": latest, "rows": rows,
+                "count": len(known), "missing": len(rows) - len(known),
+                "quantiles": {name: quantile(q) for name, q in
+                              (("min", 0), ("d1", .1), ("q1", .25), ("mediane", .5),
+                               ("q3", .75), ("d9", .9), ("max", 1))}}
+
+    @staticmethod
+    def indicator(code: str) -> Indicator:
+        if code not in INDICATORS_BY_CODE:
+            close = difflib.get_close_matches(code, list(INDICATORS_BY_CODE), n=5, cutoff=0.5)
+            raise NotFound(f"indicateur inconnu « {code} »",
+                           [{"indicateur": c, "libelle": INDICATORS_BY_CODE[c].label}
+                            for c in close])
+        return INDICATORS_BY_CODE[code]
+
+    # -- geometry -------------------------------------------------------------------------
+    def geojson(self, level: str, code: str) -> dict | None:
+        rows = self.query("""SELECT ST_AsGeoJSON(geometry) AS g FROM marts.territories
+            WHERE level = ? AND code = ?""", [level, code])
+        return json.loads(rows[0]["g"]) if rows and rows[0]["g"] else None
+
+    def layer(self, level: str, indicator: str | None = None, within: tuple | None = None) -> dict:
+        """A FeatureCollection of a level, optionally inside a territory, with one indicator."""
+        where, params = "t.level = ?", [indicator or "", level]
+        if within:
+            where += (" AND t.code IN (SELECT code FROM marts.territory_links WHERE level = ? "
+                      "AND parent_level = ? AND parent_code = ?)")
+            params += [level, *within]
+        rows = self.query(f"""
+            WITH latest AS (
+                SELECT code, arg_max(value, vintage) AS value FROM marts.indicator_values
+                WHERE indicator = ? AND level = '{level}' GROUP BY code)
+            SELECT t.code, t.name, ST_AsGeoJSON(t.geometry) AS g, l.value
+            FROM marts.territories t LEFT JOIN latest l USING (code)
+            WHERE {where} AND t.geometry IS NOT NULL ORDER BY t.code""", params)
+        return {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "id": i, "geometry": json.loads(r["g"]),
+             "properties": {"code": r["code"], "nom": r["name"], "valeur": r["value"]}}
+            for i, r in enumerate(rows)]}
+
+    def qpv_layer(self, indicator: str = "population") -> str:
+        """The national QPV layer as GeoJSON text, cached per warehouse file and indicator."""
+        self._cursor()
+        cache = self.__dict__.setdefault("_layer_cache", {})
+        if indicator not in cache:
+            cache[indicator] = json.dumps(self.layer("qpv", indicator), separators=(",", ":"))
+        return cache[indicator]
+
+    # -- provenance -----------------------------------------------------------------------
+    def sources(self) -> list[dict]:
+        return self.query("SELECT * FROM marts.sources ORDER BY key")
+
+    def build_info(self) -> dict:
+        return json.loads(self.query("SELECT info FROM marts.build_info")[0]["info"])
+

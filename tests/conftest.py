@@ -1,0 +1,21 @@
+"""One warehouse built from the real bundled data, shared by the whole session."""
+
+from __future__ import annotations
+
+import pytest
+
+from quartiers.engine.warehouse.build import build
+from quartiers.engine.warehouse.store import Warehouse
+from quartiers.paths import DATA_DIR
+
+
+@pytest.fixture(scope="session")
+def warehouse_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    build(DATA_DIR, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def store(warehouse_path) -> Warehouse:
+    return Warehouse(warehouse_path)

@@ -1,0 +1,68 @@
+"""Raw loading and checks on small hand-made files: messages name the file, line and field."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from quartiers.engine.geo import connect
+from quartiers.engine.sources.catalogue import Source
+from quartiers.engine.warehouse.staging import NUMBER_MACRO, BuildError, check_numbers, load_raw
+
+
+def source(path: str, columns: tuple[str, ...], insee: bool = True) -> Source:
+    return Source(key="essai", path=path, producer="test", dataset="test", vintage="2024",
+                  licence="test", origin="test", columns=columns, attribution="test",
+                  insee_format=insee)
+
+
+@pytest.fixture
+def con():
+    con = connect()
+    con.execute('CREATE SCHEMA "raw"')
+    con.execute(NUMBER_MACRO)
+    return con
+
+
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(text.encode("utf-8")) if name.endswith(".gz")
+                     else text.encode("utf-8"))
+    return path
+
+
+def test_insee_numbers_parse_with_spaces_and_decimal_commas(con):
+    rows = con.execute("SELECT num('1 234,5'), num('12\u00a0000'), num(''), num('-10,0'), "
+                       "num('8\u202f350')").fetchone()
+    assert rows == (1234.5, 12000.0, None, -10.0, 8350.0)
+
+
+def test_load_raw_keeps_every_line_and_checks_columns(con, tmp_path):
+    write(tmp_path, "f.csv.gz", "\ufeffCODGEO;POP\nQP001001;1 200\nQP001002;\n")
+    assert load_raw(con, source("f.csv.gz", ("CODGEO", "POP")), tmp_path) == 2
+    assert con.execute('SELECT _line, "POP" FROM "raw".essai ORDER BY _line').fetchall() == [
+        (2, "1 200"), (3, None)]
+
+
+def test_missing_column_is_named(con, tmp_path):
+    write(tmp_path, "f.csv", "CODGEO;POPULATION\nQP001001;12\n")
+    with pytest.raises(BuildError, match=r"f.csv : colonne\(s\) attendue\(s\) absente\(s\) : POP"):
+        load_raw(con, source("f.csv", ("CODGEO", "POP")), tmp_path)
+
+
+def test_bad_number_is_named_with_its_line(con, tmp_path):
+    write(tmp_path, "f.csv", "CODGEO;POP\nQP001001;12\nQP001002;douze\n")
+    src = source("f.csv", ("CODGEO", "POP"))
+    load_raw(con, src, tmp_path)
+    with pytest.raises(BuildError, match=r"f.csv, ligne 3, champ « POP » : valeur non numérique "
+                                         r"« douze »"):
+        check_numbers(con, src, ("POP",))
+
+
+def test_empty_and_missing_files(con, tmp_path):
+    write(tmp_path, "vide.csv", "CODGEO;POP\n")
+    with pytest.raises(BuildError, match="vide.csv : fichier vide"):
+        load_raw(con, source("vide.csv", ("CODGEO", "POP")), tmp_path)
+    with pytest.raises(BuildError, match="absent.csv : fichier absent"):
+        load_raw(con, source("absent.csv", ("CODGEO",)), tmp_path)
