@@ -145,7 +145,7 @@ def test_non_numeric_value_is_named_with_file_line_and_field(tmp_path, warehouse
 def test_corrupted_file_is_named(tmp_path):
     data = _copy_data(tmp_path)
     (data / "filosofi/FILO2019_DISP_COM.csv.gz").write_bytes(b"\x1f\x8b garbage")
-    with pytest.raises(BuildError, match="FILO2019_DISP_COM.csv.gz : fichier illisible"):
+    with pytest.raises(BuildError, match=r"FILO2019_DISP_COM\.csv\.gz : fichier illisible"):
         build(data, tmp_path / "w.duckdb")
 
 

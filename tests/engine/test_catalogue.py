@@ -25,7 +25,7 @@ def test_measures_name_declared_sources_and_levels():
     for indicator in INDICATORS:
         assert set(indicator.sources) <= families, indicator.code
         for level in indicator.levels:
-            assert level == "*" or level in LEVELS or level.endswith("_france"), level
+            assert level in LEVELS or level.endswith("_france"), level
 
 
 def test_every_source_is_bundled_with_its_checksum():

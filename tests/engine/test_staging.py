@@ -62,7 +62,7 @@ def test_bad_number_is_named_with_its_line(con, tmp_path):
 
 def test_empty_and_missing_files(con, tmp_path):
     write(tmp_path, "vide.csv", "CODGEO;POP\n")
-    with pytest.raises(BuildError, match="vide.csv : fichier vide"):
+    with pytest.raises(BuildError, match=r"vide\.csv : fichier vide"):
         load_raw(con, source("vide.csv", ("CODGEO", "POP")), tmp_path)
-    with pytest.raises(BuildError, match="absent.csv : fichier absent"):
+    with pytest.raises(BuildError, match=r"absent\.csv : fichier absent"):
         load_raw(con, source("absent.csv", ("CODGEO",)), tmp_path)

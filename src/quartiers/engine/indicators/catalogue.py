@@ -7,7 +7,7 @@ here are created by ``engine.warehouse.staging``.
 
 from __future__ import annotations
 
-from .model import ADMIN_LEVELS, Indicator, Measure
+from .model import ADMIN_LEVELS, FROM_TABLE, Indicator, Measure
 
 QPV24 = "staging.qpv_figures"
 SIG_VILLE = "qpv2024_indicateurs"
@@ -94,7 +94,7 @@ INDICATORS: tuple[Indicator, ...] = (
                "dans chacune.",
         measures=(Measure("(SELECT parent_level AS level, parent_code AS code, "
                           "'géographie 2024' AS vintage, count(*) AS n FROM marts.territory_links "
-                          "WHERE level = 'qpv' GROUP BY ALL)", "*", "qpv2024_perimetres",
+                          "WHERE level = 'qpv' GROUP BY ALL)", FROM_TABLE, "qpv2024_perimetres",
                           value="n"),),
     ),
     Indicator(
@@ -108,7 +108,7 @@ INDICATORS: tuple[Indicator, ...] = (
                           "t.population FROM marts.territories t JOIN marts.indicator_values p "
                           "ON p.indicator = 'population' AND p.level = 'qpv_' || t.level "
                           "AND p.code = t.code WHERE t.level IN ('commune', 'epci', "
-                          "'departement', 'region', 'france'))", "*", "qpv2024_indicateurs",
+                          "'departement', 'region', 'france'))", FROM_TABLE, "qpv2024_indicateurs",
                           numerator="qpv_pop", denominator="population", scale=100,
                           note="millésimes différents au numérateur et au dénominateur"),),
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 ADMIN_LEVELS = ("commune", "epci", "departement", "region", "france")
+FROM_TABLE = "*"  # a measure whose table has a ``level`` column (one of ADMIN_LEVELS)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class Measure:
     pool_qpv: bool = False  # pool over QPV into « ensemble des QPV de <territoire> »
     note: str = ""  # said next to every value this measure produces
 
+    @property
+    def own_levels(self) -> tuple[str, ...]:
+        return ADMIN_LEVELS if self.level == FROM_TABLE else (self.level,)
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -51,7 +56,7 @@ class Indicator:
     def levels(self) -> tuple[str, ...]:
         levels = []
         for measure in self.measures:
-            for level in (measure.level, *measure.roll_up):
+            for level in (*measure.own_levels, *measure.roll_up):
                 if level not in levels:
                     levels.append(level)
         return tuple(levels)

@@ -52,12 +52,22 @@ def _write_parquet(rows: list[dict], path: Path) -> None:
     pq.write_table(pa.Table.from_pylist(rows), path, compression="zstd", compression_level=19)
 
 
+def _repaired(geometry):
+    """make_valid, keeping only polygons (a repair may leave stray lines or points); None when
+    nothing is left, as for the three QPV whose simplified ring collapsed to a point."""
+    fixed = shapely.make_valid(geometry)
+    if fixed.geom_type not in ("Polygon", "MultiPolygon"):
+        fixed = shapely.union_all([g for g in shapely.get_parts(fixed)
+                                   if g.geom_type in ("Polygon", "MultiPolygon")])
+    return None if fixed.is_empty else fixed
+
+
 def _web_geometry(geometry) -> str | None:
     """WKT at 4 decimals (≈ 10 m): text compresses three times better than WKB doubles."""
     if geometry is None or geometry.is_empty:
         return None
-    simplified = shapely.make_valid(shapely.simplify(geometry, SIMPLIFY_DEGREES))
-    return shapely.to_wkt(simplified, rounding_precision=4, trim=True)
+    simplified = _repaired(shapely.simplify(geometry, SIMPLIFY_DEGREES))
+    return simplified and shapely.to_wkt(simplified, rounding_precision=4, trim=True)
 
 
 def _bundle_qpv(kit: Path, out: Path) -> None:
@@ -67,13 +77,13 @@ def _bundle_qpv(kit: Path, out: Path) -> None:
     for feature in collection["features"]:
         props = feature["properties"]
         original = shapely.geometry.shape(feature["geometry"])
-        geometry = shapely.make_valid(original)
+        geometry = _repaired(original)
         rows.append({
             "code_qp": props["code_qp"], "lib_qp": props["lib_qp"],
             "insee_reg": props["insee_reg"], "insee_dep": props["insee_dep"],
             "insee_com": props["insee_com"], "lib_com": props["lib_com"],
             "siren_epci": props["siren_epci"], "repaired": not original.is_valid,
-            "geometry": shapely.to_wkt(geometry, rounding_precision=5, trim=True),
+            "geometry": geometry and shapely.to_wkt(geometry, rounding_precision=5, trim=True),
         })
     _write_parquet(rows, out / "qpv2024/perimetres.parquet")
 

@@ -114,6 +114,9 @@ SOURCES: tuple[Source, ...] = (
             "Périmètres SIMPLIFIÉS (≈ 50 sommets par QPV, 5 décimales) : adaptés aux cartes et aux "
             "statistiques, pas à une réponse d'éligibilité à l'adresse près.",
             "85 contours invalides réparés (make_valid) lors de l'empaquetage.",
+            "3 QPV de l'Essonne et du Val-d'Oise (QN09105I Rive Droite, QN09113I Le Vieillet, "
+            "QN09503I Champioux) ont un contour réduit à un point dans la copie simplifiée : "
+            "ils figurent sans contour.",
             "91 QPV d'outre-mer sans code région dans la source : région déduite du département.",
         ),
     ),

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from ..indicators.catalogue import INDICATORS
-from ..indicators.model import Indicator, Measure
+from ..indicators.model import FROM_TABLE, Indicator, Measure
 from ..levels import LEVELS
 from ..sources.catalogue import SOURCES
 
@@ -135,7 +135,7 @@ def build_references(con) -> None:
 
 
 def _measure_select(measure: Measure, indicator: Indicator) -> str:
-    level = "level" if measure.level == "*" else f"'{measure.level}'"
+    level = "level" if measure.level == FROM_TABLE else f"'{measure.level}'"
     num = measure.numerator or "NULL"
     den = measure.denominator or "NULL"
     if measure.value:
@@ -219,15 +219,26 @@ def build_values(con) -> None:
                 "WHERE status = 'ok' AND n_missing > 0")
 
 
+SEARCH_KEY_MACRO = (
+    "CREATE OR REPLACE MACRO search_key(x) AS regexp_replace(regexp_replace("
+    "' ' || trim(regexp_replace(strip_accents(lower(x)), '[^a-z0-9]+', ' ', 'g')) || ' ', "
+    "' st ', ' saint ', 'g'), ' ste ', ' sainte ', 'g')")
+
+
 def build_search(con) -> None:
+    """Keys without accents, case, hyphens or apostrophes: « St-Nazaire » ~ « saint nazaire ».
+
+    Keys are padded with spaces so that « st » is only expanded as a whole word.
+    """
+    con.execute(SEARCH_KEY_MACRO)
     con.execute("""
         CREATE OR REPLACE TABLE marts.search AS
         SELECT level, code, name, population, departement,
-               strip_accents(lower(name)) AS key, coalesce(postcodes, '') AS postcodes
+               search_key(name) AS key, coalesce(postcodes, '') AS postcodes
         FROM marts.territories
         UNION ALL
         SELECT 'epci', c.epci, c.name || ' (contrat de ville ' || c.code || ')', t.population,
-               t.departement, strip_accents(lower(c.name || ' ' || c.code)), ''
+               t.departement, search_key(c.name || ' ' || c.code), ''
         FROM staging.contrats c JOIN marts.territories t ON t.level = 'epci' AND t.code = c.epci
     """)
     con.execute("""CREATE OR REPLACE TABLE marts.contrats_de_ville AS

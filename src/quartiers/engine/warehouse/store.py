@@ -157,17 +157,19 @@ class Warehouse:
         if not key:
             return []
         return self.query("""
-            WITH q AS (SELECT strip_accents(?) AS k)
+            WITH q AS (SELECT search_key(?) AS k, trim(lower(?)) AS raw)
             SELECT s.level, s.code, s.name, s.departement, s.population
             FROM marts.search s, q
-            WHERE s.key LIKE '%' || q.k || '%' OR lower(s.code) = q.k
-               OR list_contains(string_split(s.postcodes, ','), q.k)
-            ORDER BY (lower(s.code) = q.k) DESC, (s.key = q.k) DESC,
-                     (s.key LIKE q.k || '%') DESC,
+            WHERE s.key LIKE '%' || trim(q.k) || '%' OR lower(s.code) = q.raw
+               OR list_contains(string_split(s.postcodes, ','), q.raw)
+            ORDER BY (lower(s.code) = q.raw) DESC,
+                     (list_contains(string_split(s.postcodes, ','), q.raw)
+                      AND s.level = 'commune') DESC,
+                     (s.key = q.k) DESC, (s.key LIKE q.k || '%') DESC,
                      CASE s.level WHEN 'qpv' THEN 0 WHEN 'commune' THEN 1 WHEN 'epci' THEN 2
                           WHEN 'departement' THEN 3 WHEN 'region' THEN 4 ELSE 5 END,
                      s.population DESC NULLS LAST
-            LIMIT ?""", [key, limit])
+            LIMIT ?""", [key, key, limit])
 
     # -- values ---------------------------------------------------------------------------
     def values(self, level: str, code: str, indicator: str | None = None) -> list[Value]:

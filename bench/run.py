@@ -1,0 +1,189 @@
+"""Benchmarks of the observatory core; each figure next to a baseline measured in the same run.
+
+    .venv/bin/python bench/run.py            # everything (≈ 3 min)
+    .venv/bin/python bench/run.py build pdf  # some parts
+
+Figures are printed and written to bench/out/results.json; copy them into the README with the
+date and the machine. Never used as test assertions.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+PY = sys.executable
+WAREHOUSE = ROOT / "var" / "bench-warehouse.duckdb"
+
+
+def run_child(code: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of a fresh Python process running ``code``."""
+    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([PY, "-c", code], check=True, cwd=ROOT)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return time.perf_counter() - started, max(peak, before) / 1024
+
+
+def bench_build() -> dict:
+    build = ("from quartiers.engine.warehouse.build import build; "
+             f"build('data', '{WAREHOUSE}')")
+    raw_only = ("from quartiers.engine.geo import connect; "
+                "from quartiers.engine.warehouse.staging import load_raw; "
+                "from quartiers.engine.sources.catalogue import SOURCES; from pathlib import Path; "
+                "con = connect(); con.execute('CREATE SCHEMA raw'); "
+                "[load_raw(con, s, Path('data')) for s in SOURCES]")
+    base_s, base_mb = run_child(raw_only)
+    seconds, peak = run_child(build)
+    return {"build_s": round(seconds, 2), "build_peak_mib": round(peak),
+            "baseline_read_raw_s": round(base_s, 2), "baseline_read_raw_peak_mib": round(base_mb)}
+
+
+def _django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quartiers.web.settings")
+    os.environ["QUARTIERS_WAREHOUSE"] = str(WAREHOUSE)
+    import django
+
+    django.setup()
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    return Client()
+
+
+def _timed(client, urls: list[str]) -> list[float]:
+    times = []
+    for url in urls:
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, url
+    return times
+
+
+def _pct(times: list[float], q: float) -> float:
+    return round(sorted(times)[int(q * (len(times) - 1))], 1)
+
+
+def bench_pages() -> dict:
+    from quartiers.engine.warehouse.store import Warehouse
+
+    client = _django()
+    store = Warehouse(WAREHOUSE)
+    rows = store.query("SELECT level, code FROM marts.territories")
+    sample = random.Random(2024).sample(rows, 200)
+    urls = [f"/territoires/{r['level']}/{r['code']}/" for r in sample]
+    _timed(client, urls[:10])  # warm the connection and templates
+    pages = _timed(client, urls)
+    api = _timed(client, [f"/api/v1/territoires/{r['level']}/{r['code']}" for r in sample])
+    layer = client.get("/api/v1/couches/qpv.geojson?indicateur=taux_pauvrete").content
+    outline = client.get("/api/v1/couches/departement.geojson").content
+    return {"profile_p50_ms": _pct(pages, .5), "profile_p95_ms": _pct(pages, .95),
+            "profile_max_ms": _pct(pages, 1), "baseline_api_territory_p50_ms": _pct(api, .5),
+            "baseline_api_territory_p95_ms": _pct(api, .95),
+            "map_qpv_layer_kib": len(layer) // 1024,
+            "map_qpv_layer_gzip_kib": len(gzip.compress(layer)) // 1024,
+            "map_departements_kib": len(outline) // 1024,
+            "map_departements_gzip_kib": len(gzip.compress(outline)) // 1024}
+
+
+def bench_pdf() -> dict:
+    import typst
+
+    from quartiers.engine.reports import render_batch, render_fiche
+    from quartiers.engine.warehouse.store import Warehouse
+
+    store = Warehouse(WAREHOUSE)
+    qpv = [r["code"] for r in store.query(
+        "SELECT code FROM marts.territories WHERE level = 'qpv' AND region IN ('52', '53') "
+        "ORDER BY code")]
+    render_fiche(store, "qpv", qpv[0])  # warm-up
+    times = []
+    for code in qpv[:30]:
+        started = time.perf_counter()
+        render_fiche(store, "qpv", code)
+        times.append(time.perf_counter() - started)
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "empty.typ"
+        source.write_text("= Vide\n")
+        empty = []
+        for _ in range(10):
+            started = time.perf_counter()
+            typst.compile(str(source))
+            empty.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        written = render_batch(store, "qpv", qpv, Path(folder) / "batch")
+        batch = time.perf_counter() - started
+    return {"pdf_median_s": round(statistics.median(times), 3),
+            "pdf_max_s": round(max(times), 3),
+            "baseline_typst_empty_doc_s": round(statistics.median(empty), 3),
+            "pdf_batch_qpv_52_53": len(written), "pdf_batch_s": round(batch, 1)}
+
+
+def bench_load() -> dict:
+    """Requests/s on a profile page with wrk, against a static file on the same server."""
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return {"load": "wrk absent (apt-get install wrk)"}
+    port = "8765"
+    env = {**os.environ, "QUARTIERS_WAREHOUSE": str(WAREHOUSE)}
+    server = subprocess.Popen([str(Path(PY).with_name("quartiers")), "--warehouse",
+                               str(WAREHOUSE), "serve", "--port", port, "--workers", "2"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            if subprocess.run(["curl", "-sf", base + "/donnees/", "-o", "/dev/null"]).returncode == 0:
+                break
+            time.sleep(0.3)
+        results = {}
+        for name, path in (("profile_commune_rennes", "/territoires/commune/35238/"),
+                           ("profile_qpv_maurepas", "/territoires/qpv/QN03504M/"),
+                           ("baseline_static_css", "/static/quartiers/site.css")):
+            output = subprocess.run([wrk, "-t2", "-c8", "-d10s", "--latency", base + path],
+                                    capture_output=True, text=True, check=True).stdout
+            rps = next(line for line in output.splitlines() if "Requests/sec" in line)
+            p99 = next(line for line in output.splitlines() if line.strip().startswith("99%"))
+            results[f"{name}_rps"] = float(rps.split()[-1])
+            results[f"{name}_p99"] = p99.split()[-1]
+        return results
+    finally:
+        server.terminate()
+        server.wait()
+
+
+PARTS = {"build": bench_build, "pages": bench_pages, "pdf": bench_pdf, "load": bench_load}
+
+
+def main(names: list[str]) -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not WAREHOUSE.exists() and "build" not in names:
+        names = ["build", *names]
+    results = {"date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, "
+               f"{os.cpu_count()} cœurs, Python {platform.python_version()}"}
+    for name in names:
+        print(f"— {name}", flush=True)
+        figures = PARTS[name]()
+        for key, value in figures.items():
+            print(f"  {key:36} {value}")
+        results.update(figures)
+    (OUT / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or list(PARTS))

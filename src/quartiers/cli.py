@@ -1,0 +1,184 @@
+"""``quartiers``: build the warehouse, serve the platform, print profiles as PDF, bundle data."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import paths
+
+console = Console(stderr=True)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=False)
+
+
+def cmd_build(args) -> int:
+    from .engine.warehouse.build import build
+    from .engine.warehouse.staging import BuildError
+
+    with _progress() as progress:
+        task = progress.add_task("construction", total=1)
+
+        def report(label: str, step: int, total: int) -> None:
+            progress.update(task, description=label, completed=step - 1, total=total)
+
+        try:
+            result = build(args.data, args.warehouse, report)
+        except BuildError as error:
+            progress.stop()
+            console.print(f"[bold red]Échec de la construction[/] : {error}")
+            console.print(f"L'entrepôt précédent ({args.warehouse}) reste en service, inchangé.")
+            return 2
+        progress.update(task, description="terminé", completed=progress.tasks[0].total)
+    console.print(f"Entrepôt prêt : {result.path} ({result.seconds:.1f} s)")
+    return 0
+
+
+def _store(args):
+    from .engine.warehouse.store import Warehouse
+
+    return Warehouse(args.warehouse)
+
+
+def _resolve(store, code: str, level: str | None) -> tuple[str, str]:
+    """A code alone is enough when it names one territory (QN…, INSEE, SIREN, FR)."""
+    if level:
+        return level, code
+    matches = [r for r in store.search(code, 50) if r["code"].lower() == code.lower()]
+    levels = sorted({r["level"] for r in matches})
+    if len(levels) == 1:
+        return levels[0], matches[0]["code"]
+    if not levels:
+        raise SystemExit(f"code inconnu : {code} (essayez « quartiers cherche {code} »)")
+    raise SystemExit(f"code ambigu {code} : précisez --niveau parmi {', '.join(levels)}")
+
+
+def cmd_fiche(args) -> int:
+    from .engine.reports import render_fiche
+    from .engine.warehouse.store import NotFound
+
+    store = _store(args)
+    level, code = _resolve(store, args.code, args.niveau)
+    try:
+        pdf = render_fiche(store, level, code)
+    except NotFound as error:
+        console.print(f"[red]{error}[/]")
+        for s in error.suggestions:
+            console.print(f"  peut-être : {s['niveau']} {s['code']} {s['nom']}")
+        return 1
+    out = Path(args.pdf or f"fiche_{level}_{code}.pdf")
+    out.write_bytes(pdf)
+    console.print(f"Fiche écrite : {out} ({len(pdf) // 1024} Ko)")
+    return 0
+
+
+def cmd_fiches(args) -> int:
+    from .engine.reports import render_batch
+
+    store = _store(args)
+    parent_level, _, parent_code = args.dans.partition(":")
+    store.territory(parent_level, parent_code)
+    _, rows = store.territories(args.niveau, 100000, 0, (parent_level, parent_code))
+    folder = Path(args.dossier)
+    with _progress() as progress:
+        task = progress.add_task(f"fiches {args.niveau} de {args.dans}", total=len(rows))
+        written = render_batch(store, args.niveau, [r["code"] for r in rows], folder,
+                               progress=lambda done, total: progress.update(task, completed=done))
+    console.print(f"{len(written)} fiches écrites dans {folder}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    for row in _store(args).search(args.texte, 20):
+        print(f"{row['level']:12} {row['code']:10} {row['name']}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """Migrate the Django database, collect static files (served by WhiteNoise), run gunicorn."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quartiers.web.settings")
+    os.environ["QUARTIERS_WAREHOUSE"] = str(args.warehouse)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = ["gunicorn", "quartiers.web.wsgi:application", "--bind",
+                f"{args.host}:{args.port}", "--workers", str(args.workers), "--threads",
+                str(args.threads), "--access-logfile", "-"]
+    console.print(f"Quartiers sur http://{args.host}:{args.port}/")
+    run()
+    return 0
+
+
+def cmd_bundle(args) -> int:
+    from .engine.sources.bundle import bundle
+
+    manifest = bundle(Path(args.source), Path(args.data), log=console.print)
+    console.print(f"{len(manifest)} fichiers empaquetés dans {args.data}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="quartiers", description=__doc__)
+    parser.add_argument("--warehouse", type=Path, default=paths.WAREHOUSE,
+                        help="fichier DuckDB de l'entrepôt (défaut : %(default)s)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="construire l'entrepôt depuis les données embarquées")
+    build.add_argument("--data", type=Path, default=paths.DATA_DIR)
+    build.set_defaults(func=cmd_build)
+
+    serve = commands.add_parser("serve", help="servir la plateforme (gunicorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--threads", type=int, default=4)
+    serve.set_defaults(func=cmd_serve)
+
+    fiche = commands.add_parser("fiche", help="fiche PDF d'un territoire")
+    fiche.add_argument("code", help="code officiel : QN…, INSEE, SIREN d'EPCI, FR…")
+    fiche.add_argument("--niveau", help="qpv, commune, epci, departement, region, france, qpv2015")
+    fiche.add_argument("--pdf", help="fichier de sortie (défaut : fiche_<niveau>_<code>.pdf)")
+    fiche.set_defaults(func=cmd_fiche)
+
+    fiches = commands.add_parser("fiches", help="fiches PDF en lot, ex. tous les QPV d'une région")
+    fiches.add_argument("--dans", required=True, help="territoire englobant, ex. region:53")
+    fiches.add_argument("--niveau", default="qpv")
+    fiches.add_argument("--dossier", required=True)
+    fiches.set_defaults(func=cmd_fiches)
+
+    search = commands.add_parser("cherche", help="chercher un territoire")
+    search.add_argument("texte")
+    search.set_defaults(func=cmd_search)
+
+    data = commands.add_parser("data", help="gestion des données embarquées")
+    data_commands = data.add_subparsers(dest="data_command", required=True)
+    bundle = data_commands.add_parser("bundle", help="empaqueter depuis le kit de données partagé")
+    bundle.add_argument("--from", dest="source", required=True)
+    bundle.add_argument("--data", default=str(paths.DATA_DIR))
+    bundle.set_defaults(func=cmd_bundle)
+
+    args = parser.parse_args(argv)
+    from .engine.warehouse.store import NotFound, WarehouseMissing
+
+    try:
+        return args.func(args)
+    except (NotFound, WarehouseMissing) as error:
+        console.print(f"[red]{error}[/]")
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

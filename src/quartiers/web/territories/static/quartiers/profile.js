@@ -1,0 +1,51 @@
+// Profile page: map of the territory with its QPV, and sortable tables.
+(function () {
+  const el = document.getElementById("map");
+  if (el) {
+    const bbox = JSON.parse(el.dataset.bbox);
+    const map = new maplibregl.Map({
+      container: el,
+      style: { version: 8, sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#eef2f5" } }] },
+      bounds: [[bbox[0], bbox[1]], [bbox[2], bbox[3]]],
+      fitBoundsOptions: { padding: 20 },
+      attributionControl: { customAttribution: "ANCT, INSEE, IGN — Licence Ouverte" },
+    });
+    map.addControl(new maplibregl.NavigationControl(), "top-right");
+    window.quartiersMap = map; // for the browser tests and for debugging from the console
+    map.on("load", async () => {
+      const outline = await (await fetch(el.dataset.outline)).json();
+      map.addSource("outline", { type: "geojson", data: outline });
+      map.addLayer({ id: "outline-fill", type: "fill", source: "outline", paint: { "fill-color": el.dataset.level === "qpv" ? "#b3262e" : "#ffffff", "fill-opacity": el.dataset.level === "qpv" ? 0.5 : 1 } });
+      map.addLayer({ id: "outline-line", type: "line", source: "outline", paint: { "line-color": "#1d2733", "line-width": 1.5 } });
+      if (el.dataset.level !== "qpv") {
+        const qpv = await (await fetch(el.dataset.qpv)).json();
+        map.addSource("qpv", { type: "geojson", data: qpv });
+        map.addLayer({ id: "qpv-fill", type: "fill", source: "qpv", paint: { "fill-color": "#b3262e", "fill-opacity": 0.7 } });
+        map.addLayer({ id: "qpv-line", type: "line", source: "qpv", paint: { "line-color": "#6b0c10", "line-width": 1 } });
+        map.on("click", "qpv-fill", (e) => { window.location.href = `/territoires/qpv/${e.features[0].properties.code}/`; });
+        map.on("mouseenter", "qpv-fill", () => { map.getCanvas().style.cursor = "pointer"; });
+        map.on("mouseleave", "qpv-fill", () => { map.getCanvas().style.cursor = ""; });
+        el.dataset.qpvCount = String(qpv.features.length);
+      }
+      el.dataset.loaded = "1";
+    });
+  }
+  document.querySelectorAll("table.sortable").forEach((table) => {
+    table.querySelectorAll("th").forEach((th, column) => {
+      th.setAttribute("aria-sort", "none");
+      th.addEventListener("click", () => {
+        const ascending = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("th").forEach((other) => other.setAttribute("aria-sort", "none"));
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        const rows = Array.from(table.tBodies[0].rows);
+        const key = (row) => {
+          const cell = row.cells[column];
+          if (th.dataset.type === "number") { const v = parseFloat(cell.dataset.value); return isNaN(v) ? -Infinity : v; }
+          return cell.textContent.trim().toLowerCase();
+        };
+        rows.sort((a, b) => (key(a) > key(b) ? 1 : key(a) < key(b) ? -1 : 0) * (ascending ? 1 : -1));
+        rows.forEach((row) => table.tBodies[0].appendChild(row));
+      });
+    });
+  });
+})();

@@ -1,0 +1,175 @@
+"""Pages: home and map, search, territory profiles and their downloads, indicators, data."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from quartiers.engine import exports
+from quartiers.engine.indicators.catalogue import INDICATORS, THEMES
+from quartiers.engine.levels import LEVELS
+from quartiers.engine.reports import bar_chart, histogram, render_fiche
+from quartiers.engine.warehouse.store import NotFound
+
+from .warehouse import get_store
+
+KEY_FIGURES = ("population", "nb_qpv", "part_pop_qpv", "taux_pauvrete", "revenu_median",
+               "taux_emploi", "part_etrangers", "part_alloc_rsa", "allocataires_caf",
+               "demandeurs_emploi_abc", "taux_logements_sociaux")
+CHARTED = ("taux_pauvrete", "part_alloc_rsa", "taux_emploi", "part_etrangers", "revenu_median",
+           "part_pop_couverte_caf", "part_pop_qpv")
+QPV_COLUMNS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers", "part_alloc_rsa")
+MAP_INDICATORS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers", "part_immigres",
+                  "part_alloc_rsa", "taux_logements_sociaux", "indice_jeunesse")
+
+
+def not_found(request, message: str, suggestions: list[dict]):
+    return render(request, "territories/404.html",
+                  {"message": message, "suggestions": suggestions}, status=404)
+
+
+def home(request):
+    store = get_store()
+    return render(request, "territories/home.html", {
+        "regions": store.territories("region", limit=50)[1],
+        "map_indicators": [store.indicator(code) for code in MAP_INDICATORS],
+        "info": store.build_info(),
+    })
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    results = get_store().search(query, limit=50) if query else []
+    exact = [r for r in results if r["code"].lower() == query.lower()]
+    if len(exact) == 1:
+        return HttpResponseRedirect(reverse("profile", args=[exact[0]["level"], exact[0]["code"]]))
+    for result in results:
+        result["level_label"] = LEVELS[result["level"]].label
+    return render(request, "territories/search.html", {"query": query, "results": results})
+
+
+def _notices(store, territory: dict, rows: list[dict]) -> list[str]:
+    """The doubts about the sources this profile uses, the perimeters' and key figures' first."""
+    used = ["qpv2024_perimetres"] if territory["level"] != "qpv2015" else []
+    used += [row["subject"].source for row in rows]
+    doubts = {source["key"].split(":")[0]: source["doubts"] for source in store.sources()}
+    notices = []
+    for family in dict.fromkeys(used):
+        notices += [d for d in (doubts.get(family) or "").split("\n") if d and d not in notices]
+    if territory.get("repaired"):
+        notices.insert(0, "Le contour de ce quartier était invalide dans la source ; il a été "
+                          "réparé (make_valid).")
+    return notices
+
+
+def profile(request, level: str, code: str):
+    store = get_store()
+    try:
+        territory = store.territory(level, code)
+    except NotFound as error:
+        return not_found(request, str(error), error.suggestions)
+    comparison = store.comparison(level, code)
+    rows = comparison["rows"]
+    by_code = {row["indicator"].code: row for row in rows}
+    key_figures = [by_code[c] for c in KEY_FIGURES if c in by_code][:6]
+    charts = []
+    for indicator_code in CHARTED:
+        row = by_code.get(indicator_code)
+        if row and row["subject"].value is not None and len(charts) < 3:
+            items = [(ref["label"], cell["value"].value if cell["value"] else None, i == 0)
+                     for i, (ref, cell) in enumerate(zip(comparison["references"], row["cells"],
+                                                          strict=True))]
+            charts.append(bar_chart(f"{row['indicator'].label} ({row['subject'].vintage})",
+                                    items, row["indicator"].unit, row["indicator"].decimals))
+    qpv = store.children(level, code, "qpv") if level not in ("qpv", "qpv2015") else []
+    figures = store.latest_values("qpv", [q["code"] for q in qpv], list(QPV_COLUMNS))
+    themes = [(theme, [r for r in rows if r["indicator"].theme == theme]) for theme in THEMES]
+    for ref in comparison["references"]:
+        if ref["level"] in LEVELS:
+            ref["url"] = reverse("profile", args=[ref["level"], ref["code"]])
+    return render(request, "territories/profile.html", {
+        "territory": territory, "parents": store.parents(level, code),
+        "references": comparison["references"], "themes": [t for t in themes if t[1]],
+        "key_figures": key_figures, "charts": charts,
+        "qpv": [(q, figures.get(q["code"], {})) for q in qpv],
+        "qpv_columns": [store.indicator(c) for c in QPV_COLUMNS],
+        "contrats": store.contrats_de_ville(code) if level == "epci" else [],
+        "notices": _notices(store, territory, key_figures + rows),
+        "has_map": territory["xmin"] is not None,
+        "bbox": json.dumps([territory["xmin"], territory["ymin"], territory["xmax"],
+                            territory["ymax"]]),
+    })
+
+
+def profile_export(request, level: str, code: str, fmt: str):
+    store = get_store()
+    try:
+        rows = exports.profile_rows(store, level, code)
+    except NotFound as error:
+        return not_found(request, str(error), error.suggestions)
+    filename = f"quartiers_{level}_{code}"
+    if fmt == "csv":
+        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(rows, store.sources()),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    elif fmt == "json":
+        response = JsonResponse({"territoire": {"niveau": level, "code": code},
+                                 "chiffres": rows}, json_dumps_params={"ensure_ascii": False})
+    else:
+        raise Http404(fmt)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
+def profile_pdf(request, level: str, code: str):
+    store = get_store()
+    try:
+        store.territory(level, code)
+    except NotFound as error:
+        return not_found(request, str(error), error.suggestions)
+    response = HttpResponse(render_fiche(store, level, code), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="fiche_{level}_{code}.pdf"'
+    return response
+
+
+def indicator_list(request):
+    themes = [(theme, [i for i in INDICATORS if i.theme == theme]) for theme in THEMES]
+    return render(request, "territories/indicators.html", {"themes": themes})
+
+
+def indicator_detail(request, code: str):
+    store = get_store()
+    try:
+        indicator = store.indicator(code)
+    except NotFound as error:
+        return not_found(request, str(error), [
+            {"url": reverse("indicator", args=[s["indicateur"]]), "nom": s["libelle"]}
+            for s in error.suggestions])
+    level = next((lv for lv in ("qpv", "qpv2015", "commune") if lv in indicator.levels), None)
+    distribution = store.distribution(code, level) if level else None
+    chart = None
+    if distribution and distribution["count"]:
+        chart = histogram([r["value"] for r in distribution["rows"] if r["value"] is not None],
+                          distribution["quantiles"]["mediane"], indicator.unit)
+    return render(request, "territories/indicator.html", {
+        "indicator": indicator, "distribution": distribution, "chart": chart,
+        "level_label": LEVELS[level].plural if level else "",
+        "sources": [s for s in store.sources() if s["key"].split(":")[0] in indicator.sources],
+        "measures": indicator.measures,
+    })
+
+
+def data_page(request):
+    store = get_store()
+    return render(request, "territories/data.html", {
+        "sources": store.sources(), "info": store.build_info(),
+        "indicator_count": len(INDICATORS)})
+
+
+def page_not_found(request, exception=None):
+    return not_found(request, "Cette page n'existe pas.", [])

@@ -1,0 +1,100 @@
+"""The open API: every declared endpoint answers, pagination, errors that help."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from quartiers.web.api.openapi import schema
+
+pytestmark = pytest.mark.django_db
+
+SAMPLES = {"level": "commune", "code": "35238", "indicator_code": "taux_pauvrete"}
+
+
+def get(client, url, **params):
+    """GET that must succeed; JSON and GeoJSON bodies decoded."""
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, response.content[:300])
+    if response["Content-Type"].startswith(("application/json", "application/geo+json")):
+        return json.loads(response.content)
+    return response.content
+
+
+def test_openapi_document_covers_every_endpoint(client):
+    document = json.loads(client.get("/api/v1/openapi.json").content)
+    assert document["openapi"].startswith("3.1")
+    assert len(document["paths"]) >= 12
+    for path, item in document["paths"].items():
+        url = path.format(**SAMPLES)
+        params = {"q": "rennes"} if "recherche" in url else {}
+        if url.endswith("/commune.geojson"):
+            params["dans"] = "departement:35"
+        get(client, url, **params)
+        assert {"200", "400", "404"} <= set(item["get"]["responses"])
+    assert schema() == document
+
+
+def test_territories_paginated_and_filtered(client):
+    body = get(client, "/api/v1/territoires", niveau="qpv", dans="region:53", taille=10)
+    assert body["total"] == 31 and body["pages"] == 4 and len(body["resultats"]) == 10
+    last = get(client, "/api/v1/territoires", niveau="qpv", dans="region:53", taille=10,
+                       page=4)
+    assert len(last["resultats"]) == 1
+    body = get(client, "/api/v1/territoires", niveau="qpv", dans="region:52", taille=100)
+    assert body["total"] == 48
+
+
+def test_territory_with_hierarchy(client):
+    body = get(client, "/api/v1/territoires/qpv/QN03504M")
+    assert body["nom"] == "Maurepas"
+    levels = {p["niveau"] for p in body["parents"]}
+    assert levels == {"commune", "epci", "departement", "region", "france"}
+    assert any(r["niveau"] == "qpv_region" for r in body["references"])
+    epci = get(client, "/api/v1/territoires/epci/243500139")
+    assert epci["contrats_de_ville"][0]["code"] == "CV116"
+    assert len(epci["qpv"]) == 5  # La Découverte is in Saint-Malo
+
+
+def test_values_and_comparison_carry_lineage(client):
+    body = get(client, "/api/v1/territoires/qpv/QN03504M/valeurs",
+                       indicateur="population")
+    value = body["valeurs"][0]
+    assert value["valeur"] > 0 and value["source"] == "qpv2024_indicateurs"
+    assert value["millesime"] and value["methode"] and value["statut"] == "ok"
+    comparison = get(client, "/api/v1/territoires/qpv/QN03504M/comparaison")
+    assert comparison["lignes"] and len(comparison["references"]) >= 6
+
+
+def test_geojson_perimeter_and_national_layer(client):
+    feature = get(client, "/api/v1/territoires/qpv/QN03504M/perimetre.geojson")
+    assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert "simplifié" in feature["properties"]["precision"]
+    layer = get(client, "/api/v1/couches/qpv.geojson", indicateur="taux_pauvrete")
+    assert len(layer["features"]) == 1606  # 3 QPV have no usable perimeter in the source
+
+
+def test_indicator_values_paginated(client):
+    body = get(client, "/api/v1/indicateurs/population/valeurs", niveau="qpv_region",
+                       taille=5)
+    assert body["total"] > 10 and len(body["resultats"]) == 5
+
+
+@pytest.mark.parametrize(("url", "params", "status", "needle"), [
+    ("/api/v1/territoires", {"niveau": "canton"}, 400, "niveaux possibles"),
+    ("/api/v1/territoires", {"page": "deux"}, 400, "entiers"),
+    ("/api/v1/territoires", {"taille": "5000"}, 400, "taille"),
+    ("/api/v1/territoires/qpv/QN03504X", {}, 404, "QN03504M"),
+    ("/api/v1/territoires/commune/35999", {}, 404, "suggestions"),
+    ("/api/v1/indicateurs/taux_pauvrte", {}, 404, "taux_pauvrete"),
+    ("/api/v1/recherche", {}, 400, "requis"),
+    ("/api/v1/couches/commune.geojson", {}, 400, "dans"),
+    ("/api/v1/territoires/qpv/QN03504M/valeurs", {"indicateur": "x"}, 404, "indicateur inconnu"),
+])
+def test_errors_are_json_and_helpful(client, url, params, status, needle):
+    response = client.get(url, params)
+    assert response.status_code == status
+    body = json.loads(response.content)
+    assert body["statut"] == status
+    assert needle in json.dumps(body, ensure_ascii=False)

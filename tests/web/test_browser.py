@@ -1,0 +1,94 @@
+"""Real Chromium: search → profile → click a QPV on the map → PDF download. Saves screenshots."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+
+# Find a pixel of the map where a QPV is drawn, through MapLibre's own hit test.
+FIND_QPV_PIXEL = """(layer) => {
+  const map = window.quartiersMap;
+  const canvas = map.getCanvas();
+  const width = canvas.clientWidth, height = canvas.clientHeight;
+  for (let y = 5; y < height; y += 4) {
+    for (let x = 5; x < width; x += 4) {
+      const hit = map.queryRenderedFeatures([x, y], { layers: [layer] });
+      if (hit.length) return { x, y, code: hit[0].properties.code };
+    }
+  }
+  return null;
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    playwright = pytest.importorskip("playwright.sync_api").sync_playwright().start()
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--disable-sync", "--no-first-run",
+              "--use-gl=swiftshader", "--enable-unsafe-swiftshader"])
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+
+
+def test_search_profile_map_click_pdf(browser, live_server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server.url + "/")
+    page.wait_for_function("document.getElementById('map').dataset.loaded === '1606'",
+                           timeout=30000)
+    shot(page, "1-accueil-carte")
+
+    page.fill("#q-home", "rennes")
+    page.press("#q-home", "Enter")
+    page.wait_for_url("**/recherche/**")
+    shot(page, "2-recherche")
+    page.click("a[href='/territoires/commune/35238/']")
+    page.wait_for_url("**/territoires/commune/35238/")
+    assert "Rennes" in page.inner_text("h1")
+    page.wait_for_function("document.getElementById('map').dataset.loaded === '1'", timeout=30000)
+    page.wait_for_timeout(500)
+    shot(page, "3-fiche-rennes")
+    population = "#qpv-table th:nth-child(3)"
+    page.click(population)
+    page.click(population)  # second click: descending
+    values = page.eval_on_selector_all(
+        "#qpv-table tbody td:nth-child(3)", "cells => cells.map(c => parseFloat(c.dataset.value))")
+    assert values == sorted(values, reverse=True) and len(values) == 5
+
+    page.locator("#map").scroll_into_view_if_needed()
+    hit = page.evaluate(FIND_QPV_PIXEL, "qpv-fill")
+    assert hit, "no QPV drawn on the map of Rennes"
+    box = page.locator("#map canvas").bounding_box()
+    page.mouse.click(box["x"] + hit["x"], box["y"] + hit["y"])
+    page.wait_for_url(f"**/territoires/qpv/{hit['code']}/")
+    page.wait_for_function("document.getElementById('map').dataset.loaded === '1'", timeout=30000)
+    page.wait_for_timeout(500)
+    shot(page, "4-fiche-qpv")
+
+    href = page.get_attribute("#pdf-link", "href")
+    response = page.request.get(live_server.url + href)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    (SCREENSHOTS / "5-fiche-qpv.pdf").write_bytes(response.body())
+
+    assert not errors, errors
+    page.close()
