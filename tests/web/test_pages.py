@@ -115,3 +115,20 @@ def test_data_page_lists_sources_licences_and_doubts(client):
     assert "SIMPLIFIÉS" in page
     assert "Dernière construction" in page
     assert "qpv2024/perimetres.parquet" in page
+
+
+def test_a_random_sample_of_profiles_renders(client, store):
+    """Every level, odd cases included (overseas, no geometry, intercommunal QPV)."""
+    import random
+
+    rows = store.query("SELECT level, code FROM marts.territories ORDER BY level, code")
+    sample = [
+        *random.Random(7).sample(rows, 80),
+        {"level": "qpv", "code": "QN09105I"},  # no usable perimeter
+        {"level": "qpv", "code": "QN00201M"},  # two communes
+        {"level": "qpv", "code": "QN05930M"},  # two EPCI
+        {"level": "commune", "code": "49126"},  # no contour
+    ]
+    for row in sample:
+        response = client.get(f"/territoires/{row['level']}/{row['code']}/")
+        assert response.status_code == 200, row

@@ -99,6 +99,7 @@ def _gather(store: Warehouse, level: str, code: str) -> tuple[dict, dict[str, st
     map_svg = _map(store, territory)
     if map_svg:
         files["carte.svg"] = map_svg
+    qpv_list = _qpv_list(store, level, code) if level in LIST_LEVELS else None
     charts = _charts(territory, rows, refs)
     files.update((chart["file"], chart.pop("svg")) for chart in charts)
     sources = _sources(store, territory, rows, refs, bool(map_svg))
@@ -107,11 +108,11 @@ def _gather(store: Warehouse, level: str, code: str) -> tuple[dict, dict[str, st
         "name": territory["name"], "level_label": territory["level_label"], "code": code,
         "parents": _parents_line(store.parents(level, code)),
         "map": "carte.svg" if map_svg else None,
-        "map_note": _map_note(territory, bool(map_svg)),
+        "map_note": _map_note(territory, bool(map_svg), bool(qpv_list)),
         "key_figures": [_key_figure(row) for row in rows[:KEY_FIGURES]],
         "table": _table(territory, rows, refs),
         "charts": charts,
-        "qpv_list": _qpv_list(store, level, code) if level in LIST_LEVELS else None,
+        "qpv_list": qpv_list,
         "legend": list(LEGEND),
         **sources,
         "built_at": _built_at(store.build_info()),
@@ -230,12 +231,14 @@ def _map(store: Warehouse, territory: dict) -> str | None:
     return territory_map_svg(outline, layer, *MAP_BOX)
 
 
-def _map_note(territory: dict, drawn: bool) -> str:
+def _map_note(territory: dict, drawn: bool, has_qpv: bool) -> str:
     if not drawn:
-        return "Pas de contour disponible pour ce territoire (géographie 2015 des QPV)."
+        return "Pas de contour disponible pour ce territoire."
     if territory["level"] == "qpv":
         text = "Le quartier (rouge) dans sa commune, avec les autres QPV 2024 de la commune."
         return text + (" Contour réparé lors de l'empaquetage." if territory["repaired"] else "")
+    if not has_qpv:
+        return "Le territoire (gris) ; il ne compte aucun quartier prioritaire 2024."
     return "Le territoire (gris) et ses quartiers prioritaires 2024 (rouge)."
 
 

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import shapely
 from shapely import wkb
 
-from .catalogue import SOURCES, SOURCES_BY_KEY
+from .catalogue import SOURCES
 
 SIMPLIFY_DEGREES = 0.001  # ≈ 100 m: enough for maps of a commune, a tenth of the file size
 
@@ -182,6 +182,23 @@ def write_manifest(out: Path) -> dict:
     return manifest
 
 
+def sources_markdown() -> str:
+    """data/SOURCES.md, written from the catalogue (a test checks it is up to date)."""
+    lines = ["# Données embarquées : provenance, licences, limites", "",
+             "Fichier généré par `quartiers data bundle` à partir du catalogue des sources "
+             "(`src/quartiers/engine/sources/catalogue.py`) ; empreintes SHA-256 dans "
+             "`manifest.json`.", ""]
+    for source in SOURCES:
+        lines += [f"## `{source.path}`", "",
+                  f"- **{source.producer}** — {source.dataset}",
+                  f"- Millésime : {source.vintage}",
+                  f"- Licence : {source.licence} — mention : « {source.attribution} »",
+                  f"- Origine de notre copie : {source.origin}"]
+        lines += [f"- Limite : {doubt}" for doubt in source.doubts]
+        lines.append("")
+    return "\n".join(lines)
+
+
 def bundle(kit: Path, out: Path, log=print) -> dict:
     kit, out = Path(kit), Path(out)
     for target, origin in COPIES.items():
@@ -198,6 +215,6 @@ def bundle(kit: Path, out: Path, log=print) -> dict:
     missing = [s.path for s in SOURCES if not (out / s.path).exists()]
     if missing:
         raise RuntimeError(f"bundle incomplete, missing: {missing}")
-    assert set(SOURCES_BY_KEY) == {s.key for s in SOURCES}
+    (out / "SOURCES.md").write_text(sources_markdown(), encoding="utf-8")
     return write_manifest(out)
 

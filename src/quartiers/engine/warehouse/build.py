@@ -21,13 +21,16 @@ from ..sources.catalogue import SOURCES
 from . import marts
 from .staging import BuildError, load_raw, stage
 
-# Counts the build must find in the bundled data, as published by ANCT.
+# Counts the build must find in the bundled data (QPV as published by ANCT), and integrity.
 EXPECTED = {
     "QPV 2024 en France": ("SELECT count(*) FROM marts.territories WHERE level = 'qpv'", 1609),
     "QPV 2024 en Bretagne": ("SELECT count(*) FROM marts.territories WHERE level = 'qpv' "
                              "AND region = '53'", 31),
     "QPV 2024 en Pays de la Loire": ("SELECT count(*) FROM marts.territories WHERE level = 'qpv' "
                                      "AND region = '52'", 48),
+    "liens vers un territoire inconnu": (
+        "SELECT count(*) FROM marts.territory_links l ANTI JOIN marts.territories t "
+        "ON t.level = l.parent_level AND t.code = l.parent_code", 0),
 }
 
 

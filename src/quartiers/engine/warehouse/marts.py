@@ -89,10 +89,18 @@ def build_links(con) -> None:
         SELECT 'qpv' AS level, l.code, 'commune' AS parent_level, l.commune AS parent_code,
                l.commune = q.commune AS is_main
         FROM staging.qpv_communes l JOIN staging.qpv q USING (code)
+        UNION ALL  -- a QPV over two communes may belong to two EPCI
+        SELECT DISTINCT 'qpv', l.code, 'epci', c.epci, c.epci = q.epci
+        FROM staging.qpv_communes l JOIN staging.qpv q USING (code)
+        JOIN staging.communes c ON c.code = l.commune
+        UNION ALL
+        SELECT level, code, unnest(['departement', 'region', 'france']),
+               unnest([departement, region, 'FR']), true
+        FROM marts.territories WHERE level = 'qpv'
         UNION ALL
         SELECT level, code, unnest(['epci', 'departement', 'region', 'france']),
                unnest([epci, departement, region, 'FR']), true
-        FROM marts.territories WHERE level IN ('qpv', 'commune')
+        FROM marts.territories WHERE level = 'commune'
         UNION ALL
         SELECT 'qpv2015', code, unnest(['commune', 'epci', 'departement', 'region', 'france']),
                unnest([commune, epci, departement, region, 'FR']), true

@@ -208,9 +208,11 @@ def _stage_geography(con) -> None:
                    AS share
         FROM pairs p JOIN staging.qpv q USING (code)
         LEFT JOIN staging.communes c ON c.code = p.commune""")
-    con.execute("""UPDATE staging.qpv SET commune = m.commune
+    # siren_epci lists two EPCI for a few QPV: the main EPCI is the main commune's
+    con.execute("""UPDATE staging.qpv SET commune = m.commune, epci = c.epci
         FROM (SELECT code, arg_max(commune, share) AS commune FROM staging.qpv_communes
-              GROUP BY code) m WHERE m.code = staging.qpv.code""")
+              GROUP BY code) m JOIN staging.communes c ON c.code = m.commune
+        WHERE m.code = staging.qpv.code""")
     con.execute("""CREATE OR REPLACE TABLE staging.contrats AS
         SELECT code_cv AS code, lib_cv AS name, siren_epci AS epci, insee_dep AS departement,
                TRY_CAST(pop_qpv AS INTEGER) AS pop_qpv FROM "raw".contrats_de_ville""")
