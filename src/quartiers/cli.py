@@ -35,7 +35,10 @@ def cmd_build(args) -> int:
         except BuildError as error:
             progress.stop()
             console.print(f"[bold red]Échec de la construction[/] : {error}")
-            console.print(f"L'entrepôt précédent ({args.warehouse}) reste en service, inchangé.")
+            if Path(args.warehouse).exists():
+                console.print(f"L'entrepôt précédent ({args.warehouse}) reste en service, inchangé.")
+            else:
+                console.print("Aucun entrepôt n'a été écrit.")
             return 2
         progress.update(task, description="terminé", completed=progress.tasks[0].total)
     console.print(f"Entrepôt prêt : {result.path} ({result.seconds:.1f} s)")
@@ -91,7 +94,8 @@ def cmd_fiches(args) -> int:
     with _progress() as progress:
         task = progress.add_task(f"fiches {args.niveau} de {args.dans}", total=len(rows))
         written = render_batch(store, args.niveau, [r["code"] for r in rows], folder,
-                               progress=lambda done, total: progress.update(task, completed=done))
+                               progress=lambda done, total, code: progress.update(
+                                   task, completed=done, description=f"fiche {code}"))
     console.print(f"{len(written)} fiches écrites dans {folder}")
     return 0
 

@@ -98,3 +98,14 @@ def test_errors_are_json_and_helpful(client, url, params, status, needle):
     body = json.loads(response.content)
     assert body["statut"] == status
     assert needle in json.dumps(body, ensure_ascii=False)
+
+
+def test_qpv_of_a_territory_pooled_against_region_and_france(client):
+    body = get(client, "/api/v1/territoires/commune/35238/comparaison-qpv")
+    assert [r["niveau"] for r in body["references"]] == ["qpv_commune", "qpv_region", "qpv_france"]
+    poverty = next(row for row in body["lignes"] if row["indicateur"] == "taux_pauvrete")
+    own = poverty["valeurs"][0]
+    assert own["unites"] == 5 and "approximation" in own["methode"]
+    population = next(row for row in body["lignes"] if row["indicateur"] == "population")
+    assert population["valeurs"][0]["methode"] == "somme des QPV"
+    assert client.get("/api/v1/territoires/qpv/QN03504M/comparaison-qpv").status_code == 400

@@ -132,3 +132,15 @@ def test_a_random_sample_of_profiles_renders(client, store):
     for row in sample:
         response = client.get(f"/territoires/{row['level']}/{row['code']}/")
         assert response.status_code == 200, row
+
+
+def test_django_database_is_the_configured_one(admin_client):
+    """The Django suite runs on SQLite and, under `make test`, again on PostgreSQL."""
+    import os
+
+    from django.db import connection
+
+    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") \
+        else "sqlite"
+    assert connection.vendor == expected
+    assert admin_client.get("/admin/").status_code == 200  # users and sessions stored

@@ -57,6 +57,7 @@ def build(data_dir: Path, warehouse: Path, progress: Progress | None = None) -> 
         ("comparaisons", marts.build_references),
         ("indicateurs", marts.build_values),
         ("recherche", marts.build_search),
+        ("tri des tables servies", marts.cluster),
     ]
     total = len(steps) + 2
     report = BuildReport(warehouse)

@@ -39,12 +39,11 @@ def build_territories(con) -> None:
             FROM staging.communes WHERE epci IS NOT NULL GROUP BY epci
         ), rows AS (
             SELECT 'france' AS level, 'FR' AS code, 'France' AS name,
-                   sum(population) AS population, NULL AS commune, NULL AS epci,
-                   NULL AS departement, NULL AS region, NULL AS postcodes, NULL AS densite,
-                   NULL AS centralite, NULL::BOOLEAN AS repaired,
-                   ST_Union_Agg(geometry) AS geometry
-            FROM staging.regions r, (SELECT sum(population) AS population FROM staging.communes)
-            WHERE r.zone = 'metro'
+                   (SELECT sum(population) FROM staging.communes) AS population,
+                   NULL AS commune, NULL AS epci, NULL AS departement, NULL AS region,
+                   NULL AS postcodes, NULL AS densite, NULL AS centralite,
+                   NULL::BOOLEAN AS repaired, ST_Union_Agg(geometry) AS geometry
+            FROM staging.regions WHERE zone = 'metro'
             UNION ALL
             SELECT 'region', r.code, r.name, sum(c.population), NULL, NULL, NULL, NULL, NULL,
                    NULL, NULL, NULL, any_value(r.geometry)
@@ -225,6 +224,16 @@ def build_values(con) -> None:
           AND denominator < {SECRECY_THRESHOLD} AND value IS NOT NULL""")
     con.execute("UPDATE marts.indicator_values SET status = 'incomplet' "
                 "WHERE status = 'ok' AND n_missing > 0")
+
+
+def cluster(con) -> None:
+    """Store the marts sorted by the keys pages look up: DuckDB's zone maps then skip most
+    row groups, and a profile's queries take a few milliseconds instead of scans."""
+    for table, keys in (("indicator_values", "level, code, indicator, vintage"),
+                        ("territories", "level, code"), ("territory_links", "level, code"),
+                        ("references", "level, code, rank"), ("search", "level, code")):
+        con.execute(f"CREATE OR REPLACE TABLE marts.{table} AS "
+                    f"SELECT * FROM marts.{table} ORDER BY {keys}")
 
 
 SEARCH_KEY_MACRO = (

@@ -209,48 +209,57 @@ class Warehouse:
 
     def references(self, level: str, code: str) -> list[dict]:
         rows = self.query("""SELECT r.ref_level AS level, r.ref_code AS code, t.name
-            FROM marts.references r LEFT JOIN marts.territories t
-              ON t.level = r.ref_level AND t.code = r.ref_code
+            FROM marts.references r JOIN marts.territories t
+              ON t.code = r.ref_code AND t.level = CASE WHEN contains(r.ref_level, '_')
+                 THEN split_part(r.ref_level, '_', 2) ELSE r.ref_level END
             WHERE r.level = ? AND r.code = ? ORDER BY r.rank, r.ref_code""", [level, code])
-        for row in rows:
-            if row["level"] in LEVELS:
-                row["label"] = row["name"]
-            else:
-                parent_level = row["level"].split("_", 1)[1]
-                parent = self.query("SELECT name FROM marts.territories WHERE level = ? AND "
-                                    "code = ?", [parent_level, row["code"]])
-                name = parent[0]["name"] if parent else row["code"]
-                row["label"] = f"{level_label(row['level'])} ({name})"
-                row["name"] = name
+        for row in rows:  # a pooled group is named after its territory
             row["level_label"] = level_label(row["level"])
+            row["label"] = (row["name"] if row["level"] in LEVELS
+                            else f"{row['level_label']} ({row['name']})")
         return rows
 
     def comparison(self, level: str, code: str) -> dict:
-        """Indicators of a territory against its references, one vintage per row.
+        """Indicators of a territory against its references (parents, pooled QPV groups)."""
+        return self._compare(self.references(level, code))
 
-        Each row takes the latest vintage the territory has for that indicator and source;
-        a reference shows the same vintage when it exists, else its latest value, flagged.
-        """
-        refs = self.references(level, code)
-        keys = [(r["level"], r["code"]) for r in refs]
-        placeholders = ", ".join("(?, ?)" for _ in keys)
-        rows = self.query(f"""SELECT {VALUE_COLUMNS} FROM marts.indicator_values
-            WHERE (level, code) IN ({placeholders}) ORDER BY vintage""",
-                          [x for key in keys for x in key])
+    def qpv_comparison(self, level: str, code: str) -> dict:
+        """For a commune, EPCI, département, région or France: its QPV taken together,
+        against all QPV of its région and of France. Most QPV figures exist only there."""
+        territory = self.territory(level, code)
+        keys = [(f"qpv_{level}", code), ("qpv_france", "FR")]
+        if territory["region"] or level == "region":
+            keys.insert(1, ("qpv_region", territory["region"] or code))
+        refs = []
+        for ref_level, ref_code in dict.fromkeys(keys):
+            parent = self.territory(ref_level.split("_", 1)[1], ref_code)
+            label = level_label(ref_level)
+            refs.append({"level": ref_level, "code": ref_code, "name": parent["name"],
+                         "level_label": label, "label": f"{label} ({parent['name']})"})
+        return self._compare(refs)
+
+    def _compare(self, refs: list[dict]) -> dict:
+        """One row per indicator the first reference (the subject) has, at its latest
+        vintage; each other reference shows the same vintage when it has it, else its latest
+        value, flagged ``other_vintage``."""
+        # one point lookup per reference: each uses the zone maps of the sorted table
+        lookups = " UNION ALL ".join(f"SELECT {VALUE_COLUMNS} FROM marts.indicator_values "
+                                     "WHERE level = ? AND code = ?" for _ in refs)
+        rows = self.query(f"SELECT * FROM ({lookups}) ORDER BY vintage",
+                          [x for r in refs for x in (r["level"], r["code"])])
         by_cell: dict[tuple, list[Value]] = {}
         for row in rows:
             value = Value(**row)
             by_cell.setdefault((value.indicator, value.level, value.code), []).append(value)
         table = []
         for indicator in INDICATORS:
-            own = by_cell.get((indicator.code, level, code))
+            own = by_cell.get((indicator.code, refs[0]["level"], refs[0]["code"]))
             if not own:
                 continue
             subject = own[-1]
             cells = []
             for ref in refs:
-                candidates = [v for v in by_cell.get((indicator.code, ref["level"], ref["code"]), [])
-                              if ref["level"] in LEVELS or v.source == subject.source]
+                candidates = by_cell.get((indicator.code, ref["level"], ref["code"]), [])
                 same = [v for v in candidates if v.vintage == subject.vintage]
                 chosen = same[-1] if same else (candidates[-1] if candidates else None)
                 cells.append({"value": chosen,

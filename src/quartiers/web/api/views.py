@@ -151,13 +151,7 @@ def territory_values(request, level, code):
             "valeurs": [v.as_dict() for v in store.values(level, code, indicator)]}
 
 
-@endpoint("v1/territoires/<str:level>/<str:code>/comparaison", "territory_comparison",
-          "Tableau de comparaison avec les territoires de référence")
-def territory_comparison(request, level, code):
-    store = get_store()
-    store.territory(_level(level), code)
-    comparison = store.comparison(level, code)
-
+def _comparison_json(level: str, code: str, comparison: dict) -> dict:
     def cell(c):
         value: Value | None = c["value"]
         return {**value.as_dict(), "millesime_different": c["other_vintage"]} if value else None
@@ -169,6 +163,22 @@ def territory_comparison(request, level, code):
                         "unite": row["indicator"].unit,
                         "valeurs": [cell(c) for c in row["cells"]]}
                        for row in comparison["rows"]]}
+
+
+@endpoint("v1/territoires/<str:level>/<str:code>/comparaison", "territory_comparison",
+          "Tableau de comparaison avec les territoires de référence")
+def territory_comparison(request, level, code):
+    store = get_store()
+    store.territory(_level(level), code)
+    return _comparison_json(level, code, store.comparison(level, code))
+
+
+@endpoint("v1/territoires/<str:level>/<str:code>/comparaison-qpv", "territory_qpv_comparison",
+          "L'ensemble des QPV d'un territoire administratif, comparé à ceux de sa région et de "
+          "France")
+def territory_qpv_comparison(request, level, code):
+    level = _level(level, ("commune", "epci", "departement", "region", "france"))
+    return _comparison_json(level, code, get_store().qpv_comparison(level, code))
 
 
 @endpoint("v1/territoires/<str:level>/<str:code>/perimetre.geojson", "territory_geojson",

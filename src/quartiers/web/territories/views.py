@@ -65,6 +65,31 @@ def _notices(store, territory: dict, rows: list[dict]) -> list[str]:
     return notices
 
 
+def _charts(comparison: dict) -> list[str]:
+    """Bar charts (SVG) of the charted indicators the subject has, against its references."""
+    by_code = {row["indicator"].code: row for row in comparison["rows"]}
+    charts = []
+    for code in CHARTED:
+        row = by_code.get(code)
+        if row and row["subject"].value is not None:
+            items = [(ref["label"], cell["value"].value if cell["value"] else None, i == 0)
+                     for i, (ref, cell) in enumerate(zip(comparison["references"], row["cells"],
+                                                          strict=True))]
+            charts.append(bar_chart(f"{row['indicator'].label} ({row['subject'].vintage})",
+                                    items, row["indicator"].unit, row["indicator"].decimals))
+    return charts
+
+
+def _table(comparison: dict) -> dict:
+    """A comparison grouped by theme, references linked to their profiles."""
+    for ref in comparison["references"]:
+        if ref["level"] in LEVELS:
+            ref["url"] = reverse("profile", args=[ref["level"], ref["code"]])
+    themes = [(theme, [r for r in comparison["rows"] if r["indicator"].theme == theme])
+              for theme in THEMES]
+    return {"references": comparison["references"], "themes": [t for t in themes if t[1]]}
+
+
 def profile(request, level: str, code: str):
     store = get_store()
     try:
@@ -75,25 +100,15 @@ def profile(request, level: str, code: str):
     rows = comparison["rows"]
     by_code = {row["indicator"].code: row for row in rows}
     key_figures = [by_code[c] for c in KEY_FIGURES if c in by_code][:6]
-    charts = []
-    for indicator_code in CHARTED:
-        row = by_code.get(indicator_code)
-        if row and row["subject"].value is not None and len(charts) < 3:
-            items = [(ref["label"], cell["value"].value if cell["value"] else None, i == 0)
-                     for i, (ref, cell) in enumerate(zip(comparison["references"], row["cells"],
-                                                          strict=True))]
-            charts.append(bar_chart(f"{row['indicator'].label} ({row['subject'].vintage})",
-                                    items, row["indicator"].unit, row["indicator"].decimals))
     qpv = store.children(level, code, "qpv") if level not in ("qpv", "qpv2015") else []
     figures = store.latest_values("qpv", [q["code"] for q in qpv], list(QPV_COLUMNS))
-    themes = [(theme, [r for r in rows if r["indicator"].theme == theme]) for theme in THEMES]
-    for ref in comparison["references"]:
-        if ref["level"] in LEVELS:
-            ref["url"] = reverse("profile", args=[ref["level"], ref["code"]])
+    groups = (store.qpv_comparison(level, code)
+              if level not in ("qpv", "qpv2015") and qpv else None)
+    charts = _charts(comparison) + (_charts(groups) if groups else [])
     return render(request, "territories/profile.html", {
         "territory": territory, "parents": store.parents(level, code),
-        "references": comparison["references"], "themes": [t for t in themes if t[1]],
-        "key_figures": key_figures, "charts": charts,
+        "comparison": _table(comparison), "qpv_comparison": groups and _table(groups),
+        "key_figures": key_figures, "charts": charts[:3],
         "qpv": [(q, figures.get(q["code"], {})) for q in qpv],
         "qpv_columns": [store.indicator(c) for c in QPV_COLUMNS],
         "contrats": store.contrats_de_ville(code) if level == "epci" else [],

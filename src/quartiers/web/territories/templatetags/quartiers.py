@@ -1,6 +1,8 @@
 """Template filters: French number formatting and level labels, shared with the PDF."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from quartiers.engine.levels import level_label
 from quartiers.engine.reports import format_number
@@ -29,3 +31,27 @@ def level_name(level):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key)
+
+
+@register.simple_tag
+def value_cell(cell, indicator):
+    """One cell of the comparison table: the value with its vintage and method on hover,
+    marks for another vintage and incomplete sums, or why it is blank (a tag: the table has
+    hundreds of cells, an include per cell would dominate the page's time)."""
+    value = cell["value"]
+    if value is None:
+        return mark_safe('<span class="blank" title="non disponible pour ce territoire">—</span>')
+    if value.value is None:
+        mark = "s" if value.status == "secret" else "n.p."
+        return format_html('<span class="blank" title="{}">{}</span>', value.status_label, mark)
+    title = " · ".join(part for part in (
+        value.vintage, value.method,
+        f"{value.n_missing} unité(s) sans valeur" if value.n_missing else "", value.note) if part)
+    flags = mark_safe("")
+    if cell["other_vintage"]:
+        flags += format_html('<sup class="flag" title="millésime différent : {}">*</sup>',
+                             value.vintage)
+    if value.status == "incomplet":
+        flags += mark_safe('<sup class="flag" title="somme incomplète">i</sup>')
+    return format_html('<span title="{}">{}</span>{}', title,
+                       format_number(value.value, indicator.decimals, indicator.unit), flags)

@@ -1,0 +1,71 @@
+"""The command line, good and bad input: clear messages, exit codes, files written."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+
+from quartiers.cli import main
+
+
+def run(capsys, *args) -> tuple[int, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 1
+        message = str(exit_.code) if not isinstance(exit_.code, int) else ""
+        out = capsys.readouterr()
+        return code, " ".join((out.out + out.err + message).split())
+    out = capsys.readouterr()
+    return code, " ".join((out.out + out.err).split())  # rich wraps long lines
+
+
+def test_fiche_by_code_alone(capsys, warehouse_path, tmp_path):
+    target = tmp_path / "maurepas.pdf"
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "fiche", "QN03504M",
+                       "--pdf", str(target))
+    assert code == 0, output
+    assert "Maurepas" in "".join(page.extract_text() for page in PdfReader(target).pages)
+
+
+def test_fiche_ambiguous_or_unknown_code(capsys, warehouse_path, tmp_path):
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "fiche", "53")
+    assert code != 0 and "ambigu" in output and "--niveau" in output
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "fiche", "QN99999X")
+    assert code != 0 and "inconnu" in output
+
+
+def test_fiches_batch_for_a_departement(capsys, warehouse_path, tmp_path):
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "fiches", "--dans",
+                       "departement:35", "--dossier", str(tmp_path))
+    assert code == 0, output
+    assert sorted(p.stem for p in tmp_path.glob("*.pdf")) == [
+        "QN03501I", "QN03502M", "QN03503I", "QN03504M", "QN03505M", "QN03506I"]
+
+
+def test_fiches_batch_unknown_parent(capsys, warehouse_path, tmp_path):
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "fiches", "--dans",
+                       "region:99", "--dossier", str(tmp_path))
+    assert code == 1 and "region" in output and "99" in output
+
+
+def test_build_failure_names_the_file_and_keeps_the_warehouse(capsys, tmp_path):
+    (tmp_path / "data").mkdir()
+    target = tmp_path / "w.duckdb"
+    code, output = run(capsys, "--warehouse", str(target), "build", "--data",
+                       str(tmp_path / "data"))
+    assert code == 2
+    assert "qpv2024/perimetres.parquet : fichier absent" in output
+    assert "Aucun entrepôt n'a été écrit" in output
+    assert not target.exists()
+
+
+def test_missing_warehouse_is_explained(capsys, tmp_path):
+    code, output = run(capsys, "--warehouse", str(tmp_path / "absent.duckdb"), "cherche", "x")
+    assert code == 1 and "quartiers build" in output
+
+
+@pytest.mark.parametrize("args", [["inconnue"], ["fiches", "--dossier", "x"]])
+def test_bad_arguments(capsys, args):
+    code, output = run(capsys, *args)
+    assert code == 2 and "usage" in output
