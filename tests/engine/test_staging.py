@@ -66,3 +66,14 @@ def test_empty_and_missing_files(con, tmp_path):
         load_raw(con, source("vide.csv", ("CODGEO", "POP")), tmp_path)
     with pytest.raises(BuildError, match=r"absent\.csv : fichier absent"):
         load_raw(con, source("absent.csv", ("CODGEO",)), tmp_path)
+
+
+def test_bad_code_is_named_with_its_line(con, tmp_path):
+    write(tmp_path, "qpv.csv", "code_qp\nQN03504M\nQ 0350\n")
+    src = source("qpv.csv", ("code_qp",), insee=False)
+    load_raw(con, src, tmp_path)
+    from quartiers.engine.warehouse.staging import check_codes
+
+    with pytest.raises(BuildError, match=r"qpv.csv, ligne 3, champ « code_qp » : code QPV "
+                                         r"invalide « Q 0350 »"):
+        check_codes(con, src, "code_qp", "QN[0-9A-Z]{5,6}M?", "code QPV")

@@ -56,25 +56,27 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: Source, data_dir: Path) -> 
     return count
 
 
+def _check_cells(con, source: Source, column: str, bad_when: str, problem: str) -> None:
+    """Stop at the first cell of ``column`` where the SQL condition ``bad_when`` holds."""
+    quoted = f'"{column}"'
+    condition = bad_when.replace("{c}", quoted)
+    bad = con.execute(f"SELECT _line, {quoted} FROM {raw_table(source)} WHERE {condition} "
+                      "LIMIT 1").fetchone()
+    if bad:
+        raise BuildError(f"{source.path}, ligne {bad[0]}, champ « {column} » : {problem} "
+                         f"« {bad[1]} »")
+
+
 def check_numbers(con, source: Source, columns: tuple[str, ...]) -> None:
     """Every non-empty cell of a numeric column must parse; blanks stay blanks (not published)."""
-    table = raw_table(source)
     for column in columns:
-        bad = con.execute(
-            f'SELECT _line, "{column}" FROM {table} WHERE trim(coalesce("{column}"::VARCHAR, \'\')) '
-            f'<> \'\' AND num("{column}"::VARCHAR) IS NULL LIMIT 1').fetchone()
-        if bad:
-            raise BuildError(f"{source.path}, ligne {bad[0]}, champ « {column} » : valeur non "
-                             f"numérique « {bad[1]} »")
+        _check_cells(con, source, column, "trim(coalesce({c}::VARCHAR, '')) <> '' "
+                     "AND num({c}::VARCHAR) IS NULL", "valeur non numérique")
 
 
 def check_codes(con, source: Source, column: str, pattern: str, what: str) -> None:
-    bad = con.execute(
-        f"SELECT _line, \"{column}\" FROM {raw_table(source)} "
-        f"WHERE NOT regexp_full_match(coalesce(\"{column}\", ''), '{pattern}') LIMIT 1").fetchone()
-    if bad:
-        raise BuildError(f"{source.path}, ligne {bad[0]}, champ « {column} » : {what} invalide "
-                         f"« {bad[1]} »")
+    _check_cells(con, source, column, "NOT regexp_full_match(coalesce({c}, ''), '" + pattern + "')",
+                 f"{what} invalide")
 
 
 def _src(key: str) -> Source:

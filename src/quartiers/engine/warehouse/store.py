@@ -71,6 +71,7 @@ class Warehouse:
         self._local = threading.local()
         self._con = None
         self._stamp = None
+        self._cache: dict = {}  # what never changes within one warehouse file
 
     # -- connection -----------------------------------------------------------------------
     def _cursor(self):
@@ -85,7 +86,7 @@ class Warehouse:
                 if stamp != self._stamp:
                     self._con = connect(self.path, read_only=True)
                     self._stamp = stamp
-                    self.__dict__.pop("_layer_cache", None)
+                    self._cache = {}
         local = self._local
         if getattr(local, "stamp", None) != self._stamp:
             local.cursor, local.stamp = self._con.cursor(), self._stamp
@@ -121,10 +122,14 @@ class Warehouse:
         return [{"niveau": r["level"], "code": r["code"], "nom": r["name"]} for r in found[:limit]]
 
     def parents(self, level: str, code: str) -> list[dict]:
+        """Enclosing territories, widest first (France, région, …), main ones first."""
         return self.query("""SELECT t.level, t.code, t.name, l.is_main
             FROM marts.territory_links l JOIN marts.territories t
               ON t.level = l.parent_level AND t.code = l.parent_code
-            WHERE l.level = ? AND l.code = ? ORDER BY l.is_main DESC""", [level, code])
+            WHERE l.level = ? AND l.code = ?
+            ORDER BY CASE l.parent_level WHEN 'france' THEN 0 WHEN 'region' THEN 1
+                     WHEN 'departement' THEN 2 WHEN 'epci' THEN 3 ELSE 4 END,
+                     l.is_main DESC, t.name""", [level, code])
 
     def children(self, level: str, code: str, child_level: str) -> list[dict]:
         return self.query(f"""SELECT {', '.join('t.' + c for c in TERRITORY_COLUMNS.split(', '))}
@@ -322,18 +327,23 @@ class Warehouse:
              "properties": {"code": r["code"], "nom": r["name"], "valeur": r["value"]}}
             for i, r in enumerate(rows)]}
 
+    def _cached(self, key, compute):
+        self._cursor()  # reopens, and empties the cache, when the file has been replaced
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
     def qpv_layer(self, indicator: str = "population") -> str:
         """The national QPV layer as GeoJSON text, cached per warehouse file and indicator."""
-        self._cursor()
-        cache = self.__dict__.setdefault("_layer_cache", {})
-        if indicator not in cache:
-            cache[indicator] = json.dumps(self.layer("qpv", indicator), separators=(",", ":"))
-        return cache[indicator]
+        return self._cached(("layer", indicator), lambda: json.dumps(
+            self.layer("qpv", indicator), separators=(",", ":")))
 
     # -- provenance -----------------------------------------------------------------------
     def sources(self) -> list[dict]:
-        return self.query("SELECT * FROM marts.sources ORDER BY key")
+        return self._cached("sources", lambda: self.query(
+            "SELECT * FROM marts.sources ORDER BY key"))
 
     def build_info(self) -> dict:
-        return json.loads(self.query("SELECT info FROM marts.build_info")[0]["info"])
+        return self._cached("build_info", lambda: json.loads(
+            self.query("SELECT info FROM marts.build_info")[0]["info"]))
 
