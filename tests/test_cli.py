@@ -69,3 +69,22 @@ def test_missing_warehouse_is_explained(capsys, tmp_path):
 def test_bad_arguments(capsys, args):
     code, output = run(capsys, *args)
     assert code == 2 and "usage" in output
+
+
+def test_locate_a_file(capsys, warehouse_path, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_bytes("id;longitude;latitude\n1;-1,6588;48,1258\n2;;\n".encode("cp1252"))
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "locate", str(source))
+    assert code == 0, output
+    assert "2 lignes" in output and "dans un QPV : 1" in output and "erreurs : 1" in output
+    assert (tmp_path / "in_qpv.csv").read_text(encoding="cp1252").count("\n") == 3
+
+
+def test_locate_bad_input(capsys, warehouse_path, tmp_path):
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "locate",
+                       str(tmp_path / "absent.csv"))
+    assert code == 1 and "introuvable" in output
+    (tmp_path / "f.csv").write_text("nom\nA\n", encoding="utf-8")
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "locate",
+                       str(tmp_path / "f.csv"))
+    assert code == 1 and "aucune colonne de longitude" in output

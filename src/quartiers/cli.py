@@ -126,6 +126,35 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_locate(args) -> int:
+    from .engine.locator import Locator, current
+    from .engine.locator.tables import TableError, locate_file
+
+    source = Path(args.fichier)
+    target = Path(args.sortie or source.with_name(f"{source.stem}_qpv{source.suffix}"))
+    if not source.exists():
+        console.print(f"[red]{source} : fichier introuvable[/]")
+        return 1
+    store = _store(args)
+    locator = Locator(current(store, paths.DATA_DIR), radius_m=args.rayon)
+    crs = {"4326": "EPSG:4326", "2154": "EPSG:2154", None: None}[args.crs]
+    with _progress() as progress:
+        task = progress.add_task(f"localisation de {source.name}", total=None)
+        try:
+            summary = locate_file(source, target, locator, lon=args.lon, lat=args.lat, crs=crs,
+                                  progress=lambda rows: progress.update(task, completed=rows))
+        except TableError as error:
+            progress.stop()
+            console.print(f"[red]{error}[/]")
+            return 1
+    console.print(f"{summary.rows} lignes → {target}")
+    console.print(f"  dans un QPV : {summary.inside} ; à vérifier (près d'une limite) : "
+                  f"{summary.check} ; erreurs : {summary.errors}")
+    console.print(f"  colonnes {summary.columns[0]} / {summary.columns[1]}, {summary.crs} ; "
+                  f"{summary.perimeters}")
+    return 0
+
+
 def cmd_bundle(args) -> int:
     from .engine.sources.bundle import bundle
 
@@ -166,6 +195,18 @@ def main(argv: list[str] | None = None) -> int:
     search = commands.add_parser("cherche", help="chercher un territoire")
     search.add_argument("texte")
     search.set_defaults(func=cmd_search)
+
+    locate = commands.add_parser("locate", help="localiser les lignes d'un fichier CSV ou XLSX "
+                                 "dans les QPV")
+    locate.add_argument("fichier", help="CSV (; , tabulation ; UTF-8 ou cp1252) ou XLSX")
+    locate.add_argument("-o", "--sortie", help="fichier enrichi (défaut : <nom>_qpv.<ext>)")
+    locate.add_argument("--lon", help="colonne des longitudes (ou x) ; reconnue sinon")
+    locate.add_argument("--lat", help="colonne des latitudes (ou y) ; reconnue sinon")
+    locate.add_argument("--crs", choices=("4326", "2154"),
+                        help="4326 = longitude/latitude WGS84, 2154 = Lambert-93 (deviné sinon)")
+    locate.add_argument("--rayon", type=float, default=500.0,
+                        help="rayon de recherche du QPV le plus proche, en mètres (défaut 500)")
+    locate.set_defaults(func=cmd_locate)
 
     data = commands.add_parser("data", help="gestion des données embarquées")
     data_commands = data.add_subparsers(dest="data_command", required=True)
