@@ -29,6 +29,8 @@ def test_openapi_document_covers_every_endpoint(client):
     for path, item in document["paths"].items():
         url = path.format(**SAMPLES)
         params = {"q": "rennes"} if "recherche" in url else {}
+        if "localiser" in url:
+            params.update(lon="-1.6588", lat="48.1258")
         if url.endswith("/commune.geojson"):
             params["dans"] = "departement:35"
         get(client, url, **params)
@@ -109,3 +111,48 @@ def test_qpv_of_a_territory_pooled_against_region_and_france(client):
     population = next(row for row in body["lignes"] if row["indicateur"] == "population")
     assert population["valeurs"][0]["methode"] == "somme des QPV"
     assert client.get("/api/v1/territoires/qpv/QN03504M/comparaison-qpv").status_code == 400
+
+
+def test_locate_one_point(client):
+    body = get(client, "/api/v1/localiser", lon="-1.6588", lat="48.1258")
+    assert body["dans_qpv"] and body["qpv"]["code"] == "QN03504M"
+    assert body["distance_limite_m"] < 0 and "±50 m" in body["perimetres"]
+    outside = get(client, "/api/v1/localiser", lon="-1.6500", lat="48.1300", rayon="2000")
+    assert not outside["dans_qpv"] and outside["qpv_proche"]["code"]
+    l93 = get(client, "/api/v1/localiser", lon="352104.5", lat="6791264.3", crs="2154")
+    assert l93["statut"] in ("ok", "à vérifier")
+
+
+def test_locate_a_batch_keeps_order_and_ids(client):
+    points = [{"id": f"p{i}", "lon": -1.6588, "lat": 48.1258} for i in range(10_000)]
+    points[5] = {"id": "bad", "lon": "x", "lat": None}
+    response = client.post("/api/v1/localiser", {"points": points}, content_type="application/json")
+    body = json.loads(response.content)
+    assert response.status_code == 200 and len(body["resultats"]) == 10_000
+    assert [r["id"] for r in body["resultats"][:6]] == ["p0", "p1", "p2", "p3", "p4", "bad"]
+    assert body["resultats"][5]["statut"] == "erreur"
+    assert body["resultats"][0]["qpv"]["code"] == "QN03504M"
+    pairs = client.post("/api/v1/localiser", {"points": [[-1.6588, 48.1258]]},
+                        content_type="application/json")
+    assert json.loads(pairs.content)["resultats"][0]["dans_qpv"]
+
+
+@pytest.mark.parametrize(("method", "payload", "status", "needle"), [
+    ("get", {"lon": "-1.6"}, 400, "requis"),
+    ("get", {"lon": "a", "lat": "b"}, 400, "nombres"),
+    ("get", {"lon": "-1.6", "lat": "48.1", "crs": "3857"}, 400, "2154"),
+    ("get", {"lon": "-1.6", "lat": "48.1", "rayon": "99999"}, 400, "rayon"),
+    ("post", "pas du json", 400, "JSON invalide"),
+    ("post", {"pts": []}, 400, "points"),
+    ("put", {}, 405, "GET, POST"),
+])
+def test_locate_errors(client, method, payload, status, needle):
+    if method == "get":
+        response = client.get("/api/v1/localiser", payload)
+    elif method == "post" and isinstance(payload, str):
+        response = client.post("/api/v1/localiser", payload, content_type="application/json")
+    else:
+        response = getattr(client, method)("/api/v1/localiser", payload,
+                                           content_type="application/json")
+    assert response.status_code == status
+    assert needle in json.loads(response.content)["erreur"]

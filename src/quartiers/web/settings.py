@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "quartiers.web.territories",
     "quartiers.web.api",
+    "quartiers.web.locator",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -55,3 +56,4 @@ STATIC_URL = "/static/"
 STATIC_ROOT = ROOT / "var" / "static"
 WHITENOISE_USE_FINDERS = True
 QUARTIERS_WAREHOUSE = WAREHOUSE
+QUARTIERS_JOBS_DIR = ROOT / "var" / "jobs"  # uploaded files being located, and their results

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("quartiers.web.territories.urls")),
     path("api/", include("quartiers.web.api.urls")),
+    path("localiser/", include("quartiers.web.locator.urls")),
     path("admin/", admin.site.urls),
 ]
 

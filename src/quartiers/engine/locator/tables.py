@@ -155,7 +155,7 @@ def _result_cells(locator: Locator, xs, ys, crs: str, summary: Summary,
             continue
         inside, near = located.qpv[i], located.nearest[i]
         distance = located.distance[i]
-        summary.check += status != 0
+        summary.check += int(status != 0)
         row = ["", "", "", "", "", "", STATUS_LABELS[int(status)], perimeters.label]
         if inside >= 0:
             code = perimeters.codes[inside]

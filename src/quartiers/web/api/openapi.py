@@ -29,16 +29,25 @@ def schema() -> dict:
                        for name, kind, description in endpoint.params]
         content = {endpoint.content_type: {"schema": {"type": "object"}}
                    if endpoint.content_type != "text/csv" else {"schema": {"type": "string"}}}
-        paths[url] = {"get": {
-            "operationId": endpoint.name, "summary": endpoint.summary,
-            "tags": list(endpoint.tags), "parameters": parameters,
-            "responses": {
-                "200": {"description": "succès", "content": content},
-                "400": {"description": "paramètre invalide",
-                        "content": {"application/json": {"schema": ERROR}}},
-                "404": {"description": "territoire ou indicateur inconnu (avec suggestions)",
-                        "content": {"application/json": {"schema": ERROR}}},
-            }}}
+        responses = {
+            "200": {"description": "succès", "content": content},
+            "400": {"description": "paramètre invalide",
+                    "content": {"application/json": {"schema": ERROR}}},
+            "404": {"description": "territoire ou indicateur inconnu (avec suggestions)",
+                    "content": {"application/json": {"schema": ERROR}}},
+        }
+        operations = {}
+        for method in endpoint.methods:
+            operation = {"operationId": f"{endpoint.name}_{method.lower()}",
+                         "summary": endpoint.summary, "tags": list(endpoint.tags),
+                         "responses": responses}
+            if method == "GET":
+                operation["parameters"] = parameters
+            else:
+                operation["requestBody"] = {"required": True, "content": {
+                    "application/json": {"schema": endpoint.body}}}
+            operations[method.lower()] = operation
+        paths[url] = operations
     return {"openapi": "3.1.0",
             "info": {"title": "API ouverte Quartiers", "version": "1",
                      "description": "Territoires de la politique de la ville, indicateurs et "

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from . import openapi
+from . import locate, openapi  # noqa: F401 - locate registers its endpoints
 from .views import ENDPOINTS
 
 urlpatterns = [

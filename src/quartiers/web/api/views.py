@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from quartiers.engine import exports
 from quartiers.engine.indicators.catalogue import INDICATORS
@@ -34,14 +35,21 @@ class Endpoint:
     params: tuple[tuple[str, str, str], ...] = ()  # (name, type, description) of query params
     content_type: str = "application/json"
     tags: tuple[str, ...] = field(default_factory=lambda: ("territoires",))
+    methods: tuple[str, ...] = ("GET",)
+    body: dict | None = None  # JSON schema of a POST body
 
 
 ENDPOINTS: list[Endpoint] = []
 
 
-def endpoint(path, name, summary, params=(), content_type="application/json", tags=("territoires",)):
+def endpoint(path, name, summary, params=(), content_type="application/json",
+             tags=("territoires",), methods=("GET",), body=None):
     def register(view):
+        @csrf_exempt  # an open API: no session, no cookie, nothing to forge
         def wrapped(request, **kwargs):
+            if request.method not in methods:
+                return _error(f"méthode {request.method} non permise ; permises : "
+                              f"{', '.join(methods)}", 405)
             try:
                 result = view(request, **kwargs)
             except BadRequest as error:
@@ -55,7 +63,8 @@ def endpoint(path, name, summary, params=(), content_type="application/json", ta
             return JsonResponse(result, json_dumps_params={"ensure_ascii": False})
 
         wrapped.__name__ = view.__name__
-        ENDPOINTS.append(Endpoint(path, name, summary, wrapped, params, content_type, tags))
+        ENDPOINTS.append(Endpoint(path, name, summary, wrapped, params, content_type, tags,
+                                  methods, body))
         return wrapped
 
     return register

@@ -1,0 +1,167 @@
+"""Benchmarks of the QPV locator, each against a baseline measured in the same run.
+
+    .venv/bin/python bench/locator.py          # ≈ 2 min
+
+1,000,000 random points over the Bretagne + Pays de la Loire bounding box, against all QPV:
+our ``locate`` versus ``geopandas.sjoin`` (same points, same polygons, Lambert-93); a
+1,000,000-row CSV end to end; the single-point API under wrk. Results in bench/out/locator.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from run import OUT, PY, WAREHOUSE, bench_build  # noqa: E402
+
+N = 1_000_000
+BBOX = (-5.2, 46.2, 0.0, 48.95)  # Bretagne + Pays de la Loire
+
+
+def _points(n=N, seed=2024):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(BBOX[0], BBOX[2], n), rng.uniform(BBOX[1], BBOX[3], n)
+
+
+def _child(code: str) -> dict:
+    """Run ``code`` in a fresh process (its own peak memory); returns its last JSON line."""
+    output = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True,
+                            cwd=ROOT).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+LOCATE = f"""
+import json, resource, time, numpy as np
+from quartiers.engine.warehouse.store import Warehouse
+from quartiers.engine.locator import Locator, bundled
+locator = Locator(bundled(Warehouse('{WAREHOUSE}')))
+rng = np.random.default_rng(2024)
+lon, lat = rng.uniform({BBOX[0]}, {BBOX[2]}, {N}), rng.uniform({BBOX[1]}, {BBOX[3]}, {N})
+locator.locate(lon[:1000], lat[:1000])
+started = time.perf_counter()
+result = locator.locate(lon, lat)
+seconds = time.perf_counter() - started
+print(json.dumps({{"seconds": seconds, "inside": int(result.inside.sum()),
+                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+SJOIN = f"""
+import json, resource, time, numpy as np, geopandas as gpd
+from quartiers.engine.warehouse.store import Warehouse
+from quartiers.engine.locator import bundled
+perimeters = bundled(Warehouse('{WAREHOUSE}'))
+polygons = gpd.GeoDataFrame({{"code": perimeters.codes}}, geometry=perimeters.geometries,
+                            crs=4326).to_crs(2154)
+polygons.sindex
+rng = np.random.default_rng(2024)
+lon, lat = rng.uniform({BBOX[0]}, {BBOX[2]}, {N}), rng.uniform({BBOX[1]}, {BBOX[3]}, {N})
+started = time.perf_counter()
+points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=4326).to_crs(2154)
+joined = gpd.sjoin(points, polygons, predicate="intersects", how="left")
+seconds = time.perf_counter() - started
+print(json.dumps({{"seconds": seconds, "inside": int(joined["code"].notna().sum()),
+                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def bench_locate() -> dict:
+    ours, theirs = _child(LOCATE), _child(SJOIN)
+    return {"locate_points_per_s": round(N / ours["seconds"]),
+            "locate_s": round(ours["seconds"], 3), "locate_peak_mib": round(ours["peak_mib"]),
+            "locate_inside": ours["inside"],
+            "baseline_geopandas_sjoin_points_per_s": round(N / theirs["seconds"]),
+            "baseline_geopandas_sjoin_s": round(theirs["seconds"], 3),
+            "baseline_geopandas_peak_mib": round(theirs["peak_mib"]),
+            "baseline_geopandas_inside": theirs["inside"],
+            "speedup": round(theirs["seconds"] / ours["seconds"], 1)}
+
+
+def bench_csv() -> dict:
+    """A 1,000,000-row Excel-style CSV (cp1252, ';', decimal commas), read → locate → write."""
+    folder = OUT / "locator"
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / "beneficiaires_1M.csv"
+    lon, lat = _points()
+    with source.open("w", encoding="cp1252", newline="") as handle:
+        handle.write("N°;Nom;Prénom;Longitude;Latitude\r\n")
+        for i in range(N):
+            handle.write(f"{i};Lebœuf;Zoé;{lon[i]:.6f};{lat[i]:.6f}\r\n".replace(".", ","))
+    copy = folder / "copie.csv"
+    started = time.perf_counter()
+    shutil.copyfile(source, copy)
+    copy_s = time.perf_counter() - started
+    measured = _child(f"""
+import json, resource, time
+from quartiers.cli import main
+started = time.perf_counter()
+main(["--warehouse", "{WAREHOUSE}", "locate", "{source}", "-o", "{folder / 'sortie.csv'}"])
+print(json.dumps({{"seconds": time.perf_counter() - started,
+                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+""")
+    seconds, peak = measured["seconds"], measured["peak_mib"]
+    with (folder / "sortie.csv").open(encoding="cp1252") as handle:
+        rows = sum(1 for _ in handle) - 1
+    return {"csv_1M_rows_s": round(seconds, 1), "csv_rows_out": rows,
+            "csv_peak_mib": round(peak), "csv_mib": round(source.stat().st_size / 2**20),
+            "baseline_file_copy_s": round(copy_s, 2)}
+
+
+def bench_api() -> dict:
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return {"api": "wrk absent (apt-get install wrk)"}
+    port = "8766"
+    server = subprocess.Popen([str(Path(PY).with_name("quartiers")), "--warehouse",
+                               str(WAREHOUSE), "serve", "--port", port], cwd=ROOT,
+                              env={**os.environ, "QUARTIERS_WAREHOUSE": str(WAREHOUSE)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/api/v1/localiser?lon=-1.6588&lat=48.1258"
+        for _ in range(100):
+            if subprocess.run(["curl", "-sf", url, "-o", "/dev/null"]).returncode == 0:
+                break
+            time.sleep(0.3)
+        for _ in range(20):  # every worker builds its locator once (≈ 0.5 s): not measured
+            subprocess.run(["curl", "-sf", url, "-o", "/dev/null"])
+        results = {}
+        for name, target in (("api_locate_point", url),
+                             ("baseline_static_css", f"http://127.0.0.1:{port}/static/quartiers/site.css")):
+            output = subprocess.run([wrk, "-t2", "-c8", "-d10s", "--latency", target],
+                                    capture_output=True, text=True, check=True).stdout
+            lines = output.splitlines()
+            results[f"{name}_rps"] = float(next(x for x in lines if "Requests/sec" in x).split()[-1])
+            results[f"{name}_p95"] = next((x for x in lines if x.strip().startswith("90%")),
+                                          "").split()[-1] + " (p90)"
+            results[f"{name}_p99"] = next(x for x in lines if x.strip().startswith("99%")).split()[-1]
+        return results
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not WAREHOUSE.exists():
+        bench_build()
+    results = {"date": time.strftime("%Y-%m-%d")}
+    for name, part in (("locate", bench_locate), ("csv", bench_csv), ("api", bench_api)):
+        print(f"— {name}", flush=True)
+        figures = part()
+        for key, value in figures.items():
+            print(f"  {key:40} {value}")
+        results.update(figures)
+    (OUT / "locator.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Locator API: one point (GET) or a batch (POST, JSON), answered in the order given."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from quartiers.engine.geo import LAMBERT93, WGS84
+from quartiers.engine.locator import ERROR, STATUS_LABELS
+
+from ..territories.locator import MAX_RADIUS_M, get_locator
+from .views import BadRequest, endpoint
+
+MAX_BATCH = 100_000
+CRS = {"4326": WGS84, "EPSG:4326": WGS84, "2154": LAMBERT93, "EPSG:2154": LAMBERT93}
+BODY = {"type": "object", "required": ["points"], "properties": {
+    "points": {"type": "array", "maxItems": MAX_BATCH, "items": {"oneOf": [
+        {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+        {"type": "object", "properties": {"id": {}, "lon": {"type": "number"},
+                                          "lat": {"type": "number"}}}]}},
+    "crs": {"type": "string", "enum": sorted(CRS)},
+    "rayon": {"type": "number", "maximum": MAX_RADIUS_M}}}
+
+
+def _crs(value) -> str:
+    if value is None:
+        return WGS84
+    if str(value) not in CRS:
+        raise BadRequest(f"crs « {value} » inconnu ; possibles : 4326 (WGS84), 2154 (Lambert-93)")
+    return CRS[str(value)]
+
+
+def _radius(value) -> float:
+    try:
+        radius = float(500 if value is None else value)
+    except (TypeError, ValueError) as error:
+        raise BadRequest("« rayon » doit être un nombre de mètres") from error
+    if not 0 <= radius <= MAX_RADIUS_M:
+        raise BadRequest(f"0 ≤ rayon ≤ {MAX_RADIUS_M:.0f} m")
+    return radius
+
+
+def _answers(a, b, crs: str, radius: float, ids=None) -> dict:
+    locator = get_locator()
+    perimeters = locator.perimeters
+    located = locator.locate(a, b, crs)
+    results = []
+    for i in range(len(located.status)):
+        inside, near, distance = located.qpv[i], located.nearest[i], located.distance[i]
+        answer = {"statut": STATUS_LABELS.get(int(located.status[i]), "erreur")}
+        if ids is not None:
+            answer["id"] = ids[i]
+        if located.status[i] == ERROR:
+            answer["erreur"] = located.reason[i]
+        elif inside >= 0:
+            answer.update(dans_qpv=True, qpv={"code": perimeters.codes[inside],
+                                              "nom": perimeters.names[inside],
+                                              "commune": perimeters.communes[inside]},
+                          distance_limite_m=round(float(distance), 1))
+        else:
+            answer["dans_qpv"] = False
+            if near >= 0 and distance <= radius:
+                answer.update(qpv_proche={"code": perimeters.codes[near],
+                                          "nom": perimeters.names[near]},
+                              distance_limite_m=round(float(distance), 1))
+        results.append(answer)
+    return {"perimetres": perimeters.label, "precision_m": perimeters.precision_m,
+            "rayon_m": radius, "regle_limite": "un point exactement sur une limite est dans le "
+            "QPV ; à moins de la précision d'une limite, il est « à vérifier »",
+            "resultats": results}
+
+
+@endpoint("v1/localiser", "locate",
+          "Ce point est-il dans un QPV ? (GET : un point ; POST : jusqu'à 100 000 points)",
+          (("lon", "number", "longitude WGS84 (ou x Lambert-93 avec crs=2154)"),
+           ("lat", "number", "latitude WGS84 (ou y Lambert-93 avec crs=2154)"),
+           ("crs", "string", "4326 (défaut) ou 2154"),
+           ("rayon", "number", "rayon de recherche du QPV le plus proche (m, défaut 500)")),
+          tags=("localisation",), methods=("GET", "POST"), body=BODY)
+def locate(request):
+    if request.method == "GET":
+        try:
+            a, b = float(request.GET["lon"]), float(request.GET["lat"])
+        except KeyError as error:
+            raise BadRequest("paramètres « lon » et « lat » requis, ex. ?lon=-1.6588&lat=48.1258"
+                             ) from error
+        except ValueError as error:
+            raise BadRequest("« lon » et « lat » doivent être des nombres (point décimal)"
+                             ) from error
+        body = _answers([a], [b], _crs(request.GET.get("crs")), _radius(request.GET.get("rayon")))
+        return {"perimetres": body["perimetres"], "precision_m": body["precision_m"],
+                "regle_limite": body["regle_limite"], **body["resultats"][0]}
+    try:
+        payload = json.loads(request.body or b"null")
+    except json.JSONDecodeError as error:
+        raise BadRequest(f"corps JSON invalide : {error}") from error
+    if not isinstance(payload, dict) or not isinstance(payload.get("points"), list):
+        raise BadRequest("corps attendu : {\"points\": [[lon, lat], …]} ou "
+                         "{\"points\": [{\"id\": …, \"lon\": …, \"lat\": …}, …]}")
+    points = payload["points"]
+    if len(points) > MAX_BATCH:
+        raise BadRequest(f"{len(points)} points : {MAX_BATCH} au plus par requête")
+    a, b, ids = np.full(len(points), np.nan), np.full(len(points), np.nan), None
+    if points and isinstance(points[0], dict):
+        ids = [p.get("id") if isinstance(p, dict) else None for p in points]
+    for i, point in enumerate(points):
+        pair = (point.get("lon"), point.get("lat")) if isinstance(point, dict) else point
+        if isinstance(pair, list | tuple) and len(pair) == 2 and all(
+                isinstance(v, int | float) and not isinstance(v, bool) for v in pair):
+            a[i], b[i] = pair  # anything else stays NaN: an error on that row, not the batch
+    return _answers(a, b, _crs(payload.get("crs")), _radius(payload.get("rayon")), ids)

@@ -1,0 +1,75 @@
+"""Locating an uploaded file in the background, so that large files block nobody.
+
+Each job is a folder (upload, result, ``job.json``); its state lives on disk, so any gunicorn
+process can show it, and a restart loses no finished result.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import traceback
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+
+from django.conf import settings
+
+from quartiers.engine.locator.tables import TableError, locate_file
+
+from ..territories.locator import get_locator
+
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="localisation")
+_lock = threading.Lock()
+
+
+def folder(job_id: str) -> Path:
+    return Path(settings.QUARTIERS_JOBS_DIR) / job_id
+
+
+def state(job_id: str) -> dict | None:
+    path = folder(job_id) / "job.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _save(job_id: str, **changes) -> None:
+    with _lock:
+        current = state(job_id) or {}
+        current.update(changes)
+        path = folder(job_id) / "job.json"
+        path.with_suffix(".tmp").write_text(json.dumps(current, ensure_ascii=False),
+                                            encoding="utf-8")
+        path.with_suffix(".tmp").replace(path)
+
+
+def submit(upload, lon: str | None, lat: str | None, crs: str | None) -> str:
+    """Store the upload and queue it; returns the job id."""
+    job_id = uuid.uuid4().hex
+    target = folder(job_id)
+    target.mkdir(parents=True)
+    name = Path(upload.name).name
+    with (target / f"entree{Path(name).suffix.lower()}").open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    _save(job_id, statut="en attente", fichier=name, lignes=0)
+    _executor.submit(_run, job_id, lon, lat, crs)
+    return job_id
+
+
+def _run(job_id: str, lon, lat, crs) -> None:
+    job = state(job_id)
+    source = next(folder(job_id).glob("entree.*"))
+    stem = Path(job["fichier"]).stem
+    result = folder(job_id) / f"{stem}_qpv{source.suffix}"
+    _save(job_id, statut="en cours")
+    try:
+        summary = locate_file(source, result, get_locator(), lon=lon, lat=lat, crs=crs,
+                              progress=lambda rows: _save(job_id, lignes=rows))
+        _save(job_id, statut="terminé", resultat=result.name, lignes=summary.rows,
+              resume=asdict(summary))
+    except TableError as error:
+        _save(job_id, statut="erreur", message=str(error).replace(str(source), job["fichier"]))
+    except Exception:  # the user must see the job fail, not wait forever
+        _save(job_id, statut="erreur", message="erreur interne : " + traceback.format_exc(-1))
+        raise

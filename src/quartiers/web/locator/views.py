@@ -1,0 +1,63 @@
+"""Upload a CSV or XLSX file, follow its localisation, see a summary and a map, download."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+
+from quartiers.engine.locator.tables import RESULT_COLUMNS
+
+from ..territories.locator import get_locator
+from . import jobs
+
+ACCEPTED = (".csv", ".txt", ".xlsx")
+CRS = {"": None, "4326": "EPSG:4326", "2154": "EPSG:2154"}
+
+
+def upload(request):
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("fichier")
+        if upload is None:
+            error = "Choisissez un fichier CSV ou XLSX."
+        elif Path(upload.name).suffix.lower() not in ACCEPTED:
+            error = f"« {upload.name} » : formats acceptés CSV (.csv, .txt) et XLSX (.xlsx)."
+        elif upload.size == 0:
+            error = f"« {upload.name} » est vide."
+        elif request.POST.get("crs", "") not in CRS:
+            error = "Système de coordonnées inconnu."
+        else:
+            job_id = jobs.submit(upload, request.POST.get("lon") or None,
+                                 request.POST.get("lat") or None, CRS[request.POST.get("crs", "")])
+            return redirect("locator_job", job_id=job_id)
+    return render(request, "locator/upload.html", {
+        "error": error, "perimeters": get_locator().perimeters.label,
+        "result_columns": RESULT_COLUMNS}, status=400 if error else 200)
+
+
+def job(request, job_id: str):
+    state = jobs.state(job_id) if job_id.isalnum() else None
+    if state is None:
+        raise Http404("localisation inconnue")
+    summary = state.get("resume")
+    by_qpv = []
+    if summary:
+        perimeters = get_locator().perimeters
+        names = dict(zip(perimeters.codes, perimeters.names, strict=True))
+        by_qpv = sorted(((code, names.get(code, ""), n) for code, n in summary["by_qpv"].items()),
+                        key=lambda item: -item[2])
+    return render(request, "locator/job.html", {
+        "job_id": job_id, "job": state, "summary": summary, "by_qpv": by_qpv,
+        "points": json.dumps(summary["sample"] if summary else []),
+        "running": state["statut"] in ("en attente", "en cours")})
+
+
+def result(request, job_id: str):
+    state = jobs.state(job_id) if job_id.isalnum() else None
+    if not state or state.get("statut") != "terminé":
+        raise Http404("résultat indisponible")
+    path = jobs.folder(job_id) / state["resultat"]
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

@@ -1,0 +1,23 @@
+"""The locator the web shares, rebuilt when the warehouse or the perimeters change."""
+
+from __future__ import annotations
+
+import threading
+
+from quartiers.engine.locator import Locator, current
+from quartiers.paths import DATA_DIR
+
+from .warehouse import get_store
+
+MAX_RADIUS_M = 2000.0  # the grid is built for this reach; smaller radii filter afterwards
+_lock = threading.Lock()
+_built: dict = {}
+
+
+def get_locator() -> Locator:
+    store = get_store()
+    key = (str(store.path), store.build_info()["built_at"])
+    with _lock:
+        if _built.get("key") != key:
+            _built.update(key=key, locator=Locator(current(store, DATA_DIR), MAX_RADIUS_M))
+        return _built["locator"]

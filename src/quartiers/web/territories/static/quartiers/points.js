@@ -1,0 +1,24 @@
+// Located points of an uploaded file, over the QPV perimeters.
+(function () {
+  const el = document.getElementById("map");
+  const points = JSON.parse(el.dataset.points);
+  const map = new maplibregl.Map({
+    container: el,
+    style: { version: 8, sources: {}, layers: [{ id: "bg", type: "background", paint: { "background-color": "#eef2f5" } }] },
+    bounds: [[-5.2, 41.3], [9.6, 51.1]],
+  });
+  window.quartiersMap = map;
+  map.on("load", async () => {
+    const qpv = await (await fetch(el.dataset.qpv)).json();
+    map.addSource("qpv", { type: "geojson", data: qpv });
+    map.addLayer({ id: "qpv-fill", type: "fill", source: "qpv", paint: { "fill-color": "#b3262e", "fill-opacity": 0.3 } });
+    const features = points.map(([x, y, code]) => ({ type: "Feature", properties: { code }, geometry: { type: "Point", coordinates: [x, y] } }));
+    map.addSource("points", { type: "geojson", data: { type: "FeatureCollection", features } });
+    map.addLayer({ id: "points", type: "circle", source: "points", paint: { "circle-radius": 3, "circle-color": "#1d2733" } });
+    if (features.length && Math.abs(points[0][0]) <= 180) {
+      const xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
+      map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 40, maxZoom: 14 });
+    }
+    el.dataset.loaded = "1";
+  });
+})();

@@ -1,0 +1,69 @@
+"""Uploading a file to locate: background job, summary, map data, download; bad uploads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from quartiers.web.locator import jobs
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _jobs_dir(settings, tmp_path):
+    settings.QUARTIERS_JOBS_DIR = tmp_path / "jobs"
+
+
+def wait(job_id: str) -> dict:
+    for _ in range(600):
+        state = jobs.state(job_id)
+        if state["statut"] in ("terminé", "erreur"):
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} still {state}")
+
+
+def test_upload_locate_and_download(client):
+    lines = ["id;nom;lon;lat"] + [f"{i};Zoé;-1,6588;48,1258" for i in range(500)] + ["x;;;"]
+    upload = SimpleUploadedFile("beneficiaires.csv", "\r\n".join(lines).encode("cp1252"))
+    response = client.post("/localiser/", {"fichier": upload})
+    assert response.status_code == 302
+    job_id = response["Location"].rstrip("/").split("/")[-1]
+    assert wait(job_id)["statut"] == "terminé"
+    page = client.get(f"/localiser/{job_id}/").content.decode()
+    assert "Maurepas" in page and "QN03504M" in page and "501" in page
+    assert 'id="download"' in page and "±50 m" in page
+    download = client.get(f"/localiser/{job_id}/resultat")
+    assert download["Content-Disposition"].endswith('beneficiaires_qpv.csv"')
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("cp1252")),
+                           delimiter=";"))
+    assert len(rows) == 502 and rows[1][4] == "QN03504M" and rows[-1][0] == "x"
+    assert rows[-1][-2].startswith("erreur")
+
+
+def test_a_file_without_coordinates_ends_with_a_clear_error(client):
+    upload = SimpleUploadedFile("adresses.csv", b"nom;adresse\nA;1 rue de Brest\n")
+    response = client.post("/localiser/", {"fichier": upload})
+    state = wait(response["Location"].rstrip("/").split("/")[-1])
+    assert state["statut"] == "erreur" and "API Adresse" in state["message"]
+    assert "adresses.csv" in state["message"]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("notes.pdf", b"%PDF", "formats acceptés"),
+    ("vide.csv", b"", "vide"),
+])
+def test_bad_uploads_are_refused_on_the_form(client, name, content, message):
+    response = client.post("/localiser/", {"fichier": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_unknown_job(client):
+    assert client.get("/localiser/0123abcd/").status_code == 404
+    assert client.get("/localiser/0123abcd/resultat").status_code == 404
+    assert client.get("/localiser/").status_code == 200
