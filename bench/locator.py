@@ -1,6 +1,7 @@
 """Benchmarks of the QPV locator, each against a baseline measured in the same run.
 
     .venv/bin/python bench/locator.py          # ≈ 2 min
+    .venv/bin/python bench/locator.py csv      # one part
 
 1,000,000 random points over the Bretagne + Pays de la Loire bounding box, against all QPV:
 our ``locate`` versus ``geopandas.sjoin`` (same points, same polygons, Lambert-93); a
@@ -149,12 +150,16 @@ def bench_api() -> dict:
         server.wait()
 
 
-def main() -> None:
+PARTS = {"locate": bench_locate, "csv": bench_csv, "api": bench_api}
+
+
+def main(names: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     if not WAREHOUSE.exists():
         bench_build()
     results = {"date": time.strftime("%Y-%m-%d")}
-    for name, part in (("locate", bench_locate), ("csv", bench_csv), ("api", bench_api)):
+    for name in names:
+        part = PARTS[name]
         print(f"— {name}", flush=True)
         figures = part()
         for key, value in figures.items():
@@ -164,4 +169,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:] or list(PARTS))

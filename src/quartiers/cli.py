@@ -155,6 +155,18 @@ def cmd_locate(args) -> int:
     return 0
 
 
+def cmd_import_perimeters(args) -> int:
+    from .engine.locator.perimeters import import_official
+
+    try:
+        perimeters = import_official(Path(args.fichier), _store(args), Path(args.data))
+    except (OSError, ValueError) as error:
+        console.print(f"[red]{error}[/]")
+        return 1
+    console.print(f"Périmètres importés : {perimeters.label}")
+    return 0
+
+
 def cmd_bundle(args) -> int:
     from .engine.sources.bundle import bundle
 
@@ -214,6 +226,12 @@ def main(argv: list[str] | None = None) -> int:
     bundle.add_argument("--from", dest="source", required=True)
     bundle.add_argument("--data", default=str(paths.DATA_DIR))
     bundle.set_defaults(func=cmd_bundle)
+    imported = data_commands.add_parser(
+        "import-perimetres", help="importer les périmètres officiels des QPV 2024 (GeoJSON ANCT, "
+        "champ code_qp) : le localisateur les utilise à la place des périmètres simplifiés")
+    imported.add_argument("fichier")
+    imported.add_argument("--data", default=str(paths.DATA_DIR))
+    imported.set_defaults(func=cmd_import_perimeters)
 
     args = parser.parse_args(argv)
     from .engine.warehouse.store import NotFound, WarehouseMissing

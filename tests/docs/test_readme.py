@@ -21,7 +21,7 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_every_cli_command_in_the_readme_exists(capsys):
-    for line in re.findall(r"^\.venv/bin/quartiers (\w+(?: \w+)?)", README, re.M):
+    for line in re.findall(r"^\.venv/bin/quartiers ([\w-]+(?: [\w-]+)?)", README, re.M):
         command = line.split()
         args = command if command[0] == "data" else command[:1]
         try:

@@ -95,3 +95,41 @@ def test_large_random_batch_is_consistent(locator):
     assert (result.distance[result.inside] <= 0).all()
     assert (result.distance[result.nearest >= 0] > 0).all()
     assert not (result.inside & (result.nearest >= 0)).any()
+
+
+def test_imported_official_perimeters_replace_the_simplified_ones(store, tmp_path):
+    import json
+
+    from quartiers.engine.locator import current
+    from quartiers.engine.locator.perimeters import import_official
+
+    base = bundled(store)
+    index = list(base.codes).index("QN03504M")
+    wider = shapely.buffer(base.geometries[index], 0.003)  # ≈ 250 m wider than the copy
+    source = tmp_path / "officiel.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code_qp": "QN03504M"},
+         "geometry": json.loads(shapely.to_geojson(wider))}]}), encoding="utf-8")
+    outside = shapely.get_coordinates(base.geometries[index]).max(axis=0) + 0.001
+    assert Locator(base).locate([outside[0]], [outside[1]]).qpv[0] == -1
+    import_official(source, store, tmp_path / "data")
+    perimeters = current(store, tmp_path / "data")
+    assert "officiels pour 1 QPV" in perimeters.label and perimeters.precision_m == 50
+    assert perimeters.codes[Locator(perimeters).locate([outside[0]], [outside[1]]).qpv[0]] == \
+        "QN03504M"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("{}", "illisible"),
+    ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+     '{"code_qp": "QN99999X"}, "geometry": {"type": "Point", "coordinates": [0, 0]}}]}',
+     "codes inconnus"),
+])
+def test_bad_official_files_are_refused(store, tmp_path, content, message):
+    from quartiers.engine.locator.perimeters import import_official
+
+    source = tmp_path / "officiel.geojson"
+    source.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        import_official(source, store, tmp_path / "data")
+    assert not (tmp_path / "data").exists()

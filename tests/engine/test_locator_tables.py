@@ -107,3 +107,16 @@ def test_broken_xlsx(tmp_path, locator):
     (tmp_path / "in.xlsx").write_bytes(b"PK not really")
     with pytest.raises(TableError, match="illisible"):
         locate_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx", locator)
+
+
+def test_a_million_rows_none_lost(tmp_path, locator):
+    source = tmp_path / "million.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("id,lon,lat\n")
+        handle.writelines(f"{i},{-1.6588 + (i % 1000) * 1e-4:.5f},48.1258\n"
+                          for i in range(1_000_000))
+    summary = locate_file(source, tmp_path / "out.csv", locator)
+    assert summary.rows == 1_000_000
+    with (tmp_path / "out.csv").open(encoding="utf-8") as handle:
+        ids = [line.split(",", 1)[0] for line in handle]
+    assert ids[0] == "id" and ids[1:] == [str(i) for i in range(1_000_000)]

@@ -8,6 +8,7 @@ an address at the boundary. Official full-resolution perimeters, once imported w
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -35,23 +36,45 @@ def bundled(store: Warehouse) -> Perimeters:
 
 
 def official(path: Path, store: Warehouse) -> Perimeters:
-    """Full-resolution perimeters from an ANCT GeoJSON (fields code_qp, lib_qp)."""
-    collection = json.loads(Path(path).read_text(encoding="utf-8"))
-    known = {r["code"]: r for r in store.query(
-        "SELECT code, name, commune FROM marts.territories WHERE level = 'qpv'")}
-    features = [f for f in collection["features"] if f.get("geometry")]
-    codes = [f["properties"].get("code_qp") for f in features]
+    """Full-resolution perimeters from an ANCT GeoJSON (field code_qp) replace the simplified
+    ones for the QPV they cover; the label says how many are official."""
+    try:
+        collection = json.loads(Path(path).read_text(encoding="utf-8"))
+        features = [f for f in collection["features"] if f.get("geometry")]
+        codes = [f["properties"]["code_qp"] for f in features]
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"{path} : GeoJSON des QPV illisible ({error!r} ; champ code_qp "
+                         "attendu)") from error
+    base = bundled(store)
+    index = {code: i for i, code in enumerate(base.codes)}
+    known = {r["code"] for r in store.query("SELECT code FROM marts.territories "
+                                            "WHERE level = 'qpv'")}
     unknown = sorted({c for c in codes if c not in known}, key=str)
-    if unknown:
-        raise ValueError(f"{path} : codes QPV inconnus du référentiel 2024 : {unknown[:5]}")
-    geometries = shapely.make_valid(shapely.from_geojson(
-        [json.dumps(f["geometry"]) for f in features]))
-    return Perimeters(
-        geography="2024", codes=np.array(codes, dtype=object),
-        names=np.array([known[c]["name"] for c in codes], dtype=object),
-        communes=np.array([known[c]["commune"] for c in codes], dtype=object),
-        geometries=geometries, precision_m=OFFICIAL_PRECISION_M,
-        label=f"QPV 2024, périmètres officiels importés (précision ±{OFFICIAL_PRECISION_M:.0f} m)")
+    if unknown or not codes:
+        raise ValueError(f"{path} : aucun QPV, ou codes inconnus du référentiel 2024 : "
+                         f"{unknown[:5]}")
+    geometries = base.geometries.copy()
+    shapes = shapely.make_valid(shapely.from_geojson([json.dumps(f["geometry"]) for f in features]))
+    for code, shape in zip(codes, shapes, strict=True):
+        if code in index:
+            geometries[index[code]] = shape
+    complete = set(codes) >= set(base.codes)
+    precision = OFFICIAL_PRECISION_M if complete else SIMPLIFIED_PRECISION_M
+    label = (f"QPV 2024, périmètres officiels importés (précision ±{precision:.0f} m)" if complete
+             else f"QPV 2024, périmètres officiels pour {len(set(codes))} QPV, simplifiés pour "
+                  f"les autres (précision ±{precision:.0f} m)")
+    return Perimeters(geography="2024", codes=base.codes, names=base.names,
+                      communes=base.communes, geometries=geometries, precision_m=precision,
+                      label=label)
+
+
+def import_official(source: Path, store: Warehouse, data_dir: Path) -> Perimeters:
+    """Check an official perimeter file, then keep a copy where the locator looks for it."""
+    perimeters = official(source, store)
+    target = Path(data_dir) / IMPORTED
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return perimeters
 
 
 def current(store: Warehouse, data_dir: Path) -> Perimeters:
