@@ -92,3 +92,25 @@ def test_search_profile_map_click_pdf(browser, live_server):
 
     assert not errors, errors
     page.close()
+
+
+def test_locate_a_file_from_the_web_page(browser, live_server, settings, tmp_path):
+    settings.QUARTIERS_JOBS_DIR = tmp_path / "jobs"
+    source = tmp_path / "beneficiaires.csv"
+    source.write_bytes("id;nom;longitude;latitude\r\n1;Zoé;-1,6588;48,1258\r\n2;Éric;;\r\n"
+                       .encode("cp1252"))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server.url + "/localiser/")
+    page.set_input_files("#fichier", str(source))
+    page.click(".locator-form button")
+    page.wait_for_function("document.getElementById('job-status').dataset.status === 'terminé'",
+                           timeout=30000)
+    page.wait_for_function("document.getElementById('map').dataset.loaded === '1'",
+                           timeout=30000)
+    assert "Maurepas" in page.inner_text("main")
+    shot(page, "6-localisation")
+    with page.expect_download() as download:
+        page.click("#download")
+    content = Path(download.value.path()).read_bytes().decode("cp1252")
+    assert content.count("\r\n") == 3 and "QN03504M" in content
+    page.close()
