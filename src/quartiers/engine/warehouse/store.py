@@ -232,15 +232,20 @@ class Warehouse:
         """For a commune, EPCI, département, région or France: its QPV taken together,
         against all QPV of its région and of France. Most QPV figures exist only there."""
         territory = self.territory(level, code)
-        keys = [(f"qpv_{level}", code), ("qpv_france", "FR")]
+        keys = [(level, code), ("france", "FR")]
         if territory["region"] or level == "region":
-            keys.insert(1, ("qpv_region", territory["region"] or code))
+            keys.insert(1, ("region", territory["region"] or code))
+        keys = list(dict.fromkeys(keys))
+        names = {(r["level"], r["code"]): r["name"] for r in self.query(
+            "SELECT level, code, name FROM marts.territories WHERE "
+            + " OR ".join("(level = ? AND code = ?)" for _ in keys),
+            [x for key in keys for x in key])}
         refs = []
-        for ref_level, ref_code in dict.fromkeys(keys):
-            parent = self.territory(ref_level.split("_", 1)[1], ref_code)
-            label = level_label(ref_level)
-            refs.append({"level": ref_level, "code": ref_code, "name": parent["name"],
-                         "level_label": label, "label": f"{label} ({parent['name']})"})
+        for parent_level, parent_code in keys:
+            label = level_label(f"qpv_{parent_level}")
+            name = names[(parent_level, parent_code)]
+            refs.append({"level": f"qpv_{parent_level}", "code": parent_code, "name": name,
+                         "level_label": label, "label": f"{label} ({name})"})
         return self._compare(refs)
 
     def _compare(self, refs: list[dict]) -> dict:
