@@ -167,4 +167,20 @@ def test_readers_keep_answering_during_a_rebuild(tmp_path, warehouse_path):
     assert not errors
     assert answers > 0
     assert reader.territory("qpv", "QN00101M")
-    assert reader.build_info()["built_at"] >= first
+    assert reader.build_info()["built_at"] > first  # the new file is read, not the old one
+
+
+def test_published_ensemble_rows_win_over_pooled_sums(store):
+    published = next(v for v in store.values("qpv2015_france", "FR", "allocataires_caf")
+                 if v.vintage == "publication 2018")
+    assert published.value == 1_492_300 and published.method == "publié"
+
+
+def test_units_without_any_row_count_as_missing(store):
+    pooled = store.values("qpv_france", "FR", "population")[0]
+    assert pooled.n_units == 1518 and pooled.n_missing == 91  # QPV without SIG Ville figures
+    assert pooled.status == "incomplet"
+
+
+def test_overseas_qpv_missing_from_the_list_still_have_their_commune(store):
+    assert store.children("commune", "98712", "qpv")

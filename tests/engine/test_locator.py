@@ -133,3 +133,10 @@ def test_bad_official_files_are_refused(store, tmp_path, content, message):
     with pytest.raises(ValueError, match=message):
         import_official(source, store, tmp_path / "data")
     assert not (tmp_path / "data").exists()
+
+
+def test_polynesia_is_located_in_its_own_zone(locator):
+    perimeters = locator.perimeters
+    index = list(perimeters.codes).index("QN98701M")
+    point = perimeters.geometries[index].representative_point()
+    assert locator.locate([point.x], [point.y]).qpv[0] == index

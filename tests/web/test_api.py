@@ -87,6 +87,7 @@ def test_indicator_values_paginated(client):
     ("/api/v1/territoires", {"niveau": "canton"}, 400, "niveaux possibles"),
     ("/api/v1/territoires", {"page": "deux"}, 400, "entiers"),
     ("/api/v1/territoires", {"taille": "5000"}, 400, "taille"),
+    ("/api/v1/territoires", {"page": "99999999999999999999"}, 400, "page"),
     ("/api/v1/territoires/qpv/QN03504X", {}, 404, "QN03504M"),
     ("/api/v1/territoires/commune/35999", {}, 404, "suggestions"),
     ("/api/v1/indicateurs/taux_pauvrte", {}, 404, "taux_pauvrete"),
@@ -156,3 +157,11 @@ def test_locate_errors(client, method, payload, status, needle):
                                            content_type="application/json")
     assert response.status_code == status
     assert needle in json.loads(response.content)["erreur"]
+
+
+def test_huge_numbers_in_a_batch_are_row_errors(client):
+    response = client.post("/api/v1/localiser", {"points": [[10**400, 48.1], [-1.6588, 48.1258]]},
+                           content_type="application/json")
+    body = json.loads(response.content)
+    assert response.status_code == 200
+    assert [r["statut"] for r in body["resultats"]] == ["erreur", "à vérifier"]

@@ -39,6 +39,8 @@ def test_search_by_exact_code_goes_to_the_profile(client):
     response = client.get("/recherche/", {"q": "qn03504m"})
     assert response.status_code == 302
     assert response["Location"] == "/territoires/qpv/QN03504M/"
+    epci = client.get("/recherche/", {"q": "243500139"})  # also a contrat de ville's EPCI
+    assert epci["Location"] == "/territoires/epci/243500139/"
 
 
 @pytest.mark.parametrize(("level", "code", "name"), PROFILES)

@@ -25,12 +25,6 @@ LEVELS = {level.code: level for level in (
     Level("france", "France", "France", "de France", 5),
 )}
 PROFILE_LEVELS = ("qpv", "commune", "epci", "departement", "region", "france", "qpv2015")
-BASE_LEVELS = ("qpv", "qpv2015")  # levels whose units are pooled into « ensemble des QPV de … »
-
-
-def group_level(base: str, parent: str) -> str:
-    """Level code of the pooled group: ``qpv_region`` = all QPV 2024 of a région."""
-    return f"{base}_{parent}"
 
 
 def level_label(level: str) -> str:

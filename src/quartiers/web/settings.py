@@ -56,4 +56,5 @@ STATIC_URL = "/static/"
 STATIC_ROOT = ROOT / "var" / "static"
 WHITENOISE_USE_FINDERS = True
 QUARTIERS_WAREHOUSE = WAREHOUSE
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024  # a POST of 100,000 points to locate ≈ 6 MB
 QUARTIERS_JOBS_DIR = ROOT / "var" / "jobs"  # uploaded files being located, and their results

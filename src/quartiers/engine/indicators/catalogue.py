@@ -48,14 +48,18 @@ def qpv2015(family: str, value: str | None = None, *, numerator: str | None = No
     france = Measure(f"{table}_france", "qpv2015_france", f"qpv2015_{family}",
                      value=value, numerator=numerator, denominator=denominator,
                      scale=100 if numerator else 1)
-    return qpv, france
+    return france, qpv  # the published « Ensemble » first: pooling never overwrites it
 
 
-def caf_commune(numerator: str, denominator: str | None = "a") -> Measure:
-    return Measure("staging.caf_commune", "commune", "caf_iris", value=None if denominator
-                   else numerator, numerator=numerator if denominator else None,
-                   denominator=denominator, scale=100 if denominator else 1,
-                   roll_up=ABOVE_COMMUNE)
+def caf_commune(count: str, share: bool = True) -> Measure:
+    """CAF counts summed from IRIS to the commune; a share is over the allocataires of the
+    IRIS where the count is published, so a blank IRIS biases neither side."""
+    if not share:
+        return Measure("staging.caf_commune", "commune", "caf_iris", value=count,
+                       roll_up=ABOVE_COMMUNE, method="somme des IRIS", missing="n_missing")
+    return Measure("staging.caf_commune", "commune", "caf_iris", numerator=count,
+                   denominator=f"a_{count}", scale=100, roll_up=ABOVE_COMMUNE,
+                   method="ratio des sommes des IRIS", missing="n_missing")
 
 
 def filosofi(column: str) -> tuple[Measure, ...]:
@@ -260,14 +264,14 @@ INDICATORS: tuple[Indicator, ...] = (
         code="allocataires_caf", label="Allocataires CAF", theme="Prestations CAF",
         unit="allocataires", decimals=0,
         definition="Foyers allocataires d'au moins une prestation de la CAF.",
-        measures=(qpv24_count("allocataires_caf"), caf_commune("a", None),
+        measures=(qpv24_count("allocataires_caf"), caf_commune("a", share=False),
                   *qpv2015("demo", "a", count=True)),
     ),
     Indicator(
         code="personnes_couvertes_caf", label="Personnes couvertes par la CAF",
         theme="Prestations CAF", unit="personnes", decimals=0,
         definition="Allocataires, conjoints, enfants et autres personnes à charge.",
-        measures=(qpv24_count("couverts_caf"), caf_commune("percou", None),
+        measures=(qpv24_count("couverts_caf"), caf_commune("percou", share=False),
                   *qpv2015("demo", "percou", count=True)),
     ),
     Indicator(
@@ -280,13 +284,14 @@ INDICATORS: tuple[Indicator, ...] = (
                           scale=100, pool_qpv=True),
                   Measure("staging.caf_commune", "commune", "caf_iris", numerator="percou",
                           denominator="population", scale=100, roll_up=ABOVE_COMMUNE,
+                          method="somme des IRIS / population", missing="n_missing",
                           note="population du COG au dénominateur"),
                   *qpv2015("demo", numerator="percou", denominator="pop_mun")),
     ),
     Indicator(
         code="allocataires_rsa", label="Allocataires du RSA socle", theme="Prestations CAF",
         unit="allocataires", decimals=0, definition="Foyers allocataires percevant le RSA socle.",
-        measures=(qpv24_count("rsa_socle"), caf_commune("arsas", None),
+        measures=(qpv24_count("rsa_socle"), caf_commune("arsas", share=False),
                   *qpv2015("revn", "arsas", count=True)),
     ),
     Indicator(

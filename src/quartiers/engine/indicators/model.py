@@ -30,6 +30,8 @@ class Measure:
     roll_up: tuple[str, ...] = ()  # admin levels above ``level`` to sum into
     pool_qpv: bool = False  # pool over QPV into « ensemble des QPV de <territoire> »
     note: str = ""  # said next to every value this measure produces
+    method: str = ""  # how the source value itself was made, when not simply published
+    missing: str = "0"  # SQL: units missing inside the source value (e.g. blank IRIS)
 
     @property
     def own_levels(self) -> tuple[str, ...]:
@@ -47,10 +49,6 @@ class Indicator:
     decimals: int = 1
     method: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def is_share(self) -> bool:
-        return self.unit == "%"
 
     @property
     def levels(self) -> tuple[str, ...]:

@@ -36,6 +36,8 @@ ZONES = (
     Zone("Guyane", (-54.7, 2.0, -51.5, 6.0), "EPSG:2972"),
     Zone("La Réunion", (55.1, -21.5, 55.95, -20.8), "EPSG:2975"),
     Zone("Mayotte", (44.9, -13.1, 45.4, -12.5), "EPSG:4471"),
+    Zone("Polynésie française (îles du Vent et Sous-le-Vent)", (-152.5, -18.2, -148.5, -16.0),
+         "EPSG:3297"),
 )
 
 

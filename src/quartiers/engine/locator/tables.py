@@ -141,7 +141,7 @@ def _chunks(rows: Iterator[list], size: int) -> Iterator[list[list]]:
 
 
 def _result_cells(locator: Locator, xs, ys, crs: str, summary: Summary,
-                  decimal: str | None) -> list[list]:
+                  decimal: str | None, radius_m: float) -> list[list]:
     """Result columns per row; distances as text with ``decimal`` (CSV) or numbers (XLSX)."""
     perimeters = locator.perimeters
     located = locator.locate(xs, ys, crs)
@@ -165,7 +165,7 @@ def _result_cells(locator: Locator, xs, ys, crs: str, summary: Summary,
                         _metres(distance, decimal)]
             if len(summary.sample) < 5000:
                 summary.sample.append((float(xs[i]), float(ys[i]), code))
-        elif near >= 0:
+        elif near >= 0 and distance <= radius_m:
             row[3:6] = [_metres(distance, decimal), perimeters.codes[near],
                         perimeters.names[near]]
         cells.append(row)
@@ -178,12 +178,14 @@ def _metres(distance: float, decimal: str | None):
 
 
 def locate_file(source: Path, target: Path, locator: Locator, *, lon: str | None = None,
-                lat: str | None = None, crs: str | None = None,
+                lat: str | None = None, crs: str | None = None, radius_m: float | None = None,
                 progress: Callable[[int], None] | None = None) -> Summary:
-    """Locate every row of ``source`` into ``target`` (same format); returns a summary."""
+    """Locate every row of ``source`` into ``target`` (same format); returns a summary.
+    The nearest QPV is reported within ``radius_m`` (default: the locator's radius)."""
+    radius_m = locator.radius_m if radius_m is None else min(radius_m, locator.radius_m)
     source, target = Path(source), Path(target)
     if source.suffix.lower() == ".xlsx":
-        return _locate_xlsx(source, target, locator, lon, lat, crs, progress)
+        return _locate_xlsx(source, target, locator, lon, lat, crs, radius_m, progress)
     if source.stat().st_size == 0:
         raise TableError(f"{source} : fichier vide")
     dialect = _sniff(source)
@@ -201,25 +203,25 @@ def locate_file(source: Path, target: Path, locator: Locator, *, lon: str | None
         writer.writerow([*header, *RESULT_COLUMNS])
         for chunk in _chunks(reader, CHUNK_ROWS):
             _locate_chunk(chunk, len(header), ix, iy, crs, locator, summary, writer.writerows,
-                          "," if dialect.delimiter == ";" else ".")
+                          "," if dialect.delimiter == ";" else ".", radius_m)
             if progress:
                 progress(summary.rows)
     return summary
 
 
-def _locate_chunk(chunk, width, ix, iy, crs, locator, summary, write, decimal) -> None:
+def _locate_chunk(chunk, width, ix, iy, crs, locator, summary, write, decimal, radius_m) -> None:
     xs = parse_numbers([row[ix] if len(row) > ix else "" for row in chunk])
     ys = parse_numbers([row[iy] if len(row) > iy else "" for row in chunk])
     if summary.rows == 0:
         summary.crs = crs or guess_crs(xs)
-    results = _result_cells(locator, xs, ys, summary.crs, summary, decimal)
+    results = _result_cells(locator, xs, ys, summary.crs, summary, decimal, radius_m)
     padded = (list(row) + [""] * (width - len(row)) for row in chunk)  # short rows kept whole
     write([*row, *result] for row, result in zip(padded, results, strict=True))
     summary.rows += len(chunk)
 
 
 # -- XLSX --------------------------------------------------------------------------------
-def _locate_xlsx(source, target, locator, lon, lat, crs, progress) -> Summary:
+def _locate_xlsx(source, target, locator, lon, lat, crs, radius_m, progress) -> Summary:
     from openpyxl import Workbook, load_workbook
 
     try:
@@ -240,7 +242,8 @@ def _locate_xlsx(source, target, locator, lon, lat, crs, progress) -> Summary:
     target_sheet.append([*header, *RESULT_COLUMNS])
     for chunk in _chunks((list(row) for row in rows), CHUNK_ROWS):
         _locate_chunk(chunk, len(header), ix, iy, crs, locator, summary,
-                      lambda lines: [target_sheet.append(line) for line in lines], None)
+                      lambda lines: [target_sheet.append(line) for line in lines], None,
+                      radius_m)
         if progress:
             progress(summary.rows)
     out.save(target)

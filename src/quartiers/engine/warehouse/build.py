@@ -28,6 +28,10 @@ EXPECTED = {
                              "AND region = '53'", 31),
     "QPV 2024 en Pays de la Loire": ("SELECT count(*) FROM marts.territories WHERE level = 'qpv' "
                                      "AND region = '52'", 48),
+    "QPV sans commune": (
+        "SELECT count(*) FROM marts.territories t WHERE level = 'qpv' AND NOT EXISTS (SELECT 1 "
+        "FROM marts.territory_links l WHERE l.level = 'qpv' AND l.code = t.code "
+        "AND l.parent_level = 'commune')", 0),
     "liens vers un territoire inconnu": (
         "SELECT count(*) FROM marts.territory_links l ANTI JOIN marts.territories t "
         "ON t.level = l.parent_level AND t.code = l.parent_code", 0),

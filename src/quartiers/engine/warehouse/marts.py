@@ -146,16 +146,17 @@ def _measure_select(measure: Measure, indicator: Indicator) -> str:
     num = measure.numerator or "NULL"
     den = measure.denominator or "NULL"
     if measure.value:
-        value, method = measure.value, "publié"
+        value, method = measure.value, measure.method or "publié"
     else:
         value = f"({num}) / nullif({den}, 0) * {measure.scale}"
-        method = "ratio calculé" + (" (numérateur reconstitué)" if measure.reconstructed else "")
+        method = measure.method or (
+            "ratio calculé" + (" (numérateur reconstitué)" if measure.reconstructed else ""))
     return f"""
         SELECT '{indicator.code}' AS indicator, {level} AS level, code, vintage,
                ({value})::DOUBLE AS value, ({num})::DOUBLE AS numerator,
                ({den})::DOUBLE AS denominator, '{measure.source}' AS source,
                '{method}' AS method, '{measure.note}' AS note,
-               1::INTEGER AS n_units, 0::INTEGER AS n_missing
+               1::INTEGER AS n_units, ({measure.missing})::INTEGER AS n_missing
         FROM {measure.table}"""
 
 
@@ -180,20 +181,28 @@ def _aggregate(con, indicator: Indicator, measure: Measure, base_level: str,
     else:
         num, den = "sum(v.numerator)", "sum(v.denominator)"
         value = f"{num} / nullif({den}, 0) * {measure.scale}"
+    # every linked unit counts, for every vintage: a unit without a row is missing too
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE candidates AS
+        WITH vintages AS (
+            SELECT DISTINCT vintage FROM marts.indicator_values
+            WHERE indicator = '{indicator.code}' AND level = '{base_level}'
+              AND source = '{measure.source}'
+        ), units AS (
+            SELECT l.level, l.code, l.parent_level, l.parent_code, vv.vintage
+            FROM marts.territory_links l, vintages vv
+            WHERE l.level = '{base_level}' AND l.parent_level IN ({parents})
+        )
         SELECT '{indicator.code}' AS indicator, {level_expr} AS level, l.parent_code AS code,
-               v.vintage, {value} AS value, {num} AS numerator, {den} AS denominator,
+               l.vintage, {value} AS value, {num} AS numerator, {den} AS denominator,
                '{measure.source}' AS source, '{method}' AS method, '{note}' AS note,
                count(v.value)::INTEGER AS n_units,
                (count(*) - count(v.value))::INTEGER AS n_missing
-        FROM marts.territory_links l
+        FROM units l
         LEFT JOIN marts.indicator_values v
           ON v.indicator = '{indicator.code}' AND v.level = l.level AND v.code = l.code
-         AND v.source = '{measure.source}'
-        WHERE l.level = '{base_level}' AND l.parent_level IN ({parents})
-          AND v.vintage IS NOT NULL
-        GROUP BY ALL""")
+         AND v.source = '{measure.source}' AND v.vintage = l.vintage
+        GROUP BY ALL HAVING count(v.value) > 0""")
     _insert(con, "SELECT * FROM candidates")
 
 

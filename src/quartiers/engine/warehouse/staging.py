@@ -192,7 +192,8 @@ def _stage_geography(con) -> None:
         CREATE OR REPLACE TABLE staging.qpv AS
         SELECT p.code_qp AS code, p.lib_qp AS name, p.insee_com AS commune,
                p.insee_dep AS departement,
-               coalesce(nullif(p.insee_reg, ''), d.region) AS region, p.siren_epci AS epci,
+               coalesce(nullif(p.insee_reg, ''), d.region) AS region,
+               nullif(p.siren_epci, 'NA') AS epci,
                p.repaired, ST_GeomFromText(p.geometry) AS geometry
         FROM "raw".qpv2024_perimetres p LEFT JOIN staging.departements d ON d.code = p.insee_dep
     """)
@@ -203,8 +204,13 @@ def _stage_geography(con) -> None:
                          f"commune inconnue « {bad[1]} »")
     # share of each QPV's area in each of its communes: the largest is its main commune
     con.execute("""CREATE OR REPLACE TABLE staging.qpv_communes AS
-        WITH pairs AS (SELECT DISTINCT code_qp AS code, insee_com AS commune
-                       FROM "raw".qpv2024_communes)
+        WITH listed AS (SELECT DISTINCT code_qp AS code, insee_com AS commune
+                        FROM "raw".qpv2024_communes),
+        pairs AS (  -- the list leaves out 133 overseas QPV: their perimeter names the commune
+            SELECT * FROM listed
+            UNION
+            SELECT code, trim(unnest(string_split(commune, ','))) FROM staging.qpv
+            WHERE code NOT IN (SELECT code FROM listed))
         SELECT p.code, p.commune,
                coalesce(ST_Area(ST_Intersection(q.geometry, c.geometry)) / ST_Area(q.geometry), 0)
                    AS share
@@ -243,8 +249,11 @@ def _stage_commune_sources(con) -> None:
     check_numbers(con, caf, (*caf.columns[1:], "APPA"))
     counts = ("a", "percou", "am", "aal", "aaah", "arsas", "appa")
     sums = ", ".join(f'sum(num("{c.upper()}")) AS {c}' for c in counts)
+    # allocataires of the IRIS where each count is published: the denominator of its share
+    bases = ", ".join(f'sum(num("A")) FILTER (WHERE num("{c.upper()}") IS NOT NULL) AS a_{c}'
+                      for c in counts[2:])
     con.execute(f"""CREATE OR REPLACE TABLE staging.caf_commune AS
-        SELECT k.code, 'au 31/12/2020' AS vintage, {sums}, count(*) AS n_iris,
+        SELECT k.code, 'au 31/12/2020' AS vintage, {sums}, {bases},
                count(*) FILTER (WHERE num(i."A") IS NULL) AS n_missing,
                any_value(c.population) AS population
         FROM {raw_table(caf)} i
@@ -264,9 +273,5 @@ def _stage_commune_sources(con) -> None:
         LEFT JOIN {raw_table(bpe)} b ON b."DEPCOM" = k.any_code
         WHERE c.region IN ('52', '53')
         GROUP BY c.code""")
-    iris = _src("filosofi_iris")
+    iris = _src("filosofi_iris")  # bundled and checked; IRIS medians are never pooled
     check_numbers(con, iris, iris.columns[2:])
-    con.execute(f"""CREATE OR REPLACE TABLE staging.filo_iris AS
-        SELECT "IRIS" AS iris, "LIBIRIS" AS name, k.code AS commune, 'revenus 2019' AS vintage,
-               num("DISP_TP6019") AS tp60, num("DISP_MED19") AS median
-        FROM {raw_table(iris)} i LEFT JOIN staging.commune_codes k ON k.any_code = i."COM" """)

@@ -69,27 +69,37 @@ class Warehouse:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._con = None
-        self._stamp = None
-        self._cache: dict = {}  # what never changes within one warehouse file
+        # (connection, file stamp, cache of what never changes within one warehouse file),
+        # swapped as one under the lock when a build replaces the file
+        self._open: tuple | None = None
 
     # -- connection -----------------------------------------------------------------------
-    def _cursor(self):
+    def _current(self) -> tuple:
         try:
             stat = os.stat(self.path)
         except FileNotFoundError as error:
             raise WarehouseMissing(
                 f"entrepôt absent : {self.path} — lancez « quartiers build »") from error
         stamp = (stat.st_ino, stat.st_mtime_ns)
-        if stamp != self._stamp:
+        opened = self._open
+        if opened is None or opened[1] != stamp:
             with self._lock:
-                if stamp != self._stamp:
-                    self._con = connect(self.path, read_only=True)
-                    self._stamp = stamp
-                    self._cache = {}
+                if self._open is None or self._open[1] != stamp:
+                    # attach rather than connect: DuckDB keeps one instance per path in a
+                    # process, and would hand back the replaced file
+                    con = connect(":memory:")
+                    con.execute(f"ATTACH '{self.path}' AS warehouse (READ_ONLY)")
+                    self._open = (con, stamp, {})
+                opened = self._open
+        return opened
+
+    def _cursor(self):
+        con, stamp, _ = self._current()
         local = self._local
-        if getattr(local, "stamp", None) != self._stamp:
-            local.cursor, local.stamp = self._con.cursor(), self._stamp
+        if getattr(local, "stamp", None) != stamp:
+            local.cursor = con.cursor()
+            local.cursor.execute("USE warehouse")
+            local.stamp = stamp
         return local.cursor
 
     def query(self, sql: str, params: list | tuple = ()) -> list[dict]:
@@ -117,8 +127,8 @@ class Warehouse:
         by_code = {r["code"]: r for r in rows}
         close = difflib.get_close_matches(text.upper(), list(by_code), n=limit, cutoff=0.6)
         found = [by_code[c] for c in close]
-        if len(found) < limit:
-            found += [r for r in self.search(text, limit) if r not in found]
+        seen = {(r["level"], r["code"]) for r in found}
+        found += [r for r in self.search(text, limit) if (r["level"], r["code"]) not in seen]
         return [{"niveau": r["level"], "code": r["code"], "nom": r["name"]} for r in found[:limit]]
 
     def parents(self, level: str, code: str) -> list[dict]:
@@ -159,9 +169,9 @@ class Warehouse:
     def search(self, text: str, limit: int = 20) -> list[dict]:
         """Names, codes and postcodes, without accents or case; exact and prefix first."""
         key = text.strip().lower()
-        if not key:
+        if not any(ch.isalnum() for ch in key):
             return []
-        return self.query("""
+        rows = self.query("""
             WITH q AS (SELECT search_key(?) AS k, trim(lower(?)) AS raw)
             SELECT s.level, s.code, s.name, s.departement, s.population
             FROM marts.search s, q
@@ -174,7 +184,9 @@ class Warehouse:
                      CASE s.level WHEN 'qpv' THEN 0 WHEN 'commune' THEN 1 WHEN 'epci' THEN 2
                           WHEN 'departement' THEN 3 WHEN 'region' THEN 4 ELSE 5 END,
                      s.population DESC NULLS LAST
-            LIMIT ?""", [key, key, limit])
+            LIMIT ?""", [key, key, limit * 2])
+        unique = {(r["level"], r["code"]): r for r in reversed(rows)}  # best hit per territory
+        return [r for r in rows if unique.get((r["level"], r["code"])) is r][:limit]
 
     # -- values ---------------------------------------------------------------------------
     def values(self, level: str, code: str, indicator: str | None = None) -> list[Value]:
@@ -333,10 +345,11 @@ class Warehouse:
             for i, r in enumerate(rows)]}
 
     def _cached(self, key, compute):
-        self._cursor()  # reopens, and empties the cache, when the file has been replaced
-        if key not in self._cache:
-            self._cache[key] = compute()
-        return self._cache[key]
+        """Computed once per warehouse file (a rebuild brings a fresh, empty cache)."""
+        cache = self._current()[2]
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
 
     def qpv_layer(self, indicator: str = "population") -> str:
         """The national QPV layer as GeoJSON text, cached per warehouse file and indicator."""

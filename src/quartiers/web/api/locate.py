@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import numpy as np
@@ -108,5 +109,7 @@ def locate(request):
         pair = (point.get("lon"), point.get("lat")) if isinstance(point, dict) else point
         if isinstance(pair, list | tuple) and len(pair) == 2 and all(
                 isinstance(v, int | float) and not isinstance(v, bool) for v in pair):
-            a[i], b[i] = pair  # anything else stays NaN: an error on that row, not the batch
+            # anything else stays NaN: an error on that row, not on the batch
+            with contextlib.suppress(OverflowError):  # integers too large for a float
+                a[i], b[i] = float(pair[0]), float(pair[1])
     return _answers(a, b, _crs(payload.get("crs")), _radius(payload.get("rayon")), ids)

@@ -20,6 +20,7 @@ from quartiers.engine.warehouse.store import NotFound, Value, WarehouseMissing
 from ..territories.warehouse import get_store
 
 MAX_PAGE_SIZE = 1000
+MAX_PAGE = 1_000_000
 
 
 class BadRequest(ValueError):
@@ -83,8 +84,8 @@ def _page(request) -> tuple[int, int]:
         size = int(request.GET.get("taille", 100))
     except ValueError as error:
         raise BadRequest("« page » et « taille » doivent être des entiers") from error
-    if page < 1 or not 1 <= size <= MAX_PAGE_SIZE:
-        raise BadRequest(f"page ≥ 1 et 1 ≤ taille ≤ {MAX_PAGE_SIZE}")
+    if not 1 <= page <= MAX_PAGE or not 1 <= size <= MAX_PAGE_SIZE:
+        raise BadRequest(f"1 ≤ page ≤ {MAX_PAGE} et 1 ≤ taille ≤ {MAX_PAGE_SIZE}")
     return page, size
 
 

@@ -7,8 +7,8 @@ process can show it, and a restart loses no finished result.
 from __future__ import annotations
 
 import json
+import logging
 import threading
-import traceback
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -20,6 +20,8 @@ from quartiers.engine.locator.tables import TableError, locate_file
 
 from ..territories.locator import get_locator
 
+RADIUS_M = 500.0
+logger = logging.getLogger(__name__)
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="localisation")
 _lock = threading.Lock()
 
@@ -65,11 +67,16 @@ def _run(job_id: str, lon, lat, crs) -> None:
     _save(job_id, statut="en cours")
     try:
         summary = locate_file(source, result, get_locator(), lon=lon, lat=lat, crs=crs,
+                              radius_m=RADIUS_M,
                               progress=lambda rows: _save(job_id, lignes=rows))
         _save(job_id, statut="terminé", resultat=result.name, lignes=summary.rows,
               resume=asdict(summary))
     except TableError as error:
         _save(job_id, statut="erreur", message=str(error).replace(str(source), job["fichier"]))
     except Exception:  # the user must see the job fail, not wait forever
-        _save(job_id, statut="erreur", message="erreur interne : " + traceback.format_exc(-1))
+        logger.exception("localisation %s", job_id)
+        _save(job_id, statut="erreur", message="erreur interne : le fichier n'a pas pu être "
+                                               "traité ; l'incident est journalisé.")
         raise
+    finally:
+        source.unlink(missing_ok=True)  # personal data: only the enriched file is kept

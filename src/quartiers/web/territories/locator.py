@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from quartiers.engine.locator import Locator, current
+from quartiers.engine.locator.perimeters import IMPORTED
 from quartiers.paths import DATA_DIR
 
 from .warehouse import get_store
@@ -16,7 +17,9 @@ _built: dict = {}
 
 def get_locator() -> Locator:
     store = get_store()
-    key = (str(store.path), store.build_info()["built_at"])
+    imported = DATA_DIR / IMPORTED
+    key = (str(store.path), store.build_info()["built_at"],
+           imported.stat().st_mtime_ns if imported.exists() else None)
     with _lock:
         if _built.get("key") != key:
             _built.update(key=key, locator=Locator(current(store, DATA_DIR), MAX_RADIUS_M))

@@ -72,7 +72,8 @@ def _charts(comparison: dict) -> list[str]:
     for code in CHARTED:
         row = by_code.get(code)
         if row and row["subject"].value is not None:
-            items = [(ref["label"], cell["value"].value if cell["value"] else None, i == 0)
+            items = [(ref["label"] + (" *" if cell["other_vintage"] else ""),
+                      cell["value"].value if cell["value"] else None, i == 0)
                      for i, (ref, cell) in enumerate(zip(comparison["references"], row["cells"],
                                                           strict=True))]
             charts.append(bar_chart(f"{row['indicator'].label} ({row['subject'].vintage})",
