@@ -25,11 +25,16 @@ STATUS_LABELS = {
 
 
 def build_territories(con) -> None:
-    con.execute("""
+    con.execute("CREATE OR REPLACE TEMP MACRO name_key(x) AS "
+                "trim(regexp_replace(strip_accents(lower(x)), '[^a-z0-9]+', ' ', 'g'))")
+    con.execute(r"""
         CREATE OR REPLACE TABLE marts.territories AS
         WITH qpv2015 AS (
             SELECT code, any_value(name ORDER BY vintage DESC) AS name,
-                   any_value(lib_com ORDER BY vintage DESC) AS lib_com,
+                   -- « Cannes, Le Cannet » → Cannes ; « Marseille 14e Arrondissement » → Marseille
+                   name_key(regexp_replace(split_part(any_value(lib_com ORDER BY vintage DESC),
+                       ',', 1), '\s+[0-9]+(er|e|eme|ème)?\s+arrondissement.*$', '', 'i'))
+                       AS commune_key,
                    CASE WHEN substr(code, 3, 1) = '0' THEN substr(code, 4, 2)
                         ELSE substr(code, 3, 3) END AS departement
             FROM staging.qpv2015_demo GROUP BY code
@@ -72,8 +77,7 @@ def build_territories(con) -> None:
             LEFT JOIN staging.qpv2015_demo p
                    ON p.code = q.code AND p.vintage = (SELECT max(vintage) FROM staging.qpv2015_demo)
             LEFT JOIN staging.communes c
-                   ON c.departement = q.departement AND strip_accents(lower(c.name)) =
-                      strip_accents(lower(q.lib_com))
+                   ON c.departement = q.departement AND name_key(c.name) = q.commune_key
         )
         SELECT *, ST_X(ST_PointOnSurface(geometry)) AS lon, ST_Y(ST_PointOnSurface(geometry)) AS lat,
                ST_XMin(geometry) AS xmin, ST_YMin(geometry) AS ymin,
