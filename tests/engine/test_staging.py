@@ -77,3 +77,22 @@ def test_bad_code_is_named_with_its_line(con, tmp_path):
     with pytest.raises(BuildError, match=r"qpv.csv, ligne 3, champ « code_qp » : code QPV "
                                          r"invalide « Q 0350 »"):
         check_codes(con, src, "code_qp", "QN[0-9A-Z]{5,6}M?", "code QPV")
+
+
+def test_secrecy_hides_small_denominators_and_their_numerators(con):
+    from quartiers.engine.warehouse.marts import apply_secrecy
+
+    con.execute("CREATE SCHEMA marts")
+    con.execute("""CREATE TABLE marts.indicator_values AS SELECT * FROM (VALUES
+        ('part_alloc_rsa', 'commune', 'A', 30.0, 3.0, 10.0, 'ratio des sommes des IRIS', 'ok'),
+        ('part_alloc_rsa', 'commune', 'B', 27.3, 3.0, 11.0, 'ratio des sommes des IRIS', 'ok'),
+        ('taux_pauvrete', 'qpv_commune', 'C', 40.0, 2.0, 5.0,
+         'moyenne pondérée reconstituée (approximation)', 'ok'),
+        ('population', 'commune', 'D', 8.0, NULL, NULL, 'publié', 'ok'))
+        AS t(indicator, level, code, value, numerator, denominator, method, status)""")
+    apply_secrecy(con)
+    rows = dict((r[0], r[1:]) for r in con.execute(
+        "SELECT code, value, numerator, status FROM marts.indicator_values").fetchall())
+    assert rows["A"] == (None, None, "secret")  # 10 allocataires: hidden, numerator too
+    assert rows["B"][2] == "ok"  # 11 is enough
+    assert rows["C"][2] == "ok" and rows["D"][2] == "ok"  # weights and plain counts untouched

@@ -230,13 +230,18 @@ def build_values(con) -> None:
                 _aggregate(con, indicator, measure, measure.level,
                            ("commune", "epci", "departement", "region", "france"),
                            f"'{measure.level}_' || l.parent_level", method, measure.note)
-    # secrecy: a ratio over fewer than 11 units is not published
-    con.execute(f"""
-        UPDATE marts.indicator_values SET value = NULL, status = 'secret'
-        WHERE denominator IS NOT NULL AND method NOT LIKE '%reconstitué%'
-          AND denominator < {SECRECY_THRESHOLD} AND value IS NOT NULL""")
+    apply_secrecy(con)
     con.execute("UPDATE marts.indicator_values SET status = 'incomplet' "
                 "WHERE status = 'ok' AND n_missing > 0")
+
+
+def apply_secrecy(con) -> None:
+    """INSEE rule: a ratio computed over fewer than 11 units is not published. A reconstructed
+    denominator is a weight (population), not a count of the units behind a published rate."""
+    con.execute(f"""
+        UPDATE marts.indicator_values SET value = NULL, numerator = NULL, status = 'secret'
+        WHERE denominator IS NOT NULL AND method NOT LIKE '%reconstitué%'
+          AND denominator < {SECRECY_THRESHOLD} AND value IS NOT NULL""")
 
 
 def cluster(con) -> None:
