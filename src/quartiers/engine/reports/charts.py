@@ -19,6 +19,7 @@ NARROW_NBSP = "\u202f"  # thousands separator, as the French typography wants it
 NBSP = "\u00a0"  # between a number and its unit
 NOT_AVAILABLE = "n.d."
 UNITLESS = frozenset({"", "ratio", "indice"})  # catalogue « units » that are not printed
+SYMBOL_UNITS = ("%", "€")  # printed right after the number; other units are words
 
 WIDTH = 520
 LABEL_WIDTH = 240  # left column of a bar chart

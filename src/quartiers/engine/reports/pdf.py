@@ -19,7 +19,7 @@ import typst
 
 from ..levels import LEVELS
 from ..warehouse.store import Value, Warehouse
-from .charts import UNITLESS, bar_chart, format_number
+from .charts import SYMBOL_UNITS, UNITLESS, bar_chart, format_number
 from .maps import territory_map_svg
 
 TEMPLATE = Path(__file__).with_name("templates") / "fiche.typ"
@@ -30,7 +30,6 @@ CHART_PREFERENCE = ("taux_pauvrete", "part_alloc_rsa", "part_etrangers", "taux_e
                     "revenu_median", "part_pop_couverte_caf", "part_pop_qpv")
 MAX_CHARTS = 3
 RATE_UNITS = frozenset({"%", "€", "ratio", "indice", "pour 10 000 hab."})  # counts make no chart
-SYMBOL_UNITS = ("%", "€")  # printed right after the number; other units are words
 HIDDEN = frozenset({"secret", "non_publie"})
 LIST_LEVELS = ("commune", "epci", "departement", "region", "france")
 MAX_LISTED_QPV = 60

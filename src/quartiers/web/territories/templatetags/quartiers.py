@@ -6,9 +6,9 @@ from django.utils.safestring import mark_safe
 
 from quartiers.engine.levels import level_label
 from quartiers.engine.reports import format_number
+from quartiers.engine.reports.charts import SYMBOL_UNITS
 
 register = template.Library()
-SHORT_UNITS = ("%", "€")
 
 
 @register.filter
@@ -54,6 +54,6 @@ def value_cell(cell, indicator):
                              value.vintage)
     if value.status == "incomplet":
         flags += mark_safe('<sup class="flag" title="somme incomplète">i</sup>')
-    unit = indicator.unit if indicator.unit in SHORT_UNITS else ""  # else in the row header
+    unit = indicator.unit if indicator.unit in SYMBOL_UNITS else ""  # else in the row header
     return format_html('<span title="{}">{}</span>{}', title,
                        format_number(value.value, indicator.decimals, unit), flags)
