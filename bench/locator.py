@@ -22,7 +22,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from run import OUT, PY, WAREHOUSE, bench_build  # noqa: E402
+from run import OUT, PY, WAREHOUSE, run_parts  # noqa: E402
 
 N = 1_000_000
 BBOX = (-5.2, 46.2, 0.0, 48.95)  # Bretagne + Pays de la Loire
@@ -153,20 +153,5 @@ def bench_api() -> dict:
 PARTS = {"locate": bench_locate, "csv": bench_csv, "api": bench_api}
 
 
-def main(names: list[str]) -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    if not WAREHOUSE.exists():
-        bench_build()
-    results = {"date": time.strftime("%Y-%m-%d")}
-    for name in names:
-        part = PARTS[name]
-        print(f"— {name}", flush=True)
-        figures = part()
-        for key, value in figures.items():
-            print(f"  {key:40} {value}")
-        results.update(figures)
-    (OUT / "locator.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:] or list(PARTS))
+    run_parts(PARTS, sys.argv[1:] or list(PARTS), "locator.json")

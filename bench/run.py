@@ -170,20 +170,21 @@ def bench_load() -> dict:
 PARTS = {"build": bench_build, "pages": bench_pages, "pdf": bench_pdf, "load": bench_load}
 
 
-def main(names: list[str]) -> None:
+def run_parts(parts: dict, names: list[str], output: str) -> None:
+    """Run the named parts, print their figures, save them all in bench/out/<output>."""
     OUT.mkdir(parents=True, exist_ok=True)
     if not WAREHOUSE.exists() and "build" not in names:
-        names = ["build", *names]
+        print(f"— build (entrepôt de mesure absent) : {bench_build()}", flush=True)
     results = {"date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, "
                f"{os.cpu_count()} cœurs, Python {platform.python_version()}"}
     for name in names:
         print(f"— {name}", flush=True)
-        figures = PARTS[name]()
+        figures = parts[name]()
         for key, value in figures.items():
-            print(f"  {key:36} {value}")
+            print(f"  {key:40} {value}")
         results.update(figures)
-    (OUT / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    (OUT / output).write_text(json.dumps(results, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or list(PARTS))
+    run_parts(PARTS, sys.argv[1:] or list(PARTS), "results.json")
