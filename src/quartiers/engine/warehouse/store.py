@@ -302,7 +302,14 @@ class Warehouse:
         known = sorted(r["value"] for r in rows if r["value"] is not None)
 
         def quantile(q: float) -> float | None:
-            return known[min(len(known) - 1, int(q * len(known)))] if known else None
+            """Linear interpolation between order statistics (the median of an even count
+            is the mean of the two middle values)."""
+            if not known:
+                return None
+            position = q * (len(known) - 1)
+            low = int(position)
+            high = min(low + 1, len(known) - 1)
+            return known[low] + (known[high] - known[low]) * (position - low)
 
         return {"indicator": ind, "level": level, "vintage": latest, "rows": rows,
                 "count": len(known), "missing": len(rows) - len(known),
@@ -327,7 +334,7 @@ class Warehouse:
 
     def layer(self, level: str, indicator: str | None = None, within: tuple | None = None) -> dict:
         """A FeatureCollection of a level, optionally inside a territory, with one indicator."""
-        where, params = "t.level = ?", [indicator or "", level]
+        where, params = "t.level = ?", [indicator or "", level, level]
         if within:
             where += (" AND t.code IN (SELECT code FROM marts.territory_links WHERE level = ? "
                       "AND parent_level = ? AND parent_code = ?)")
@@ -335,7 +342,7 @@ class Warehouse:
         rows = self.query(f"""
             WITH latest AS (
                 SELECT code, arg_max(value, vintage) AS value FROM marts.indicator_values
-                WHERE indicator = ? AND level = '{level}' GROUP BY code)
+                WHERE indicator = ? AND level = ? GROUP BY code)
             SELECT t.code, t.name, ST_AsGeoJSON(t.geometry) AS g, l.value
             FROM marts.territories t LEFT JOIN latest l USING (code)
             WHERE {where} AND t.geometry IS NOT NULL ORDER BY t.code""", params)

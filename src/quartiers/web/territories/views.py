@@ -171,7 +171,8 @@ def indicator_detail(request, code: str):
     chart = None
     if distribution and distribution["count"]:
         chart = histogram([r["value"] for r in distribution["rows"] if r["value"] is not None],
-                          distribution["quantiles"]["mediane"], indicator.unit)
+                          distribution["quantiles"]["mediane"], indicator.unit,
+                          decimals=indicator.decimals)
     return render(request, "territories/indicator.html", {
         "indicator": indicator, "distribution": distribution, "chart": chart,
         "level_label": LEVELS[level].plural if level else "",
