@@ -165,3 +165,8 @@ def test_huge_numbers_in_a_batch_are_row_errors(client):
     body = json.loads(response.content)
     assert response.status_code == 200
     assert [r["statut"] for r in body["resultats"]] == ["erreur", "à vérifier"]
+
+
+def test_qpv_layer_of_a_territory_holds_only_its_qpv(client):
+    assert len(get(client, "/api/v1/couches/qpv.geojson", dans="region:52")["features"]) == 48
+    assert len(get(client, "/api/v1/couches/qpv.geojson", dans="commune:35238")["features"]) == 5

@@ -59,7 +59,8 @@ def _repaired(geometry):
     if fixed.geom_type not in ("Polygon", "MultiPolygon"):
         fixed = shapely.union_all([g for g in shapely.get_parts(fixed)
                                    if g.geom_type in ("Polygon", "MultiPolygon")])
-    return None if fixed.is_empty else fixed
+    # exterior rings counter-clockwise (RFC 7946): web maps tell holes by winding order
+    return None if fixed.is_empty else shapely.orient_polygons(fixed)
 
 
 def _web_geometry(geometry) -> str | None:

@@ -278,9 +278,12 @@ def search(request):
 
 @endpoint("v1/couches/qpv.geojson", "qpv_layer",
           "Couche nationale des QPV 2024 (GeoJSON) avec la valeur d'un indicateur",
-          (("indicateur", "string", "code d'indicateur (défaut : population)"),),
+          (("indicateur", "string", "code d'indicateur (défaut : population)"),
+           ("dans", "string", "niveau:code d'un territoire : ses seuls QPV, ex. commune:35238")),
           content_type="application/geo+json", tags=("cartes",))
 def qpv_layer(request):
+    if request.GET.get("dans"):  # same path as « the qpv level of layer() »: serve both here
+        return _layer(request, "qpv")
     store = get_store()
     code = request.GET.get("indicateur", "population")
     store.indicator(code)
@@ -292,6 +295,10 @@ def qpv_layer(request):
           (("dans", "string", "niveau:code du territoire englobant (requis hors régions)"),),
           content_type="application/geo+json", tags=("cartes",))
 def layer(request, level):
+    return _layer(request, level)
+
+
+def _layer(request, level):
     store = get_store()
     level = _level(level, ("qpv", "commune", "epci", "departement", "region"))
     within = None
