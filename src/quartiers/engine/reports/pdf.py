@@ -110,6 +110,7 @@ def _gather(store: Warehouse, level: str, code: str) -> tuple[dict, dict[str, st
         "map_note": _map_note(territory, bool(map_svg), bool(qpv_list)),
         "key_figures": [_key_figure(row) for row in rows[:KEY_FIGURES]],
         "table": _table(territory, rows, refs),
+        "qpv_table": _qpv_table(store, level, code) if qpv_list else None,
         "charts": charts,
         "qpv_list": qpv_list,
         "legend": list(LEGEND),
@@ -172,6 +173,17 @@ def _table(territory: dict, rows: list[dict], refs: list[tuple[int, dict]]) -> d
                         other_vintage=row["cells"][i]["other_vintage"]) for i, _ in refs]
         lines.append({"label": indicator.label + _unit_suffix(indicator.unit), "cells": cells})
     return {"headers": [territory["name"], *(ref["label"] for _, ref in refs)], "rows": lines}
+
+
+def _qpv_table(store: Warehouse, level: str, code: str) -> dict | None:
+    """The territory's QPV taken together, against those of its région and of France (the
+    rates most QPV figures exist for), as on the web page."""
+    groups = store.qpv_comparison(level, code)
+    rows = [row for row in groups["rows"] if row["indicator"].unit in RATE_UNITS]
+    if not rows:
+        return None
+    refs = list(enumerate(groups["references"]))[1:]
+    return _table({"name": groups["references"][0]["label"]}, rows, refs)
 
 
 def _charts(territory: dict, rows: list[dict], refs: list[tuple[int, dict]]) -> list[dict]:
