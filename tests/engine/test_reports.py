@@ -153,3 +153,16 @@ def test_render_batch_writes_one_file_per_code(store, tmp_path):
     assert [p.name for p in paths] == ["22.pdf", "35.pdf"]
     assert all(p.read_bytes().startswith(b"%PDF") for p in paths)
     assert seen == [(1, 2, "22"), (2, 2, "35")]
+
+
+def test_commune_fiche_pools_its_qpv(store):
+    import io
+
+    from pypdf import PdfReader
+
+    from quartiers.engine.reports import render_fiche
+
+    pdf = PdfReader(io.BytesIO(render_fiche(store, "commune", "35238")))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "quartiers prioritaires du territoire, ensemble" in text
+    assert "Ensemble des QPV de la commune" in text and 2 <= len(pdf.pages) <= 4
