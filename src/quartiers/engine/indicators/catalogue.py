@@ -366,5 +366,9 @@ INDICATORS: tuple[Indicator, ...] = (
     ),
 )
 
+# shown first on a profile and in its PDF, when the territory has them
+KEY_INDICATORS = ("population", "nb_qpv", "part_pop_qpv", "taux_pauvrete", "revenu_median",
+                  "taux_emploi", "part_etrangers", "part_alloc_rsa", "allocataires_caf",
+                  "demandeurs_emploi_abc", "taux_logements_sociaux")
 INDICATORS_BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 THEMES = tuple(dict.fromkeys(indicator.theme for indicator in INDICATORS))

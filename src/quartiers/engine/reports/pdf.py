@@ -19,18 +19,14 @@ import typst
 
 from ..levels import LEVELS
 from ..warehouse.store import Value, Warehouse
-from .charts import SYMBOL_UNITS, UNITLESS, bar_chart, format_number
+from .charts import SYMBOL_UNITS, UNITLESS, format_number
+from .comparison import HIDDEN, RATE_UNITS, comparison_charts, key_rows
 from .maps import territory_map_svg
 
 TEMPLATE = Path(__file__).with_name("templates") / "fiche.typ"
 LICENCE = "Licence Ouverte / Etalab 2.0 — données ; document généré par Quartiers"
 KEY_FIGURES = 8
 MAP_BOX = (520, 440)  # about as tall as the key figures beside it
-CHART_PREFERENCE = ("taux_pauvrete", "part_alloc_rsa", "part_etrangers", "taux_emploi",
-                    "revenu_median", "part_pop_couverte_caf", "part_pop_qpv")
-MAX_CHARTS = 3
-RATE_UNITS = frozenset({"%", "€", "ratio", "indice", "pour 10 000 hab."})  # counts make no chart
-HIDDEN = frozenset({"secret", "non_publie"})
 LIST_LEVELS = ("commune", "epci", "departement", "region", "france")
 MAX_LISTED_QPV = 60
 OUTLINE_SOURCE = {"qpv": "communes", "commune": "communes", "epci": "epci",
@@ -108,7 +104,7 @@ def _gather(store: Warehouse, level: str, code: str) -> tuple[dict, dict[str, st
         "parents": _parents_line(store.parents(level, code)),
         "map": "carte.svg" if map_svg else None,
         "map_note": _map_note(territory, bool(map_svg), bool(qpv_list)),
-        "key_figures": [_key_figure(row) for row in rows[:KEY_FIGURES]],
+        "key_figures": [_key_figure(row) for row in key_rows(rows, KEY_FIGURES)],
         "table": _table(territory, rows, refs),
         "qpv_table": _qpv_table(store, level, code) if qpv_list else None,
         "charts": charts,
@@ -187,39 +183,8 @@ def _qpv_table(store: Warehouse, level: str, code: str) -> dict | None:
 
 
 def _charts(territory: dict, rows: list[dict], refs: list[tuple[int, dict]]) -> list[dict]:
-    by_code = {row["indicator"].code: row for row in rows
-               if row["indicator"].unit in RATE_UNITS}
-    order = [c for c in CHART_PREFERENCE if c in by_code]
-    order += [c for c in by_code if c not in order]
-    charts = []
-    for indicator_code in order:
-        items = _chart_items(territory, by_code[indicator_code], refs)
-        if sum(value is not None for _, value, _ in items) >= 2:
-            charts.append(_chart(len(charts) + 1, by_code[indicator_code], items))
-        if len(charts) == MAX_CHARTS:
-            break
-    return charts
-
-
-def _chart_items(territory: dict, row: dict, refs: list[tuple[int, dict]]) -> list[tuple]:
-    def known(value: Value) -> float | None:
-        return None if value.status in HIDDEN else value.value
-
-    items = [(territory["name"], known(row["subject"]), True)]
-    for index, ref in refs:
-        cell = row["cells"][index]
-        if cell["value"]:
-            label = ref["label"] + (" *" if cell["other_vintage"] else "")
-            items.append((label, known(cell["value"]), False))
-    return items
-
-
-def _chart(number: int, row: dict, items: list[tuple]) -> dict:
-    indicator, subject = row["indicator"], row["subject"]
-    note = " ; * autre millésime" if any(label.endswith(" *") for label, _, _ in items) else ""
-    return {"file": f"graphique{number}.svg",
-            "svg": bar_chart(indicator.label, items, indicator.unit, indicator.decimals),
-            "caption": f"Millésime du territoire : {subject.vintage}{note}."}
+    return [{"file": f"graphique{number}.svg", "svg": chart["svg"], "caption": chart["caption"]}
+            for number, chart in enumerate(comparison_charts(territory["name"], rows, refs), 1)]
 
 
 def _map(store: Warehouse, territory: dict) -> str | None:

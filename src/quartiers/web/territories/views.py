@@ -11,16 +11,12 @@ from django.urls import reverse
 from quartiers.engine import exports
 from quartiers.engine.indicators.catalogue import INDICATORS, THEMES
 from quartiers.engine.levels import LEVELS
-from quartiers.engine.reports import bar_chart, histogram, render_fiche
+from quartiers.engine.reports import histogram, render_fiche
+from quartiers.engine.reports.comparison import comparison_charts, key_rows
 from quartiers.engine.warehouse.store import NotFound
 
 from .warehouse import get_store
 
-KEY_FIGURES = ("population", "nb_qpv", "part_pop_qpv", "taux_pauvrete", "revenu_median",
-               "taux_emploi", "part_etrangers", "part_alloc_rsa", "allocataires_caf",
-               "demandeurs_emploi_abc", "taux_logements_sociaux")
-CHARTED = ("taux_pauvrete", "part_alloc_rsa", "taux_emploi", "part_etrangers", "revenu_median",
-           "part_pop_couverte_caf", "part_pop_qpv")
 QPV_COLUMNS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers", "part_alloc_rsa")
 MAP_INDICATORS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers", "part_immigres",
                   "part_alloc_rsa", "taux_logements_sociaux", "indice_jeunesse")
@@ -65,20 +61,10 @@ def _notices(store, territory: dict, rows: list[dict]) -> list[str]:
     return notices
 
 
-def _charts(comparison: dict) -> list[str]:
-    """Bar charts (SVG) of the charted indicators the subject has, against its references."""
-    by_code = {row["indicator"].code: row for row in comparison["rows"]}
-    charts = []
-    for code in CHARTED:
-        row = by_code.get(code)
-        if row and row["subject"].value is not None:
-            items = [(ref["label"] + (" *" if cell["other_vintage"] else ""),
-                      cell["value"].value if cell["value"] else None, i == 0)
-                     for i, (ref, cell) in enumerate(zip(comparison["references"], row["cells"],
-                                                          strict=True))]
-            charts.append(bar_chart(f"{row['indicator'].label} ({row['subject'].vintage})",
-                                    items, row["indicator"].unit, row["indicator"].decimals))
-    return charts
+def _charts(comparison: dict) -> list[dict]:
+    """Charts of the subject (the first reference) against the others, as in the PDF."""
+    refs = comparison["references"]
+    return comparison_charts(refs[0]["label"], comparison["rows"], list(enumerate(refs))[1:])
 
 
 def _table(comparison: dict) -> dict:
@@ -99,8 +85,7 @@ def profile(request, level: str, code: str):
         return not_found(request, str(error), error.suggestions)
     comparison = store.comparison(level, code)
     rows = comparison["rows"]
-    by_code = {row["indicator"].code: row for row in rows}
-    key_figures = [by_code[c] for c in KEY_FIGURES if c in by_code][:6]
+    key_figures = key_rows(rows, 6)
     qpv = store.children(level, code, "qpv") if level not in ("qpv", "qpv2015") else []
     figures = store.latest_values("qpv", [q["code"] for q in qpv], list(QPV_COLUMNS))
     groups = (store.qpv_comparison(level, code)
