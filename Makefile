@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The address server of the geocoding tests (addok, the engine of the national address service),
+# in its own environment: it is a service the platform talks to, not a library it imports.
+ADDOK_VENV := .venv-addok
+ADDOK_STAMP := $(ADDOK_VENV)/.installed
 
-.PHONY: run test install system-deps build serve lint bench clean
+.PHONY: run test install system-deps address-server build serve lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +17,13 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(ADDOK_STAMP): tests/address_server/requirements.txt
+	$(PYTHON) -m venv $(ADDOK_VENV)
+	$(ADDOK_VENV)/bin/pip install -q -r tests/address_server/requirements.txt
+	touch $(ADDOK_STAMP)
+
+address-server: $(ADDOK_STAMP)
 
 ## Main job: install, build the warehouse from the bundled data, serve on http://127.0.0.1:8000
 run: install build serve
@@ -23,16 +34,18 @@ build: install
 serve: install
 	$(BIN)/quartiers serve
 
-## Debian packages the tests need: Chromium (browser tests) and PostgreSQL (production path)
+## Debian packages the tests need: Chromium (browser tests), PostgreSQL (production path) and
+## Redis (the address server of the geocoding tests)
 system-deps:
-	@command -v chromium >/dev/null && command -v pg_lsclusters >/dev/null || \
-	  (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium postgresql)
+	@command -v chromium >/dev/null && command -v pg_lsclusters >/dev/null && \
+	  command -v redis-server >/dev/null || (apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium postgresql redis-server)
 
 lint: install
 	$(BIN)/ruff check src tests bench
 
 ## Whole suite: lint, engine + web + API + browser tests on SQLite, then the Django suite on PostgreSQL
-test: install system-deps lint
+test: install system-deps address-server lint
 	$(BIN)/python -m pytest
 	DATABASE_URL=$$(./scripts/postgres-for-tests.sh) $(BIN)/python -m pytest tests/web -m "not browser"
 
@@ -41,4 +54,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) $(ADDOK_VENV) var

@@ -19,3 +19,13 @@ def warehouse_path(tmp_path_factory):
 @pytest.fixture(scope="session")
 def store(warehouse_path) -> Warehouse:
     return Warehouse(warehouse_path)
+
+
+@pytest.fixture(scope="session")
+def address_server(tmp_path_factory):
+    """URL of a real addok ``/search/csv/`` endpoint indexed with the schools' addresses."""
+    from .address_server import running
+
+    with running(DATA_DIR / "education" / "ecoles_35.csv",
+                 tmp_path_factory.mktemp("addok")) as url:
+        yield url

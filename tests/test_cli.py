@@ -80,6 +80,20 @@ def test_locate_a_file(capsys, warehouse_path, tmp_path):
     assert (tmp_path / "in_qpv.csv").read_text(encoding="cp1252").count("\n") == 3
 
 
+def test_locate_a_file_of_addresses(capsys, warehouse_path, tmp_path, address_server):
+    source = tmp_path / "adresses.csv"
+    source.write_text("nom;adresse;code postal;commune\nA;18 rue Théodore Botrel;35171;Bruz\n"
+                      "B;;;\n", encoding="utf-8")
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "locate", str(source),
+                       "--geocodeur", address_server)
+    assert code == 0, output
+    assert "2 lignes" in output and "erreurs : 1" in output
+    assert f"adresses envoyées au géocodeur {address_server} : 1" in output
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "locate", str(source),
+                       "--geocodeur", "non")
+    assert code == 1 and "géocodage est désactivé" in output
+
+
 def test_locate_bad_input(capsys, warehouse_path, tmp_path):
     code, output = run(capsys, "--warehouse", str(warehouse_path), "locate",
                        str(tmp_path / "absent.csv"))

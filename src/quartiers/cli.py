@@ -128,6 +128,7 @@ def cmd_serve(args) -> int:
 
 def cmd_locate(args) -> int:
     from .engine.locator import Locator, current
+    from .engine.locator.geocoding import Geocoder
     from .engine.locator.tables import TableError, locate_file
 
     source = Path(args.fichier)
@@ -142,16 +143,20 @@ def cmd_locate(args) -> int:
         task = progress.add_task(f"localisation de {source.name}", total=None)
         try:
             summary = locate_file(source, target, locator, lon=args.lon, lat=args.lat, crs=crs,
+                                  geocoder=Geocoder.from_setting(args.geocodeur),
                                   progress=lambda rows: progress.update(task, completed=rows))
         except TableError as error:
             progress.stop()
             console.print(f"[red]{error}[/]")
             return 1
     console.print(f"{summary.rows} lignes → {target}")
-    console.print(f"  dans un QPV : {summary.inside} ; à vérifier (près d'une limite) : "
+    console.print(f"  dans un QPV : {summary.inside} ; à vérifier : "
                   f"{summary.check} ; erreurs : {summary.errors}")
     console.print(f"  colonnes {summary.columns[0]} / {summary.columns[1]}, {summary.crs} ; "
                   f"{summary.perimeters}")
+    if summary.geocoder:
+        console.print(f"  adresses envoyées au géocodeur {summary.geocoder} : {summary.geocoded} (seules les "
+                      "colonnes d'adresse ont été envoyées)")
     return 0
 
 
@@ -218,6 +223,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="4326 = longitude/latitude WGS84, 2154 = Lambert-93 (deviné sinon)")
     locate.add_argument("--rayon", type=float, default=500.0,
                         help="rayon de recherche du QPV le plus proche, en mètres (défaut 500)")
+    locate.add_argument("--geocodeur", metavar="URL",
+                        help="service /search/csv/ qui géocode un fichier d'adresses sans "
+                             "coordonnées (défaut : QUARTIERS_GEOCODEUR, sinon le service national "
+                             "de la Géoplateforme) ; « non » pour ne jamais envoyer d'adresses")
     locate.set_defaults(func=cmd_locate)
 
     data = commands.add_parser("data", help="gestion des données embarquées")

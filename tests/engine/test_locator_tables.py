@@ -71,7 +71,7 @@ def test_lambert93_columns_are_recognised(tmp_path, locator):
 @pytest.mark.parametrize(("content", "message"), [
     ("", "fichier vide"),
     ("nom;ville\nA;Rennes\n", "aucune colonne de longitude"),
-    ("nom;adresse\nA;1 rue de Paris\n", "API Adresse"),
+    ("nom;adresse\nA;1 rue de Paris\n", "géocodage est désactivé"),
 ])
 def test_files_that_cannot_be_located_say_why(tmp_path, locator, content, message):
     source = tmp_path / "f.csv"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import time
 
 import pytest
@@ -46,12 +47,44 @@ def test_upload_locate_and_download(client):
     assert rows[-1][-2].startswith("erreur")
 
 
-def test_a_file_without_coordinates_ends_with_a_clear_error(client):
+def test_a_file_of_addresses_is_geocoded(client, settings, address_server):
+    settings.QUARTIERS_GEOCODEUR = address_server
+    assert address_server in client.get("/localiser/").content.decode()
+    upload = SimpleUploadedFile(
+        "ecoles.csv", "nom;adresse;code postal;commune\r\nA;18 rue Théodore Botrel;35171;Bruz"
+                      "\r\nB;1 impasse qui n'existe pas;35000;Rennes\r\n".encode("cp1252"))
+    response = client.post("/localiser/", {"fichier": upload})
+    job_id = response["Location"].rstrip("/").split("/")[-1]
+    assert wait(job_id)["statut"] == "terminé"
+    page = client.get(f"/localiser/{job_id}/").content.decode()
+    assert f"2 adresses géocodées par <code>{address_server}</code>" in page
+    download = client.get(f"/localiser/{job_id}/resultat")
+    rows = list(csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode("cp1252")),
+                               delimiter=";"))
+    assert rows[0]["geocodage_libelle"] == "18 rue Théodore Botrel 35171 Bruz"
+    assert rows[1]["statut"] == "erreur : adresse introuvable"
+
+
+def test_without_geocoding_a_file_of_addresses_ends_with_a_clear_error(client, settings):
+    settings.QUARTIERS_GEOCODEUR = "non"
+    assert "géocodage des adresses est désactivé" in client.get("/localiser/").content.decode()
     upload = SimpleUploadedFile("adresses.csv", b"nom;adresse\nA;1 rue de Brest\n")
     response = client.post("/localiser/", {"fichier": upload})
     state = wait(response["Location"].rstrip("/").split("/")[-1])
-    assert state["statut"] == "erreur" and "API Adresse" in state["message"]
+    assert state["statut"] == "erreur" and "géocodage est désactivé" in state["message"]
     assert "adresses.csv" in state["message"]
+
+
+def test_an_interrupted_job_says_so_and_old_jobs_are_deleted(client, settings):
+    folder = jobs.folder("a" * 32)
+    folder.mkdir(parents=True)
+    (folder / "job.json").write_text('{"statut": "en cours", "fichier": "f.csv", "lignes": 0}')
+    hours_ago = time.time() - 2 * jobs.STALE_S
+    os.utime(folder / "job.json", (hours_ago, hours_ago))
+    page = client.get(f"/localiser/{'a' * 32}/").content.decode()
+    assert "interrompue" in page
+    assert jobs.purge(now=time.time() + settings.QUARTIERS_JOBS_KEPT_DAYS * 86400 + 1) == 1
+    assert not folder.exists()
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [

@@ -2,16 +2,17 @@
 
 CSV: ``;``, ``,`` or tab; UTF-8 (with or without BOM) or cp1252, even mixed line by line;
 decimal commas. Coordinate columns are recognised by name or given explicitly; Lambert-93 is
-told from WGS84 by the values. The output holds every input row and column, in order, then the
-result columns and a status per row; it is written in the input's format and encoding.
+told from WGS84 by the values. A file with addresses and no coordinates is geocoded first (see
+``geocoding``). The output holds every input row and column, in order, then the result columns
+and a status per row; it is written in the input's format and encoding, and only replaces the
+target once complete.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import re
-import unicodedata
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -21,12 +22,15 @@ import numpy as np
 
 from ..geo import LAMBERT93, WGS84
 from .core import ERROR, STATUS_LABELS, Locator
+from .geocoding import AddressColumns, Geocoded, Geocoder, GeocodingError, column_key
 
 CHUNK_ROWS = 100_000
 LON_NAMES = ("longitude", "lon", "lng", "long", "x", "coordx", "xwgs84", "xl93", "xlambert93",
              "lambertx")
 LAT_NAMES = ("latitude", "lat", "y", "coordy", "ywgs84", "yl93", "ylambert93", "lamberty")
 ADDRESS_NAMES = ("adresse", "address", "adresse1", "voie", "libellevoie", "rue")
+GEOCODING_COLUMNS = ("geocodage_longitude", "geocodage_latitude", "geocodage_score",
+                     "geocodage_type", "geocodage_libelle")
 RESULT_COLUMNS = ("qpv_code", "qpv_nom", "qpv_commune", "distance_limite_m", "qpv_proche_code",
                   "qpv_proche_nom", "statut", "perimetres")
 
@@ -45,36 +49,51 @@ class Summary:
     crs: str = WGS84
     columns: tuple[str, str] = ("", "")
     perimeters: str = ""
+    geocoder: str = ""  # the service that gave the positions, when the file had addresses only
+    geocoded: int = 0
     sample: list[tuple[float, float, str]] = field(default_factory=list)  # for a map
 
 
-def _key(name: str) -> str:
-    text = unicodedata.normalize("NFKD", str(name or "")).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+@dataclass(frozen=True)
+class Columns:
+    """Where each row's position comes from: x/y columns, or address columns to geocode."""
+
+    x: int | None = None
+    y: int | None = None
+    address: AddressColumns | None = None
+
+    def names(self, header: list[str]) -> tuple[str, str]:
+        if self.address:
+            return ("adresse : " + ", ".join(self.address.names(header)), "géocodée")
+        return header[self.x], header[self.y]
 
 
-def find_columns(header: list[str], path: str, lon: str | None = None,
-                 lat: str | None = None) -> tuple[int, int]:
-    keys = [_key(h) for h in header]
+def find_columns(header: list[str], path: str, lon: str | None = None, lat: str | None = None,
+                 geocoder: Geocoder | None = None) -> Columns:
+    keys = [column_key(h) for h in header]
 
-    def pick(explicit: str | None, names: tuple[str, ...], what: str) -> int:
+    def pick(explicit: str | None, names: tuple[str, ...]) -> int | None:
         if explicit:
             if explicit in header:
                 return header.index(explicit)
             raise TableError(f"{path} : colonne « {explicit} » absente (colonnes : "
                              f"{', '.join(header)})")
-        for name in names:
-            if name in keys:
-                return keys.index(name)
-        if any(k in ADDRESS_NAMES for k in keys):
-            raise TableError(
-                f"{path} : pas de colonne de {what}, seulement des adresses. Le géocodage passe "
-                "par l'API Adresse nationale, injoignable ici : ajoutez des colonnes longitude "
-                "et latitude (ou x et y en Lambert-93).")
-        raise TableError(f"{path} : aucune colonne de {what} reconnue parmi "
-                         f"{', '.join(header)} ; précisez-la (--lon / --lat)")
+        return next((keys.index(name) for name in names if name in keys), None)
 
-    return pick(lon, LON_NAMES, "longitude (ou x)"), pick(lat, LAT_NAMES, "latitude (ou y)")
+    x, y = pick(lon, LON_NAMES), pick(lat, LAT_NAMES)
+    if x is not None and y is not None:
+        return Columns(x, y)
+    address = AddressColumns.find(header)
+    if address and not (lon or lat):
+        if geocoder is None:
+            raise TableError(
+                f"{path} : pas de coordonnées, seulement des adresses, et le géocodage est "
+                "désactivé : ajoutez des colonnes longitude et latitude (ou x et y en "
+                "Lambert-93), ou activez le géocodage (QUARTIERS_GEOCODEUR).")
+        return Columns(address=address)
+    what = "longitude (ou x)" if x is None else "latitude (ou y)"
+    raise TableError(f"{path} : aucune colonne de {what} reconnue parmi {', '.join(header)} ; "
+                     "précisez-la (--lon / --lat)")
 
 
 def parse_numbers(values: list) -> np.ndarray:
@@ -140,52 +159,132 @@ def _chunks(rows: Iterator[list], size: int) -> Iterator[list[list]]:
         yield chunk
 
 
-def _result_cells(locator: Locator, xs, ys, crs: str, summary: Summary,
-                  decimal: str | None, radius_m: float) -> list[list]:
-    """Result columns per row; distances as text with ``decimal`` (CSV) or numbers (XLSX)."""
-    perimeters = locator.perimeters
-    located = locator.locate(xs, ys, crs)
-    cells = []
-    for i in range(len(xs)):
-        status = located.status[i]
-        if status == ERROR:
-            summary.errors += 1
-            cells.append(["", "", "", "", "", "", f"erreur : {located.reason[i]}",
-                          perimeters.label])
-            continue
-        inside, near = located.qpv[i], located.nearest[i]
-        distance = located.distance[i]
-        summary.check += int(status != 0)
-        row = ["", "", "", "", "", "", STATUS_LABELS[int(status)], perimeters.label]
-        if inside >= 0:
-            code = perimeters.codes[inside]
-            summary.inside += 1
-            summary.by_qpv[code] = summary.by_qpv.get(code, 0) + 1
-            row[0:4] = [code, perimeters.names[inside], perimeters.communes[inside],
-                        _metres(distance, decimal)]
-            if len(summary.sample) < 5000:
-                summary.sample.append((float(xs[i]), float(ys[i]), code))
-        elif near >= 0 and distance <= radius_m:
-            row[3:6] = [_metres(distance, decimal), perimeters.codes[near],
-                        perimeters.names[near]]
-        cells.append(row)
-    return cells
+@dataclass
+class _Run:
+    """What every chunk of one file needs to be located."""
+
+    locator: Locator
+    columns: Columns
+    width: int
+    crs: str | None
+    radius_m: float
+    decimal: str | None  # "," or "." for CSV cells; None keeps numbers (XLSX)
+    geocoder: Geocoder | None
+    summary: Summary
+
+    @property
+    def chunk_rows(self) -> int:
+        """Rows per step: one geocoding request when geocoding, so progress shows each."""
+        return self.geocoder.batch_rows if self.columns.address else CHUNK_ROWS
+
+    @property
+    def result_header(self) -> list[str]:
+        return [*GEOCODING_COLUMNS, *RESULT_COLUMNS] if self.columns.address else [*RESULT_COLUMNS]
+
+    def locate(self, chunk: list[list]) -> list[list]:
+        """Input rows, padded to the header's width, followed by their result cells."""
+        summary, geocoded = self.summary, None
+        if self.columns.address:
+            try:
+                geocoded = self.geocoder.geocode(chunk, self.columns.address)
+            except GeocodingError as error:
+                raise TableError(
+                    f"{error}. Le fichier n'a que des adresses : ajoutez des colonnes longitude "
+                    "et latitude (ou x et y en Lambert-93), ou réessayez quand le service "
+                    "répond.") from error
+            xs, ys, summary.crs = geocoded.lon, geocoded.lat, WGS84
+            summary.geocoded += geocoded.sent
+        else:
+            xs = parse_numbers([row[self.columns.x] if len(row) > self.columns.x else ""
+                                for row in chunk])
+            ys = parse_numbers([row[self.columns.y] if len(row) > self.columns.y else ""
+                                for row in chunk])
+            if summary.rows == 0:
+                summary.crs = self.crs or guess_crs(xs)
+        results = self._results(xs, ys, geocoded)
+        summary.rows += len(chunk)
+        padded = (list(row) + [""] * (self.width - len(row)) for row in chunk)
+        return [[*row, *result] for row, result in zip(padded, results, strict=True)]
+
+    def _results(self, xs, ys, geocoded: Geocoded | None) -> list[list]:
+        perimeters, summary = self.locator.perimeters, self.summary
+        located = self.locator.locate(xs, ys, summary.crs)
+        cells = []
+        for i in range(len(xs)):
+            before = [] if geocoded is None else self._geocoding_cells(geocoded, i)
+            problem = "" if geocoded is None else geocoded.problem[i]
+            status = located.status[i]
+            if status == ERROR or problem.startswith("erreur"):
+                summary.errors += 1
+                reason = problem or f"erreur : {located.reason[i]}"
+                cells.append([*before, "", "", "", "", "", "", reason, perimeters.label])
+                continue
+            inside, near = located.qpv[i], located.nearest[i]
+            distance = located.distance[i]
+            summary.check += int(status != 0 or bool(problem))
+            row = ["", "", "", "", "", "", problem or STATUS_LABELS[int(status)], perimeters.label]
+            if inside >= 0:
+                code = perimeters.codes[inside]
+                summary.inside += 1
+                summary.by_qpv[code] = summary.by_qpv.get(code, 0) + 1
+                row[0:4] = [code, perimeters.names[inside], perimeters.communes[inside],
+                            self._metres(distance)]
+                if len(summary.sample) < 5000:
+                    summary.sample.append((float(xs[i]), float(ys[i]), code))
+            elif near >= 0 and distance <= self.radius_m:
+                row[3:6] = [self._metres(distance), perimeters.codes[near], perimeters.names[near]]
+            cells.append([*before, *row])
+        return cells
+
+    def _geocoding_cells(self, geocoded: Geocoded, i: int) -> list:
+        if not np.isfinite(geocoded.lon[i]):
+            return ["", "", geocoded.score[i], geocoded.kind[i], geocoded.label[i]]
+        return [self._number(geocoded.lon[i], 6), self._number(geocoded.lat[i], 6),
+                geocoded.score[i], geocoded.kind[i], geocoded.label[i]]
+
+    def _metres(self, distance: float):
+        return self._number(distance, 1)
+
+    def _number(self, value: float, digits: int):
+        value = round(float(value), digits)
+        return value if self.decimal is None else f"{value:.{digits}f}".replace(".", self.decimal)
 
 
-def _metres(distance: float, decimal: str | None):
-    value = round(float(distance), 1)
-    return value if decimal is None else f"{value:.1f}".replace(".", decimal)
+@contextlib.contextmanager
+def _replacing(target: Path):
+    """Write next to ``target`` and replace it only once complete: a failure mid-file leaves
+    the previous result (or nothing), never a truncated file."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partiel")
+    try:
+        yield partial
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def locate_file(source: Path, target: Path, locator: Locator, *, lon: str | None = None,
                 lat: str | None = None, crs: str | None = None, radius_m: float | None = None,
+                geocoder: Geocoder | None = None,
                 progress: Callable[[int], None] | None = None) -> Summary:
     """Locate every row of ``source`` into ``target`` (same format); returns a summary.
-    The nearest QPV is reported within ``radius_m`` (default: the locator's radius)."""
+    The nearest QPV is reported within ``radius_m`` (default: the locator's radius). A file
+    with addresses only is geocoded by ``geocoder``; without one it is refused."""
     radius_m = locator.radius_m if radius_m is None else min(radius_m, locator.radius_m)
     source, target = Path(source), Path(target)
-    if source.suffix.lower() == ".xlsx":
-        return _locate_xlsx(source, target, locator, lon, lat, crs, radius_m, progress)
+
+    def start(header: list[str], decimal: str | None) -> _Run:
+        columns = find_columns(header, str(source), lon, lat, geocoder)
+        summary = Summary(perimeters=locator.perimeters.label, columns=columns.names(header),
+                          geocoder=geocoder.url if columns.address else "")
+        return _Run(locator, columns, len(header), crs, radius_m, decimal, geocoder, summary)
+
+    with _replacing(target) as partial:
+        if source.suffix.lower() == ".xlsx":
+            return _locate_xlsx(source, partial, start, progress)
+        return _locate_csv(source, partial, start, progress)
+
+
+def _locate_csv(source: Path, target: Path, start, progress) -> Summary:
     if source.stat().st_size == 0:
         raise TableError(f"{source} : fichier vide")
     dialect = _sniff(source)
@@ -193,35 +292,20 @@ def locate_file(source: Path, target: Path, locator: Locator, *, lon: str | None
     header = next(reader, None)
     if not header:
         raise TableError(f"{source} : fichier vide")
-    summary = Summary(perimeters=locator.perimeters.label)
-    ix, iy = find_columns(header, str(source), lon, lat)
-    summary.columns = (header[ix], header[iy])
+    run = start(header, "," if dialect.delimiter == ";" else ".")
     errors = "replace" if dialect.encoding == "cp1252" else "strict"
     with target.open("w", encoding=("utf-8-sig" if dialect.bom else dialect.encoding),
                      errors=errors, newline="") as handle:
         writer = csv.writer(handle, delimiter=dialect.delimiter, lineterminator="\r\n")
-        writer.writerow([*header, *RESULT_COLUMNS])
-        for chunk in _chunks(reader, CHUNK_ROWS):
-            _locate_chunk(chunk, len(header), ix, iy, crs, locator, summary, writer.writerows,
-                          "," if dialect.delimiter == ";" else ".", radius_m)
+        writer.writerow([*header, *run.result_header])
+        for chunk in _chunks(reader, run.chunk_rows):
+            writer.writerows(run.locate(chunk))
             if progress:
-                progress(summary.rows)
-    return summary
+                progress(run.summary.rows)
+    return run.summary
 
 
-def _locate_chunk(chunk, width, ix, iy, crs, locator, summary, write, decimal, radius_m) -> None:
-    xs = parse_numbers([row[ix] if len(row) > ix else "" for row in chunk])
-    ys = parse_numbers([row[iy] if len(row) > iy else "" for row in chunk])
-    if summary.rows == 0:
-        summary.crs = crs or guess_crs(xs)
-    results = _result_cells(locator, xs, ys, summary.crs, summary, decimal, radius_m)
-    padded = (list(row) + [""] * (width - len(row)) for row in chunk)  # short rows kept whole
-    write([*row, *result] for row, result in zip(padded, results, strict=True))
-    summary.rows += len(chunk)
-
-
-# -- XLSX --------------------------------------------------------------------------------
-def _locate_xlsx(source, target, locator, lon, lat, crs, radius_m, progress) -> Summary:
+def _locate_xlsx(source: Path, target: Path, start, progress) -> Summary:
     from openpyxl import Workbook, load_workbook
 
     try:
@@ -234,19 +318,16 @@ def _locate_xlsx(source, target, locator, lon, lat, crs, radius_m, progress) -> 
     if not header or all(cell is None for cell in header):
         raise TableError(f"{source} : feuille « {sheet.title} » vide")
     header = ["" if cell is None else str(cell) for cell in header]
-    summary = Summary(perimeters=locator.perimeters.label)
-    ix, iy = find_columns(header, str(source), lon, lat)
-    summary.columns = (header[ix], header[iy])
+    run = start(header, None)
     out = Workbook(write_only=True)
     target_sheet = out.create_sheet(sheet.title)
-    target_sheet.append([*header, *RESULT_COLUMNS])
-    for chunk in _chunks((list(row) for row in rows), CHUNK_ROWS):
-        _locate_chunk(chunk, len(header), ix, iy, crs, locator, summary,
-                      lambda lines: [target_sheet.append(line) for line in lines], None,
-                      radius_m)
+    target_sheet.append([*header, *run.result_header])
+    for chunk in _chunks((list(row) for row in rows), run.chunk_rows):
+        for line in run.locate(chunk):
+            target_sheet.append(line)
         if progress:
-            progress(summary.rows)
-    out.save(target)
+            progress(run.summary.rows)
+    with target.open("wb") as handle:  # the partial name has no .xlsx suffix
+        out.save(handle)
     book.close()
-    return summary
-
+    return run.summary

@@ -164,6 +164,29 @@ def _bundle_contrats(kit: Path, out: Path) -> None:
                              round(lon, 5), round(lat, 5)])
 
 
+SCHOOL_COLUMNS = {  # bundled column -> column of the Éducation nationale directory
+    "uai": "Identifiant_de_l_etablissement", "nom": "Nom_etablissement",
+    "type": "Type_etablissement", "statut": "Statut_public_prive", "adresse": "Adresse_1",
+    "code_postal": "Code postal", "code_commune": "Code_commune", "commune": "Nom_commune",
+    "latitude": "latitude", "longitude": "longitude",
+    "precision_localisation": "precision_localisation",
+    "education_prioritaire": "Appartenance_Education_Prioritaire",
+}
+
+
+def _bundle_schools(kit: Path, out: Path) -> None:
+    """The columns of the school directory that the locator's example and tests use."""
+    path = kit / "education_35" / "annuaire_education_dep35_2023-06.csv.gz"
+    with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    (out / "education").mkdir(parents=True, exist_ok=True)
+    with (out / "education" / "ecoles_35.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(SCHOOL_COLUMNS)
+        for row in sorted(rows, key=lambda r: r["Identifiant_de_l_etablissement"]):
+            writer.writerow(row[name].strip() for name in SCHOOL_COLUMNS.values())
+
+
 def _copy_qpv2015(kit: Path, out: Path) -> None:
     for source in SOURCES:
         if source.key.startswith("qpv2015_"):
@@ -209,6 +232,7 @@ def bundle(kit: Path, out: Path, log=print) -> dict:
     _copy_qpv2015(kit, out)
     log("qpv2015: ok")
     _bundle_contrats(kit, out)
+    _bundle_schools(kit, out)
     _bundle_qpv(kit, out)
     log("qpv2024: ok")
     _bundle_admin(kit, out)

@@ -308,6 +308,26 @@ SOURCES: tuple[Source, ...] = (
         columns=("insee_com", "niveau_centralite"),
         attribution="Source : ANCT, Observatoire des territoires",
     ),
+    Source(
+        key="ecoles_35",
+        path="education/ecoles_35.csv",
+        producer="Ministère de l'Éducation nationale",
+        dataset="Annuaire de l'éducation : écoles, collèges et lycées d'Ille-et-Vilaine, avec "
+                "adresse, position et appartenance à l'éducation prioritaire",
+        vintage="juin 2023",
+        licence=ETALAB,
+        origin="data.education.gouv.fr, copie msimonin/coll-ges35 @a99ab992 (colonnes utiles "
+               "seulement)",
+        columns=("uai", "nom", "adresse", "code_postal", "code_commune", "commune", "latitude",
+                 "longitude", "precision_localisation", "education_prioritaire"),
+        attribution="Source : ministère de l'Éducation nationale, annuaire de l'éducation",
+        doubts=("Un département seulement (35). Sert de fichier d'exemple pour le localisateur "
+                "et d'adresses réelles, avec leur position officielle, pour tester le "
+                "géocodage.",
+                "La position n'est au numéro que pour 868 établissements sur 996 ; les autres "
+                "sont placés à la rue, au lieu-dit ou à la commune (colonne "
+                "precision_localisation)."),
+    ),
 )
 
 SOURCES_BY_KEY = {source.key: source for source in SOURCES}

@@ -1,14 +1,18 @@
 """Locating an uploaded file in the background, so that large files block nobody.
 
 Each job is a folder (upload, result, ``job.json``); its state lives on disk, so any gunicorn
-process can show it, and a restart loses no finished result.
+process can show it, and a restart loses no finished result. A job whose process died shows as
+interrupted after an hour without progress; results are deleted after
+``QUARTIERS_JOBS_KEPT_DAYS`` since they hold personal data.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import shutil
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -16,11 +20,14 @@ from pathlib import Path
 
 from django.conf import settings
 
+from quartiers.engine.locator.geocoding import Geocoder
 from quartiers.engine.locator.tables import TableError, locate_file
 
 from ..territories.locator import get_locator
 
 RADIUS_M = 500.0
+STALE_S = 3600  # a running job that has not moved for an hour died with its process
+RUNNING = ("en attente", "en cours")
 logger = logging.getLogger(__name__)
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="localisation")
 _lock = threading.Lock()
@@ -32,7 +39,23 @@ def folder(job_id: str) -> Path:
 
 def state(job_id: str) -> dict | None:
     path = folder(job_id) / "job.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    if not path.exists():
+        return None
+    current = json.loads(path.read_text(encoding="utf-8"))
+    if current["statut"] in RUNNING and time.time() - path.stat().st_mtime > STALE_S:
+        current.update(statut="erreur", message="la localisation a été interrompue (redémarrage "
+                                                "du serveur ?) : déposez le fichier à nouveau.")
+    return current
+
+
+def purge(now: float | None = None) -> int:
+    """Delete the jobs older than the retention period; returns how many."""
+    limit = (now or time.time()) - settings.QUARTIERS_JOBS_KEPT_DAYS * 86400
+    root = Path(settings.QUARTIERS_JOBS_DIR)
+    old = [job for job in root.glob("*/") if job.stat().st_mtime < limit] if root.exists() else []
+    for job in old:
+        shutil.rmtree(job, ignore_errors=True)
+    return len(old)
 
 
 def _save(job_id: str, **changes) -> None:
@@ -47,6 +70,7 @@ def _save(job_id: str, **changes) -> None:
 
 def submit(upload, lon: str | None, lat: str | None, crs: str | None) -> str:
     """Store the upload and queue it; returns the job id."""
+    purge()
     job_id = uuid.uuid4().hex
     target = folder(job_id)
     target.mkdir(parents=True)
@@ -68,6 +92,7 @@ def _run(job_id: str, lon, lat, crs) -> None:
     try:
         summary = locate_file(source, result, get_locator(), lon=lon, lat=lat, crs=crs,
                               radius_m=RADIUS_M,
+                              geocoder=Geocoder.from_setting(settings.QUARTIERS_GEOCODEUR),
                               progress=lambda rows: _save(job_id, lignes=rows))
         _save(job_id, statut="terminé", resultat=result.name, lignes=summary.rows,
               resume=asdict(summary))

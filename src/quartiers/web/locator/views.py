@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
-from quartiers.engine.locator.tables import RESULT_COLUMNS
+from quartiers.engine.locator.geocoding import Geocoder
+from quartiers.engine.locator.tables import GEOCODING_COLUMNS, RESULT_COLUMNS
 
 from ..territories.locator import get_locator
 from . import jobs
@@ -33,9 +35,12 @@ def upload(request):
             job_id = jobs.submit(upload, request.POST.get("lon") or None,
                                  request.POST.get("lat") or None, CRS[request.POST.get("crs", "")])
             return redirect("locator_job", job_id=job_id)
+    geocoder = Geocoder.from_setting(settings.QUARTIERS_GEOCODEUR)
     return render(request, "locator/upload.html", {
         "error": error, "perimeters": get_locator().perimeters.label,
-        "result_columns": RESULT_COLUMNS}, status=400 if error else 200)
+        "result_columns": RESULT_COLUMNS, "geocoding_columns": GEOCODING_COLUMNS,
+        "geocoder": geocoder.url if geocoder else None,
+        "kept_days": settings.QUARTIERS_JOBS_KEPT_DAYS}, status=400 if error else 200)
 
 
 def job(request, job_id: str):
@@ -52,7 +57,7 @@ def job(request, job_id: str):
     return render(request, "locator/job.html", {
         "job_id": job_id, "job": state, "summary": summary, "by_qpv": by_qpv,
         "points": json.dumps(summary["sample"] if summary else []),
-        "running": state["statut"] in ("en attente", "en cours")})
+        "running": state["statut"] in jobs.RUNNING})
 
 
 def result(request, job_id: str):
