@@ -161,10 +161,17 @@ def cmd_locate(args) -> int:
 
 
 def cmd_import_perimeters(args) -> int:
-    from .engine.locator.perimeters import import_official
+    from .engine.locator.perimeters import download_official, import_official
 
+    if bool(args.fichier) == args.telecharger:
+        console.print("[red]indiquez un fichier GeoJSON, ou --telecharger (pas les deux)[/]")
+        return 1
     try:
-        perimeters = import_official(Path(args.fichier), _store(args), Path(args.data))
+        if args.telecharger:
+            perimeters, url = download_official(_store(args), Path(args.data), url=args.url)
+            console.print(f"Téléchargé : {url}")
+        else:
+            perimeters = import_official(Path(args.fichier), _store(args), Path(args.data))
     except (OSError, ValueError) as error:
         console.print(f"[red]{error}[/]")
         return 1
@@ -238,7 +245,11 @@ def main(argv: list[str] | None = None) -> int:
     imported = data_commands.add_parser(
         "import-perimetres", help="importer les périmètres officiels des QPV 2024 (GeoJSON ANCT, "
         "champ code_qp) : le localisateur les utilise à la place des périmètres simplifiés")
-    imported.add_argument("fichier")
+    imported.add_argument("fichier", nargs="?", help="GeoJSON local (champ code_qp)")
+    imported.add_argument("--telecharger", action="store_true",
+                          help="télécharger le GeoJSON officiel du jeu de données de l'ANCT "
+                               "sur data.gouv.fr (réseau nécessaire)")
+    imported.add_argument("--url", help="avec --telecharger : adresse directe du GeoJSON")
     imported.add_argument("--data", default=str(paths.DATA_DIR))
     imported.set_defaults(func=cmd_import_perimeters)
 

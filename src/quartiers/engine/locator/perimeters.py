@@ -1,16 +1,19 @@
 """Which QPV perimeters the locator uses, and how precise they are said to be.
 
 The bundled perimeters are a simplified copy (≈ 50 vertices per QPV): fine for maps, not for
-an address at the boundary. Official full-resolution perimeters, once imported with
-``quartiers data import-perimetres``, replace them; every output says which ones were used.
+an address at the boundary. Official full-resolution perimeters, imported from a file or
+downloaded from the ANCT dataset on data.gouv.fr (``quartiers data import-perimetres``), replace
+them; every output says which ones were used.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
+import httpx
 import numpy as np
 import shapely
 
@@ -20,6 +23,10 @@ from .core import Perimeters
 SIMPLIFIED_PRECISION_M = 50.0  # declared: vertices ≈ 50–100 m apart along streets and blocks
 OFFICIAL_PRECISION_M = 5.0
 IMPORTED = "imports/qpv2024_perimetres_officiels.geojson"
+# The ANCT dataset (data.gouv.fr API): its GeoJSON resources hold the official perimeters.
+DATASET_API = ("https://www.data.gouv.fr/api/1/datasets/"
+               "quartiers-prioritaires-de-la-politique-de-la-ville-qpv/")
+DOWNLOAD_MAX_BYTES = 500 * 1024 * 1024
 
 
 def bundled(store: Warehouse) -> Perimeters:
@@ -75,6 +82,63 @@ def import_official(source: Path, store: Warehouse, data_dir: Path) -> Perimeter
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
     return perimeters
+
+
+def official_resource(dataset: dict) -> dict:
+    """The dataset's GeoJSON of the 2024 geography: a GeoJSON resource whose title says 2024,
+    else the most recently modified GeoJSON (the import refuses 2015 codes anyway)."""
+    geojson = [r for r in dataset.get("resources", [])
+               if (r.get("format") or "").lower() == "geojson"
+               or str(r.get("url", "")).lower().endswith(".geojson")]
+    if not geojson:
+        raise ValueError(f"aucune ressource GeoJSON dans le jeu de données "
+                         f"« {dataset.get('title', '?')} »")
+    return max(geojson, key=lambda r: ("2024" in (r.get("title") or ""),
+                                       r.get("last_modified") or ""))
+
+
+def download_official(store: Warehouse, data_dir: Path, *, url: str | None = None,
+                      dataset_api: str = DATASET_API,
+                      transport: httpx.BaseTransport | None = None) -> tuple[Perimeters, str]:
+    """Download the official perimeters (``url``, or the dataset's GeoJSON resource), check them
+    and import them; returns the perimeters and the URL used. A failure leaves the previous
+    import in place."""
+    imports = Path(data_dir) / IMPORTED
+    imports.parent.mkdir(parents=True, exist_ok=True)
+    partial = imports.with_name(f".telechargement.{os.getpid()}.geojson")
+    try:
+        with httpx.Client(timeout=httpx.Timeout(600.0, connect=10.0), transport=transport,
+                          follow_redirects=True) as client:
+            if url is None:
+                url = official_resource(_get(client, dataset_api).json())["url"]
+            with client.stream("GET", url) as response:
+                _check(response, url)
+                size = 0
+                with partial.open("wb") as handle:
+                    for block in response.iter_bytes():
+                        size += len(block)
+                        if size > DOWNLOAD_MAX_BYTES:
+                            raise ValueError(f"{url} : plus de {DOWNLOAD_MAX_BYTES >> 20} Mo, "
+                                             "ce n'est pas le fichier des périmètres attendu")
+                        handle.write(block)
+        return import_official(partial, store, data_dir), url
+    except httpx.HTTPError as error:
+        raise ValueError(f"{url or dataset_api} : téléchargement impossible "
+                         f"({type(error).__name__} : {error}) ; sans réseau, importez un "
+                         "fichier local") from error
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _get(client: httpx.Client, url: str) -> httpx.Response:
+    response = client.get(url)
+    _check(response, url)
+    return response
+
+
+def _check(response: httpx.Response, url: str) -> None:
+    if response.status_code != 200:
+        raise ValueError(f"{url} : réponse HTTP {response.status_code}")
 
 
 def current(store: Warehouse, data_dir: Path) -> Perimeters:
