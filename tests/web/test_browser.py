@@ -1,12 +1,17 @@
-"""Real Chromium: search → profile → click a QPV on the map → PDF download. Saves screenshots."""
+"""Real Chromium: search → profile → click a QPV on the map → PDF download; files of points and
+of addresses located from the web page. Saves screenshots."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+from quartiers.paths import DATA_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -94,23 +99,49 @@ def test_search_profile_map_click_pdf(browser, live_server):
     page.close()
 
 
-def test_locate_a_file_from_the_web_page(browser, live_server, settings, tmp_path):
-    settings.QUARTIERS_JOBS_DIR = tmp_path / "jobs"
-    source = tmp_path / "beneficiaires.csv"
-    source.write_bytes("id;nom;longitude;latitude\r\n1;Zoé;-1,6588;48,1258\r\n2;Éric;;\r\n"
-                       .encode("cp1252"))
+def _locate(browser, live_server, source: Path, screenshot: str) -> tuple[str, str]:
+    """Upload ``source`` on the page, wait for the job and its map; returns the page text and
+    the downloaded file (cp1252)."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/localiser/")
     page.set_input_files("#fichier", str(source))
     page.click(".locator-form button")
     page.wait_for_function("document.getElementById('job-status').dataset.status === 'terminé'",
-                           timeout=30000)
+                           timeout=60000)
     page.wait_for_function("document.getElementById('map').dataset.loaded === '1'",
                            timeout=30000)
-    assert "Maurepas" in page.inner_text("main")
-    shot(page, "6-localisation")
+    text = page.inner_text("main")
+    shot(page, screenshot)
     with page.expect_download() as download:
         page.click("#download")
     content = Path(download.value.path()).read_bytes().decode("cp1252")
-    assert content.count("\r\n") == 3 and "QN03504M" in content
     page.close()
+    return text, content
+
+
+def test_locate_a_file_from_the_web_page(browser, live_server, settings, tmp_path):
+    settings.QUARTIERS_JOBS_DIR = tmp_path / "jobs"
+    source = tmp_path / "beneficiaires.csv"
+    source.write_bytes("id;nom;longitude;latitude\r\n1;Zoé;-1,6588;48,1258\r\n2;Éric;;\r\n"
+                       .encode("cp1252"))
+    text, content = _locate(browser, live_server, source, "6-localisation")
+    assert "Maurepas" in text
+    assert content.count("\r\n") == 3 and "QN03504M" in content
+
+
+def test_locate_the_schools_of_rennes_from_their_addresses(browser, live_server, settings,
+                                                           tmp_path, address_server):
+    settings.QUARTIERS_JOBS_DIR = tmp_path / "jobs"
+    settings.QUARTIERS_GEOCODEUR = address_server
+    with (DATA_DIR / "education" / "ecoles_35.csv").open(encoding="utf-8") as handle:
+        schools = [r for r in csv.DictReader(handle) if r["commune"] == "Rennes"]
+    source = tmp_path / "ecoles_rennes.csv"
+    with source.open("w", encoding="cp1252", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow(["Établissement", "Adresse", "CP", "Ville"])
+        writer.writerows([s["nom"], s["adresse"], s["code_postal"], s["commune"]] for s in schools)
+    text, content = _locate(browser, live_server, source, "7-localisation-adresses")
+    assert f"{len(schools)} adresses géocodées" in text and "Maurepas" in text
+    rows = list(csv.DictReader(io.StringIO(content), delimiter=";"))
+    assert [r["Établissement"] for r in rows] == [s["nom"] for s in schools]
+    assert sum(r["qpv_code"] != "" for r in rows) >= 5

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import json
 import os
+import re
 import time
 
 import pytest
@@ -100,3 +103,16 @@ def test_unknown_job(client):
     assert client.get("/localiser/0123abcd/").status_code == 404
     assert client.get("/localiser/0123abcd/resultat").status_code == 404
     assert client.get("/localiser/").status_code == 200
+
+
+def test_the_map_of_a_lambert_93_file_gets_longitudes_and_latitudes(client):
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True).transform(-1.6588, 48.1258)
+    upload = SimpleUploadedFile("l93.csv", f"id;x;y\n1;{x:.1f};{y:.1f}\n".encode())
+    job_id = client.post("/localiser/", {"fichier": upload})["Location"].rstrip("/").split("/")[-1]
+    assert wait(job_id)["statut"] == "terminé"
+    page = client.get(f"/localiser/{job_id}/").content.decode()
+    points = json.loads(html.unescape(re.search(r'data-points="([^"]*)"', page).group(1)))
+    assert points[0][2] == "QN03504M"
+    assert abs(points[0][0] + 1.6588) < 1e-4 and abs(points[0][1] - 48.1258) < 1e-4

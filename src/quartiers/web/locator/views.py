@@ -8,7 +8,9 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from pyproj import Transformer
 
+from quartiers.engine.geo import WGS84
 from quartiers.engine.locator.geocoding import Geocoder
 from quartiers.engine.locator.tables import GEOCODING_COLUMNS, RESULT_COLUMNS
 
@@ -48,15 +50,20 @@ def job(request, job_id: str):
     if state is None:
         raise Http404("localisation inconnue")
     summary = state.get("resume")
-    by_qpv = []
+    by_qpv, points = [], []
     if summary:
+        points = summary["sample"]
+        if summary["crs"] != WGS84 and points:  # the map wants longitude / latitude
+            to_wgs84 = Transformer.from_crs(summary["crs"], WGS84, always_xy=True)
+            lons, lats = to_wgs84.transform([p[0] for p in points], [p[1] for p in points])
+            points = [[x, y, p[2]] for x, y, p in zip(lons, lats, points, strict=True)]
         perimeters = get_locator().perimeters
         names = dict(zip(perimeters.codes, perimeters.names, strict=True))
         by_qpv = sorted(((code, names.get(code, ""), n) for code, n in summary["by_qpv"].items()),
                         key=lambda item: -item[2])
     return render(request, "locator/job.html", {
         "job_id": job_id, "job": state, "summary": summary, "by_qpv": by_qpv,
-        "points": json.dumps(summary["sample"] if summary else []),
+        "points": json.dumps(points),
         "running": state["statut"] in jobs.RUNNING})
 
 

@@ -11,13 +11,15 @@
   map.on("load", async () => {
     const qpv = await (await fetch(el.dataset.qpv)).json();
     map.addSource("qpv", { type: "geojson", data: qpv });
-    map.addLayer({ id: "qpv-fill", type: "fill", source: "qpv", paint: { "fill-color": "#b3262e", "fill-opacity": 0.3 } });
+    map.addLayer({ id: "qpv-fill", type: "fill", source: "qpv", paint: { "fill-color": "#b3262e", "fill-opacity": 0.25 } });
+    map.addLayer({ id: "qpv-line", type: "line", source: "qpv", paint: { "line-color": "#b3262e", "line-width": 1.2 } });
     const features = points.map(([x, y, code]) => ({ type: "Feature", properties: { code }, geometry: { type: "Point", coordinates: [x, y] } }));
     map.addSource("points", { type: "geojson", data: { type: "FeatureCollection", features } });
     map.addLayer({ id: "points", type: "circle", source: "points", paint: { "circle-radius": 3, "circle-color": "#1d2733" } });
-    if (features.length && Math.abs(points[0][0]) <= 180) {
+    if (features.length) {
       const xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
-      map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]], { padding: 40, maxZoom: 14 });
+      map.fitBounds([[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.max(...ys)]],
+                    { padding: 40, maxZoom: 14, animate: false });
     }
     el.dataset.loaded = "1";
   });
