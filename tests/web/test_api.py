@@ -124,6 +124,28 @@ def test_locate_one_point(client):
     assert l93["statut"] in ("ok", "à vérifier")
 
 
+def test_locate_an_address(client, settings, address_server):
+    settings.QUARTIERS_GEOCODEUR = address_server
+    body = get(client, "/api/v1/localiser", adresse="11 rue du Bourbonnais 35016 Rennes")
+    assert body["dans_qpv"] and body["qpv"]["code"] == "QN03502M"  # Collège Rosa Parks, Villejean
+    assert body["geocodage"]["type"] == "housenumber" and body["geocodage"]["service"] == address_server
+    assert body["geocodage"]["libelle"] == "11 rue du Bourbonnais 35016 Rennes"
+    street = get(client, "/api/v1/localiser", adresse="rue des Ecoles 35190 Cardroc")
+    assert street["statut"] == "à vérifier" and street["motif"] == "adresse localisée à la voie"
+    unknown = get(client, "/api/v1/localiser", adresse="1 impasse qui n'existe pas 99999")
+    assert unknown["statut"] == "erreur" and unknown["erreur"] == "adresse introuvable"
+    assert "qpv" not in unknown and "dans_qpv" not in unknown
+
+
+def test_locate_an_address_without_geocoder(client, settings):
+    settings.QUARTIERS_GEOCODEUR = "http://127.0.0.1:9/search/csv/"
+    response = client.get("/api/v1/localiser", {"adresse": "1 rue de Brest Rennes"})
+    assert response.status_code == 502 and "injoignable" in json.loads(response.content)["erreur"]
+    settings.QUARTIERS_GEOCODEUR = "non"
+    response = client.get("/api/v1/localiser", {"adresse": "1 rue de Brest Rennes"})
+    assert response.status_code == 400 and "désactivé" in json.loads(response.content)["erreur"]
+
+
 def test_locate_a_batch_keeps_order_and_ids(client):
     points = [{"id": f"p{i}", "lon": -1.6588, "lat": 48.1258} for i in range(10_000)]
     points[5] = {"id": "bad", "lon": "x", "lat": None}
@@ -140,6 +162,7 @@ def test_locate_a_batch_keeps_order_and_ids(client):
 
 @pytest.mark.parametrize(("method", "payload", "status", "needle"), [
     ("get", {"lon": "-1.6"}, 400, "requis"),
+    ("get", {"adresse": " "}, 400, "vide"),
     ("get", {"lon": "a", "lat": "b"}, 400, "nombres"),
     ("get", {"lon": "-1.6", "lat": "48.1", "crs": "3857"}, 400, "2154"),
     ("get", {"lon": "-1.6", "lat": "48.1", "rayon": "99999"}, 400, "rayon"),

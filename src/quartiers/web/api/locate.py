@@ -1,4 +1,5 @@
-"""Locator API: one point (GET) or a batch (POST, JSON), answered in the order given."""
+"""Locator API: one point or one address (GET), or a batch of points (POST, JSON), answered
+in the order given."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import contextlib
 import json
 
 import numpy as np
+from django.conf import settings
 
 from quartiers.engine.geo import LAMBERT93, WGS84
 from quartiers.engine.locator import ERROR, STATUS_LABELS
+from quartiers.engine.locator.geocoding import AddressColumns, Geocoder
 
 from ..territories.locator import MAX_RADIUS_M, get_locator
 from .views import BadRequest, endpoint
@@ -42,6 +45,37 @@ def _radius(value) -> float:
     return radius
 
 
+def _single(body: dict) -> dict:
+    return {"perimetres": body["perimetres"], "precision_m": body["precision_m"],
+            "regle_limite": body["regle_limite"], **body["resultats"][0]}
+
+
+def _locate_address(address: str, radius: float) -> dict:
+    """Geocode one address, then locate it; the answer says how well the address was found."""
+    if not address.strip():
+        raise BadRequest("« adresse » est vide")
+    geocoder = Geocoder.from_setting(settings.QUARTIERS_GEOCODEUR)
+    if geocoder is None:
+        raise BadRequest("le géocodage est désactivé sur cette installation : donnez lon et lat")
+    try:
+        found = geocoder.geocode([[address]], AddressColumns(query=(0,)))
+    finally:
+        geocoder.close()
+    answer = _single(_answers(found.lon, found.lat, WGS84, radius))
+    answer["geocodage"] = {"service": geocoder.url, "libelle": found.label[0],
+                           "type": found.kind[0], "score": found.score[0] or None}
+    if np.isfinite(found.lon[0]):
+        answer["geocodage"].update(lon=float(found.lon[0]), lat=float(found.lat[0]))
+    problem = found.problem[0]
+    if problem.startswith("erreur"):
+        answer = {key: answer[key] for key in ("perimetres", "precision_m", "regle_limite",
+                                               "geocodage")}
+        answer.update(statut="erreur", erreur=problem.removeprefix("erreur : "))
+    elif problem:
+        answer.update(statut="à vérifier", motif=problem.removeprefix("à vérifier : "))
+    return answer
+
+
 def _answers(a, b, crs: str, radius: float, ids=None) -> dict:
     locator = get_locator()
     perimeters = locator.perimeters
@@ -73,25 +107,29 @@ def _answers(a, b, crs: str, radius: float, ids=None) -> dict:
 
 
 @endpoint("v1/localiser", "locate",
-          "Ce point est-il dans un QPV ? (GET : un point ; POST : jusqu'à 100 000 points)",
+          "Ce point ou cette adresse est-il dans un QPV ? (GET : un point ou une adresse ; "
+          "POST : jusqu'à 100 000 points)",
           (("lon", "number", "longitude WGS84 (ou x Lambert-93 avec crs=2154)"),
            ("lat", "number", "latitude WGS84 (ou y Lambert-93 avec crs=2154)"),
+           ("adresse", "string", "à défaut de lon et lat : adresse postale, géocodée par le "
+                                 "service national (ex. « 18 rue Théodore Botrel 35171 Bruz »)"),
            ("crs", "string", "4326 (défaut) ou 2154"),
            ("rayon", "number", "rayon de recherche du QPV le plus proche (m, défaut 500)")),
           tags=("localisation",), methods=("GET", "POST"), body=BODY)
 def locate(request):
     if request.method == "GET":
+        if "adresse" in request.GET and "lon" not in request.GET:
+            return _locate_address(request.GET["adresse"], _radius(request.GET.get("rayon")))
         try:
             a, b = float(request.GET["lon"]), float(request.GET["lat"])
         except KeyError as error:
-            raise BadRequest("paramètres « lon » et « lat » requis, ex. ?lon=-1.6588&lat=48.1258"
-                             ) from error
+            raise BadRequest("paramètres « lon » et « lat » (ou « adresse ») requis, ex. "
+                             "?lon=-1.6588&lat=48.1258") from error
         except ValueError as error:
             raise BadRequest("« lon » et « lat » doivent être des nombres (point décimal)"
                              ) from error
         body = _answers([a], [b], _crs(request.GET.get("crs")), _radius(request.GET.get("rayon")))
-        return {"perimetres": body["perimetres"], "precision_m": body["precision_m"],
-                "regle_limite": body["regle_limite"], **body["resultats"][0]}
+        return _single(body)
     try:
         payload = json.loads(request.body or b"null")
     except json.JSONDecodeError as error:

@@ -36,6 +36,9 @@ def schema() -> dict:
             "404": {"description": "territoire ou indicateur inconnu (avec suggestions)",
                     "content": {"application/json": {"schema": ERROR}}},
         }
+        if any(name == "adresse" for name, _, _ in endpoint.params):
+            responses["502"] = {"description": "le service de géocodage ne répond pas",
+                                "content": {"application/json": {"schema": ERROR}}}
         operations = {}
         for method in endpoint.methods:
             operation = {"operationId": f"{endpoint.name}_{method.lower()}",

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from quartiers.engine import exports
 from quartiers.engine.indicators.catalogue import INDICATORS
 from quartiers.engine.levels import LEVELS, PROFILE_LEVELS, level_label
+from quartiers.engine.locator.geocoding import GeocodingError
 from quartiers.engine.warehouse.store import NotFound, Value, WarehouseMissing
 
 from ..territories.warehouse import get_store
@@ -59,6 +60,8 @@ def endpoint(path, name, summary, params=(), content_type="application/json",
                 return _error(str(error), 404, error.suggestions)
             except WarehouseMissing as error:
                 return _error(str(error), 503)
+            except GeocodingError as error:  # the geocoding service failed us: a bad gateway
+                return _error(str(error), 502)
             if isinstance(result, HttpResponse):
                 return result
             return JsonResponse(result, json_dumps_params={"ensure_ascii": False})
