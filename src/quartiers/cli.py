@@ -139,16 +139,20 @@ def cmd_locate(args) -> int:
     store = _store(args)
     locator = Locator(current(store, paths.DATA_DIR), radius_m=args.rayon)
     crs = {"4326": "EPSG:4326", "2154": "EPSG:2154", None: None}[args.crs]
+    geocoder = Geocoder.from_setting(args.geocodeur)
     with _progress() as progress:
         task = progress.add_task(f"localisation de {source.name}", total=None)
         try:
             summary = locate_file(source, target, locator, lon=args.lon, lat=args.lat, crs=crs,
-                                  geocoder=Geocoder.from_setting(args.geocodeur),
+                                  geocoder=geocoder,
                                   progress=lambda rows: progress.update(task, completed=rows))
         except TableError as error:
             progress.stop()
             console.print(f"[red]{error}[/]")
             return 1
+        finally:
+            if geocoder:
+                geocoder.close()
     console.print(f"{summary.rows} lignes → {target}")
     console.print(f"  dans un QPV : {summary.inside} ; à vérifier : "
                   f"{summary.check} ; erreurs : {summary.errors}")

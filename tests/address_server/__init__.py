@@ -95,4 +95,9 @@ def running(schools: Path, workdir: Path) -> Iterator[str]:
     finally:
         for process in reversed(processes):
             process.terminate()
-            process.wait(timeout=10)
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

@@ -10,10 +10,17 @@ from collections import defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
+import numpy as np
 import pytest
 
 from quartiers.engine.locator import Locator, bundled
-from quartiers.engine.locator.geocoding import DEFAULT_URL, Geocoder
+from quartiers.engine.locator.geocoding import (
+    DEFAULT_URL,
+    AddressColumns,
+    Geocoder,
+    GeocodingError,
+    public_url,
+)
 from quartiers.engine.locator.tables import GEOCODING_COLUMNS, RESULT_COLUMNS, TableError, locate_file
 from quartiers.paths import DATA_DIR
 
@@ -191,3 +198,95 @@ def test_geocoding_can_be_turned_off(tmp_path, locator, monkeypatch):
     monkeypatch.delenv("QUARTIERS_GEOCODEUR")
     assert Geocoder.from_setting(None).url == DEFAULT_URL
     assert Geocoder.from_setting("http://adresses.interne/search/csv/").url.startswith("http://adr")
+
+
+def test_an_overlong_address_is_an_error_on_its_row_only(tmp_path, locator, address_server):
+    source = tmp_path / "in.csv"
+    source.write_text(f"adresse;commune\n18 rue Théodore Botrel;Bruz\n{'rue très longue ' * 20};"
+                      "Rennes\n", encoding="utf-8")
+    summary = locate_file(source, tmp_path / "out.csv", locator, geocoder=Geocoder(address_server))
+    rows = read(tmp_path / "out.csv")
+    assert rows[0]["geocodage_type"] == "housenumber"
+    assert rows[1]["statut"] == "erreur : adresse trop longue (plus de 200 caractères)"
+    assert summary.geocoded == 1
+
+
+def test_record_numbers_and_other_columns_never_leave_the_machine():
+    header = ["Numéro", "N°", "Nom", "Prénom", "Numéro voie", "Adresse", "CP", "Ville", "Code INSEE"]
+    columns = AddressColumns.find(header)
+    assert columns.names(header) == ["Numéro voie", "Adresse", "CP", "Ville", "Code INSEE"]
+    # an INSEE code or a postcode typed as a number in Excel gets its leading zero back
+    assert columns.text([None, None, None, None, 3, "rue A", 1000, "Bourg", 1053], 8) == "01053"
+    assert columns.text([None, None, None, None, 3, "rue A", 1000, "Bourg", 1053], 4) == "3"
+
+
+def answering(body: str, status: int = 200, before: tuple = ()):
+    """A transport answering ``body``, after raising or answering each of ``before``."""
+    queue = list(before)
+
+    def handler(request):
+        if queue:
+            item = queue.pop(0)
+            if isinstance(item, Exception):
+                raise item
+            return httpx.Response(item, headers={"Retry-After": "-1"})
+        return httpx.Response(status, text=body)
+
+    return httpx.MockTransport(handler)
+
+
+ROWS = [["18 rue Théodore Botrel", "Bruz"], ["7 rue des Ecoles", "Cardroc"]]
+COLUMNS = AddressColumns(query=(0, 1))
+
+
+@pytest.mark.parametrize("body", [
+    "<html><body>Maintenance</body></html>",
+    '{"type": "FeatureCollection"}',
+    "ligne;latitude;longitude\n0;48.0;-1.7\n",
+])
+def test_an_unreadable_answer_is_a_clear_error(body):
+    with pytest.raises(GeocodingError, match="réponse illisible"):
+        Geocoder("http://adresses.test/search/csv", transport=answering(body)).geocode(ROWS, COLUMNS)
+
+
+def test_answers_for_rows_never_sent_are_ignored_and_bad_numbers_stay_on_their_row():
+    body = ("ligne,latitude,longitude,result_score,result_type,result_label\n"
+            "-1,48.0,-1.7,0.9,housenumber,x\n7,48.0,-1.7,0.9,housenumber,x\n"
+            "abc,48.0,-1.7,0.9,housenumber,x\n0,abc,-1.7,0.9,housenumber,x\n")
+    found = Geocoder("http://adresses.test/search/csv", transport=answering(body)).geocode(
+        ROWS, COLUMNS)
+    assert found.problem == ["erreur : adresse introuvable",
+                             "erreur : ligne absente de la réponse du géocodeur"]
+    assert np.isnan(found.lon).all()
+
+
+def test_timeouts_and_odd_retry_headers_are_retried(monkeypatch):
+    monkeypatch.setattr("quartiers.engine.locator.geocoding.time.sleep", lambda s: None)
+    body = ("ligne,latitude,longitude,result_score,result_type,result_label\n"
+            "0,48.02,-1.74,0.95,housenumber,a\n")
+    geocoder = Geocoder("http://adresses.test/search/csv", transport=answering(
+        body, before=(httpx.ReadTimeout("lent"), 503, 429)))
+    found = geocoder.geocode(ROWS[:1], COLUMNS)
+    assert found.problem == [""] and geocoder.requests == 3  # two refusals, then the answer
+    always_slow = Geocoder("http://adresses.test/search/csv", retries=1, transport=answering(
+        body, before=(httpx.ReadTimeout("lent"), httpx.ReadTimeout("lent"))))
+    with pytest.raises(GeocodingError, match="ne répond plus"):
+        always_slow.geocode(ROWS[:1], COLUMNS)
+
+
+def test_a_point_outside_france_is_an_error_even_when_its_address_was_only_to_check(tmp_path,
+                                                                                      locator):
+    body = ("ligne,latitude,longitude,result_score,result_type,result_label\n"
+            "0,46.78,-56.17,0.9,street,Rue de l'Église 97500 Saint-Pierre\n")
+    source = tmp_path / "in.csv"
+    source.write_text("adresse;commune\nrue de l'Église;Saint-Pierre\n", encoding="utf-8")
+    geocoder = Geocoder("http://adresses.test/search/csv", transport=answering(body))
+    summary = locate_file(source, tmp_path / "out.csv", locator, geocoder=geocoder)
+    row = read(tmp_path / "out.csv")[0]
+    assert row["statut"].startswith("erreur") and "vérifier" not in row["statut"]
+    assert summary.errors == 1 and summary.check == 0
+
+
+def test_the_service_address_is_shown_without_credentials():
+    assert public_url("https://moi:secret@adresses.test:8443/search/csv?cle=abc") == \
+        "https://adresses.test:8443/search/csv"

@@ -120,3 +120,37 @@ def test_a_million_rows_none_lost(tmp_path, locator):
     with (tmp_path / "out.csv").open(encoding="utf-8") as handle:
         ids = [line.split(",", 1)[0] for line in handle]
     assert ids[0] == "id" and ids[1:] == [str(i) for i in range(1_000_000)]
+
+
+def test_cells_beyond_the_header_neither_shift_the_results_nor_get_lost(tmp_path, locator):
+    source = tmp_path / "f.csv"
+    source.write_text(f"id;lon;lat\n1;{MAUREPAS[0]};{MAUREPAS[1]};\n"
+                      f"2;{MAUREPAS[0]};{MAUREPAS[1]};note;suite\n", encoding="utf-8")
+    locate_file(source, tmp_path / "out.csv", locator)
+    rows = read(tmp_path / "out.csv")
+    assert all(len(row) == 3 + len(RESULT_COLUMNS) for row in rows)
+    assert rows[1][:4] == ["1", MAUREPAS[0], MAUREPAS[1], "QN03504M"]
+    assert rows[2][:4] == ["2", MAUREPAS[0], f"{MAUREPAS[1]};note;suite", "QN03504M"]
+
+
+def test_a_cp1252_file_with_a_character_cp1252_cannot_write_comes_back_in_utf8(tmp_path,
+                                                                                 locator):
+    source = tmp_path / "f.csv"
+    source.write_bytes("nom;lon;lat\r\nZoé;-1,6588;48,1258\r\n".encode("cp1252")
+                       + "Łukasz Wałęsa;-1,6588;48,1258\r\n".encode())
+    locate_file(source, tmp_path / "out.csv", locator)
+    raw = (tmp_path / "out.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert [r[0] for r in read(tmp_path / "out.csv")[1:]] == ["Zoé", "Łukasz Wałęsa"]
+
+
+def test_a_workbook_text_starting_with_equals_stays_text(tmp_path, locator):
+    book = Workbook()
+    book.active.append(["note", "lon", "lat"])
+    book.active.append(["", -1.6588, 48.1258])
+    book.active["A2"].value = "=HYPERLINK(\"http://x\")"
+    book.active["A2"].data_type = "s"  # typed as text, as a user pasting it would get
+    book.save(tmp_path / "in.xlsx")
+    locate_file(tmp_path / "in.xlsx", tmp_path / "out.xlsx", locator)
+    cell = load_workbook(tmp_path / "out.xlsx").active["A2"]
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"

@@ -9,6 +9,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import numpy as np
 import pytest
 import shapely
 
@@ -83,6 +84,23 @@ def test_a_refused_or_missing_download_keeps_the_previous_import(store, tmp_path
         download_official(store, tmp_path, url="http://127.0.0.1:9/qpv.geojson")
     assert (tmp_path / IMPORTED).read_bytes() == before
     assert len(list((tmp_path / IMPORTED).parent.iterdir())) == 1
+
+
+def test_perimeters_in_another_projection_are_refused(store, tmp_path):
+    from pyproj import Transformer
+
+    from quartiers.engine.locator.perimeters import import_official
+
+    base = bundled(store)
+    to_l93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
+    shape = shapely.transform(base.geometries[list(base.codes).index("QN03504M")],
+                              lambda xy: np.column_stack(to_l93.transform(xy[:, 0], xy[:, 1])))
+    source = tmp_path / "l93.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code_qp": "QN03504M"},
+         "geometry": json.loads(shapely.to_geojson(shape))}]}), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"loin du QPV de même code.*WGS84"):
+        import_official(source, store, tmp_path / "data")
 
 
 def test_cli_download(capsys, warehouse_path, tmp_path, server):

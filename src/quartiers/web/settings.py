@@ -58,6 +58,7 @@ WHITENOISE_USE_FINDERS = True
 QUARTIERS_WAREHOUSE = WAREHOUSE
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024  # a POST of 100,000 points to locate ≈ 6 MB
 QUARTIERS_JOBS_DIR = ROOT / "var" / "jobs"  # uploaded files being located, and their results
-QUARTIERS_JOBS_KEPT_DAYS = 7  # enriched files hold personal data: deleted after a week
+# Enriched files hold personal data: deleted after a week (checked at each upload and page view)
+QUARTIERS_JOBS_KEPT_DAYS = float(os.environ.get("QUARTIERS_JOBS_KEPT_DAYS", "7"))
 # Service geocoding files of addresses: empty = the national service, « non » = never send any.
 QUARTIERS_GEOCODEUR = os.environ.get("QUARTIERS_GEOCODEUR", "")

@@ -61,7 +61,17 @@ def official(path: Path, store: Warehouse) -> Perimeters:
         raise ValueError(f"{path} : aucun QPV, ou codes inconnus du référentiel 2024 : "
                          f"{unknown[:5]}")
     geometries = base.geometries.copy()
-    shapes = shapely.make_valid(shapely.from_geojson([json.dumps(f["geometry"]) for f in features]))
+    try:
+        shapes = shapely.make_valid(shapely.from_geojson([json.dumps(f["geometry"])
+                                                           for f in features]))
+    except shapely.errors.GEOSException as error:
+        raise ValueError(f"{path} : géométrie illisible ({error})") from error
+    misplaced = [code for code, shape in zip(codes, shapes, strict=True) if code in index
+                 and not shape.intersects(shapely.buffer(base.geometries[index[code]], 0.01))]
+    if misplaced:  # another projection than WGS84, or perimeters of another geography
+        raise ValueError(f"{path} : {len(misplaced)} périmètre(s) loin du QPV de même code "
+                         f"({', '.join(misplaced[:5])}) : coordonnées attendues en longitude / "
+                         "latitude WGS84 (EPSG:4326), géographie 2024")
     for code, shape in zip(codes, shapes, strict=True):
         if code in index:
             geometries[index[code]] = shape
@@ -80,7 +90,9 @@ def import_official(source: Path, store: Warehouse, data_dir: Path) -> Perimeter
     perimeters = official(source, store)
     target = Path(data_dir) / IMPORTED
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
+    copy = target.with_name(f".{target.name}.{os.getpid()}.copie")
+    shutil.copyfile(source, copy)
+    copy.replace(target)  # readers never see half a file
     return perimeters
 
 
@@ -110,7 +122,11 @@ def download_official(store: Warehouse, data_dir: Path, *, url: str | None = Non
         with httpx.Client(timeout=httpx.Timeout(600.0, connect=10.0), transport=transport,
                           follow_redirects=True) as client:
             if url is None:
-                url = official_resource(_get(client, dataset_api).json())["url"]
+                try:
+                    url = official_resource(_get(client, dataset_api).json())["url"]
+                except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+                    raise ValueError(f"{dataset_api} : description du jeu de données illisible "
+                                     f"({error!r}) ; donnez l'adresse du fichier (--url)") from error
             with client.stream("GET", url) as response:
                 _check(response, url)
                 size = 0

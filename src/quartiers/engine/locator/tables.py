@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -117,9 +118,9 @@ def guess_crs(x: np.ndarray) -> str:
 # -- CSV ---------------------------------------------------------------------------------
 @dataclass
 class CsvDialect:
-    encoding: str
+    encoding: str  # of the output: the input's, or UTF-8 when cp1252 cannot hold a character
     delimiter: str
-    bom: bool
+    bom: bool  # written at the head of the output
 
 
 def _decode(raw: bytes) -> str:
@@ -129,6 +130,24 @@ def _decode(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
+
+
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _beyond_cp1252(path: Path) -> bool:
+    """Whether a UTF-8 line holds a character cp1252 cannot write (« Ł », « ę »…): such a
+    mixed file is written back in UTF-8 (with BOM, for Excel) rather than lose it."""
+    with path.open("rb") as handle:
+        while block := handle.read(8 << 20) + handle.readline():
+            for match in UTF8_SEQUENCE.finditer(block):
+                try:
+                    match.group().decode("utf-8").encode("cp1252")
+                except UnicodeDecodeError:
+                    continue
+                except UnicodeEncodeError:
+                    return True
+    return False
 
 
 def _sniff(path: Path) -> CsvDialect:
@@ -143,15 +162,17 @@ def _sniff(path: Path) -> CsvDialect:
             accented[0].decode("utf-8")
         except UnicodeDecodeError:
             encoding = "cp1252"
+    if encoding == "cp1252" and _beyond_cp1252(path):
+        encoding, bom = "utf-8", True
     first = _decode(head[0].removeprefix(b"\xef\xbb\xbf")) if head else ""
     delimiter = max((";", ",", "\t"), key=first.count)
     return CsvDialect(encoding, delimiter, bom)
 
 
-def _lines(path: Path, dialect: CsvDialect) -> Iterator[str]:
+def _lines(path: Path) -> Iterator[str]:
     with path.open("rb") as handle:
         for number, raw in enumerate(handle):
-            yield _decode(raw[3:] if number == 0 and dialect.bom else raw)
+            yield _decode(raw.removeprefix(b"\xef\xbb\xbf") if number == 0 else raw)
 
 
 def _chunks(rows: Iterator[list], size: int) -> Iterator[list[list]]:
@@ -169,6 +190,7 @@ class _Run:
     crs: str | None
     radius_m: float
     decimal: str | None  # "," or "." for CSV cells; None keeps numbers (XLSX)
+    joiner: str  # the CSV separator, to keep cells beyond the header in the last column
     geocoder: Geocoder | None
     summary: Summary
 
@@ -203,8 +225,20 @@ class _Run:
                 summary.crs = self.crs or guess_crs(xs)
         results = self._results(xs, ys, geocoded)
         summary.rows += len(chunk)
-        padded = (list(row) + [""] * (self.width - len(row)) for row in chunk)
-        return [[*row, *result] for row, result in zip(padded, results, strict=True)]
+        return [[*self._fit(row), *result] for row, result in zip(chunk, results, strict=True)]
+
+    def _fit(self, row: list) -> list:
+        """A row as wide as the header, so that the results line up: short rows are padded;
+        cells beyond the header (a trailing separator, say) are dropped when empty, else joined
+        into the last column, so that nothing typed is lost."""
+        row = list(row)
+        if len(row) <= self.width:
+            return row + [""] * (self.width - len(row))
+        extra = row[self.width:]
+        if all(cell in ("", None) for cell in extra):
+            return row[:self.width]
+        last = [str(cell) for cell in row[self.width - 1:] if cell not in ("", None)]
+        return [*row[:self.width - 1], self.joiner.join(last)]
 
     def _results(self, xs, ys, geocoded: Geocoded | None) -> list[list]:
         perimeters, summary = self.locator.perimeters, self.summary
@@ -215,8 +249,8 @@ class _Run:
             problem = "" if geocoded is None else geocoded.problem[i]
             status = located.status[i]
             if status == ERROR or problem.startswith("erreur"):
-                summary.errors += 1
-                reason = problem or f"erreur : {located.reason[i]}"
+                summary.errors += 1  # a geocoding error explains a missing point best
+                reason = problem if problem.startswith("erreur") else f"erreur : {located.reason[i]}"
                 cells.append([*before, "", "", "", "", "", "", reason, perimeters.label])
                 continue
             inside, near = located.qpv[i], located.nearest[i]
@@ -237,10 +271,10 @@ class _Run:
         return cells
 
     def _geocoding_cells(self, geocoded: Geocoded, i: int) -> list:
-        if not np.isfinite(geocoded.lon[i]):
-            return ["", "", geocoded.score[i], geocoded.kind[i], geocoded.label[i]]
-        return [self._number(geocoded.lon[i], 6), self._number(geocoded.lat[i], 6),
-                geocoded.score[i], geocoded.kind[i], geocoded.label[i]]
+        numbers = [self._number(value, digits) if np.isfinite(value) else ""
+                   for value, digits in ((geocoded.lon[i], 6), (geocoded.lat[i], 6),
+                                         (geocoded.score[i], 2))]
+        return [*numbers, geocoded.kind[i], geocoded.label[i]]
 
     def _metres(self, distance: float):
         return self._number(distance, 1)
@@ -272,11 +306,12 @@ def locate_file(source: Path, target: Path, locator: Locator, *, lon: str | None
     radius_m = locator.radius_m if radius_m is None else min(radius_m, locator.radius_m)
     source, target = Path(source), Path(target)
 
-    def start(header: list[str], decimal: str | None) -> _Run:
+    def start(header: list[str], decimal: str | None, joiner: str) -> _Run:
         columns = find_columns(header, str(source), lon, lat, geocoder)
         summary = Summary(perimeters=locator.perimeters.label, columns=columns.names(header),
-                          geocoder=geocoder.url if columns.address else "")
-        return _Run(locator, columns, len(header), crs, radius_m, decimal, geocoder, summary)
+                          geocoder=geocoder.public_url if columns.address else "")
+        return _Run(locator, columns, len(header), crs, radius_m, decimal, joiner, geocoder,
+                    summary)
 
     with _replacing(target) as partial:
         if source.suffix.lower() == ".xlsx":
@@ -288,11 +323,11 @@ def _locate_csv(source: Path, target: Path, start, progress) -> Summary:
     if source.stat().st_size == 0:
         raise TableError(f"{source} : fichier vide")
     dialect = _sniff(source)
-    reader = csv.reader(_lines(source, dialect), delimiter=dialect.delimiter)
+    reader = csv.reader(_lines(source), delimiter=dialect.delimiter)
     header = next(reader, None)
     if not header:
         raise TableError(f"{source} : fichier vide")
-    run = start(header, "," if dialect.delimiter == ";" else ".")
+    run = start(header, "," if dialect.delimiter == ";" else ".", dialect.delimiter)
     errors = "replace" if dialect.encoding == "cp1252" else "strict"
     with target.open("w", encoding=("utf-8-sig" if dialect.bom else dialect.encoding),
                      errors=errors, newline="") as handle:
@@ -307,6 +342,7 @@ def _locate_csv(source: Path, target: Path, start, progress) -> Summary:
 
 def _locate_xlsx(source: Path, target: Path, start, progress) -> Summary:
     from openpyxl import Workbook, load_workbook
+    from openpyxl.cell import WriteOnlyCell
 
     try:
         book = load_workbook(source, read_only=True, data_only=True)
@@ -318,13 +354,19 @@ def _locate_xlsx(source: Path, target: Path, start, progress) -> Summary:
     if not header or all(cell is None for cell in header):
         raise TableError(f"{source} : feuille « {sheet.title} » vide")
     header = ["" if cell is None else str(cell) for cell in header]
-    run = start(header, None)
+    run = start(header, None, " ")
     out = Workbook(write_only=True)
     target_sheet = out.create_sheet(sheet.title)
+    def as_text(cell):  # a text starting with « = » stays text, never becomes a formula
+        if isinstance(cell, str) and cell.startswith("="):
+            cell = WriteOnlyCell(target_sheet, value=cell)
+            cell.data_type = "s"
+        return cell
+
     target_sheet.append([*header, *run.result_header])
     for chunk in _chunks((list(row) for row in rows), run.chunk_rows):
         for line in run.locate(chunk):
-            target_sheet.append(line)
+            target_sheet.append([as_text(cell) for cell in line])
         if progress:
             progress(run.summary.rows)
     with target.open("wb") as handle:  # the partial name has no .xlsx suffix

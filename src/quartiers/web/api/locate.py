@@ -11,7 +11,7 @@ from django.conf import settings
 
 from quartiers.engine.geo import LAMBERT93, WGS84
 from quartiers.engine.locator import ERROR, STATUS_LABELS
-from quartiers.engine.locator.geocoding import AddressColumns, Geocoder
+from quartiers.engine.locator.geocoding import MAX_QUERY, AddressColumns, Geocoder
 
 from ..territories.locator import MAX_RADIUS_M, get_locator
 from .views import BadRequest, endpoint
@@ -54,16 +54,19 @@ def _locate_address(address: str, radius: float) -> dict:
     """Geocode one address, then locate it; the answer says how well the address was found."""
     if not address.strip():
         raise BadRequest("« adresse » est vide")
-    geocoder = Geocoder.from_setting(settings.QUARTIERS_GEOCODEUR)
+    if len(address) > MAX_QUERY:
+        raise BadRequest(f"« adresse » : {MAX_QUERY} caractères au plus")
+    # one public request must not hold a worker for minutes: short timeout, one retry
+    geocoder = Geocoder.from_setting(settings.QUARTIERS_GEOCODEUR, timeout_s=15.0, retries=1)
     if geocoder is None:
         raise BadRequest("le géocodage est désactivé sur cette installation : donnez lon et lat")
-    try:
+    with geocoder:
         found = geocoder.geocode([[address]], AddressColumns(query=(0,)))
-    finally:
-        geocoder.close()
     answer = _single(_answers(found.lon, found.lat, WGS84, radius))
-    answer["geocodage"] = {"service": geocoder.url, "libelle": found.label[0],
-                           "type": found.kind[0], "score": found.score[0] or None}
+    score = found.score[0]
+    answer["geocodage"] = {"service": geocoder.public_url, "libelle": found.label[0],
+                           "type": found.kind[0],
+                           "score": float(score) if np.isfinite(score) else None}
     if np.isfinite(found.lon[0]):
         answer["geocodage"].update(lon=float(found.lon[0]), lat=float(found.lat[0]))
     problem = found.problem[0]
@@ -71,7 +74,7 @@ def _locate_address(address: str, radius: float) -> dict:
         answer = {key: answer[key] for key in ("perimetres", "precision_m", "regle_limite",
                                                "geocodage")}
         answer.update(statut="erreur", erreur=problem.removeprefix("erreur : "))
-    elif problem:
+    elif problem and answer["statut"] != "erreur":  # an error of the point itself wins
         answer.update(statut="à vérifier", motif=problem.removeprefix("à vérifier : "))
     return answer
 

@@ -37,12 +37,17 @@ def folder(job_id: str) -> Path:
     return Path(settings.QUARTIERS_JOBS_DIR) / job_id
 
 
-def state(job_id: str) -> dict | None:
+def _stored(job_id: str) -> dict | None:
     path = folder(job_id) / "job.json"
-    if not path.exists():
-        return None
-    current = json.loads(path.read_text(encoding="utf-8"))
-    if current["statut"] in RUNNING and time.time() - path.stat().st_mtime > STALE_S:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def state(job_id: str) -> dict | None:
+    """The job as stored; a job « en cours » that has not moved for an hour shows as
+    interrupted (its process died). A job waiting in the queue is never stale."""
+    current = _stored(job_id)
+    path = folder(job_id) / "job.json"
+    if current and current["statut"] == "en cours" and time.time() - path.stat().st_mtime > STALE_S:
         current.update(statut="erreur", message="la localisation a été interrompue (redémarrage "
                                                 "du serveur ?) : déposez le fichier à nouveau.")
     return current
@@ -51,16 +56,20 @@ def state(job_id: str) -> dict | None:
 def purge(now: float | None = None) -> int:
     """Delete the jobs older than the retention period; returns how many."""
     limit = (now or time.time()) - settings.QUARTIERS_JOBS_KEPT_DAYS * 86400
-    root = Path(settings.QUARTIERS_JOBS_DIR)
-    old = [job for job in root.glob("*/") if job.stat().st_mtime < limit] if root.exists() else []
-    for job in old:
-        shutil.rmtree(job, ignore_errors=True)
-    return len(old)
+    deleted = 0
+    for job in Path(settings.QUARTIERS_JOBS_DIR).glob("*/"):
+        try:
+            if job.stat().st_mtime < limit:
+                shutil.rmtree(job)
+                deleted += 1
+        except FileNotFoundError:  # another process purged it first
+            continue
+    return deleted
 
 
 def _save(job_id: str, **changes) -> None:
     with _lock:
-        current = state(job_id) or {}
+        current = _stored(job_id) or {}
         current.update(changes)
         path = folder(job_id) / "job.json"
         path.with_suffix(".tmp").write_text(json.dumps(current, ensure_ascii=False),
@@ -84,15 +93,15 @@ def submit(upload, lon: str | None, lat: str | None, crs: str | None) -> str:
 
 
 def _run(job_id: str, lon, lat, crs) -> None:
-    job = state(job_id)
+    job = _stored(job_id)
     source = next(folder(job_id).glob("entree.*"))
     stem = Path(job["fichier"]).stem
     result = folder(job_id) / f"{stem}_qpv{source.suffix}"
     _save(job_id, statut="en cours")
+    geocoder = Geocoder.from_setting(settings.QUARTIERS_GEOCODEUR)
     try:
         summary = locate_file(source, result, get_locator(), lon=lon, lat=lat, crs=crs,
-                              radius_m=RADIUS_M,
-                              geocoder=Geocoder.from_setting(settings.QUARTIERS_GEOCODEUR),
+                              radius_m=RADIUS_M, geocoder=geocoder,
                               progress=lambda rows: _save(job_id, lignes=rows))
         _save(job_id, statut="terminé", resultat=result.name, lignes=summary.rows,
               resume=asdict(summary))
@@ -105,3 +114,5 @@ def _run(job_id: str, lon, lat, crs) -> None:
         raise
     finally:
         source.unlink(missing_ok=True)  # personal data: only the enriched file is kept
+        if geocoder:
+            geocoder.close()

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from pyproj import Transformer
 
 from quartiers.engine.geo import WGS84
-from quartiers.engine.locator.geocoding import Geocoder
+from quartiers.engine.locator.geocoding import Geocoder, public_url
 from quartiers.engine.locator.tables import GEOCODING_COLUMNS, RESULT_COLUMNS
 
 from ..territories.locator import get_locator
@@ -37,15 +37,16 @@ def upload(request):
             job_id = jobs.submit(upload, request.POST.get("lon") or None,
                                  request.POST.get("lat") or None, CRS[request.POST.get("crs", "")])
             return redirect("locator_job", job_id=job_id)
-    geocoder = Geocoder.from_setting(settings.QUARTIERS_GEOCODEUR)
+    geocoder = Geocoder.setting(settings.QUARTIERS_GEOCODEUR)
     return render(request, "locator/upload.html", {
         "error": error, "perimeters": get_locator().perimeters.label,
         "result_columns": RESULT_COLUMNS, "geocoding_columns": GEOCODING_COLUMNS,
-        "geocoder": geocoder.url if geocoder else None,
+        "geocoder": public_url(geocoder) if geocoder else None,
         "kept_days": settings.QUARTIERS_JOBS_KEPT_DAYS}, status=400 if error else 200)
 
 
 def job(request, job_id: str):
+    jobs.purge()
     state = jobs.state(job_id) if job_id.isalnum() else None
     if state is None:
         raise Http404("localisation inconnue")
