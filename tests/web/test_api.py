@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.cache import cache
 
 from quartiers.web.api.openapi import schema
 
@@ -135,6 +136,17 @@ def test_locate_an_address(client, settings, address_server):
     unknown = get(client, "/api/v1/localiser", adresse="1 impasse qui n'existe pas 99999")
     assert unknown["statut"] == "erreur" and unknown["erreur"] == "adresse introuvable"
     assert "qpv" not in unknown and "dans_qpv" not in unknown
+
+
+def test_addresses_per_minute_are_limited(client, settings, address_server):
+    settings.QUARTIERS_GEOCODEUR = address_server
+    settings.QUARTIERS_GEOCODAGE_PAR_MINUTE = 2
+    cache.clear()
+    for _ in range(2):
+        get(client, "/api/v1/localiser", adresse="18 rue Théodore Botrel 35171 Bruz")
+    response = client.get("/api/v1/localiser", {"adresse": "18 rue Théodore Botrel 35171 Bruz"})
+    assert response.status_code == 429 and "par minute" in json.loads(response.content)["erreur"]
+    cache.clear()
 
 
 def test_locate_an_address_without_geocoder(client, settings):

@@ -62,3 +62,4 @@ QUARTIERS_JOBS_DIR = ROOT / "var" / "jobs"  # uploaded files being located, and 
 QUARTIERS_JOBS_KEPT_DAYS = float(os.environ.get("QUARTIERS_JOBS_KEPT_DAYS", "7"))
 # Service geocoding files of addresses: empty = the national service, « non » = never send any.
 QUARTIERS_GEOCODEUR = os.environ.get("QUARTIERS_GEOCODEUR", "")
+QUARTIERS_GEOCODAGE_PAR_MINUTE = int(os.environ.get("QUARTIERS_GEOCODAGE_PAR_MINUTE", "60"))

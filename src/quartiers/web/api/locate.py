@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 
 from quartiers.engine.geo import LAMBERT93, WGS84
 from quartiers.engine.locator import ERROR, STATUS_LABELS
 from quartiers.engine.locator.geocoding import MAX_QUERY, AddressColumns, Geocoder
 
 from ..territories.locator import MAX_RADIUS_M, get_locator
-from .views import BadRequest, endpoint
+from .views import BadRequest, TooManyRequests, endpoint
 
 MAX_BATCH = 100_000
 CRS = {"4326": WGS84, "EPSG:4326": WGS84, "2154": LAMBERT93, "EPSG:2154": LAMBERT93}
@@ -50,8 +52,20 @@ def _single(body: dict) -> dict:
             "regle_limite": body["regle_limite"], **body["resultats"][0]}
 
 
-def _locate_address(address: str, radius: float) -> dict:
+def _within_quota(request) -> None:
+    """Addresses per client and minute: the national service allows 50 requests a second to
+    this whole server, shared with the files being geocoded (counted per process)."""
+    key = f"geocodage:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=60)
+    if cache.incr(key) > settings.QUARTIERS_GEOCODAGE_PAR_MINUTE:
+        raise TooManyRequests(f"plus de {settings.QUARTIERS_GEOCODAGE_PAR_MINUTE} adresses par "
+                              "minute : réessayez dans une minute, ou envoyez un fichier "
+                              "(page /localiser/)")
+
+
+def _locate_address(request, address: str, radius: float) -> dict:
     """Geocode one address, then locate it; the answer says how well the address was found."""
+    _within_quota(request)
     if not address.strip():
         raise BadRequest("« adresse » est vide")
     if len(address) > MAX_QUERY:
@@ -122,7 +136,8 @@ def _answers(a, b, crs: str, radius: float, ids=None) -> dict:
 def locate(request):
     if request.method == "GET":
         if "adresse" in request.GET and "lon" not in request.GET:
-            return _locate_address(request.GET["adresse"], _radius(request.GET.get("rayon")))
+            return _locate_address(request, request.GET["adresse"],
+                                   _radius(request.GET.get("rayon")))
         try:
             a, b = float(request.GET["lon"]), float(request.GET["lat"])
         except KeyError as error:

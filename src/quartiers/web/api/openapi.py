@@ -37,6 +37,8 @@ def schema() -> dict:
                     "content": {"application/json": {"schema": ERROR}}},
         }
         if any(name == "adresse" for name, _, _ in endpoint.params):
+            responses["429"] = {"description": "trop d'adresses par minute pour ce client",
+                                "content": {"application/json": {"schema": ERROR}}}
             responses["502"] = {"description": "le service de géocodage ne répond pas",
                                 "content": {"application/json": {"schema": ERROR}}}
         operations = {}

@@ -28,6 +28,10 @@ class BadRequest(ValueError):
     pass
 
 
+class TooManyRequests(BadRequest):
+    """A client asking more than its share of a limited service (answered 429)."""
+
+
 @dataclass
 class Endpoint:
     path: str
@@ -54,6 +58,8 @@ def endpoint(path, name, summary, params=(), content_type="application/json",
                               f"{', '.join(methods)}", 405)
             try:
                 result = view(request, **kwargs)
+            except TooManyRequests as error:
+                return _error(str(error), 429)
             except BadRequest as error:
                 return _error(str(error), 400)
             except NotFound as error:
