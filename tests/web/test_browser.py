@@ -104,6 +104,7 @@ def _locate(browser, live_server, source: Path, screenshot: str) -> tuple[str, s
     the downloaded file (cp1252)."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/localiser/")
+    shot(page, f"{screenshot}-depot")
     page.set_input_files("#fichier", str(source))
     page.click(".locator-form button")
     page.wait_for_function("document.getElementById('job-status').dataset.status === 'terminé'",
