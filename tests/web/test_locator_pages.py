@@ -101,6 +101,21 @@ def test_an_interrupted_job_says_so_and_old_jobs_are_deleted(client, settings):
     assert not jobs.folder(running).exists() and not jobs.folder(queued).exists()
 
 
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("notes.pdf", b"%PDF", "formats acceptés"),
+    ("vide.csv", b"", "vide"),
+])
+def test_bad_uploads_are_refused_on_the_form(client, name, content, message):
+    response = client.post("/localiser/", {"fichier": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_unknown_job(client):
+    assert client.get("/localiser/0123abcd/").status_code == 404
+    assert client.get("/localiser/0123abcd/resultat").status_code == 404
+    assert client.get("/localiser/").status_code == 200
+
+
 def test_the_map_of_a_lambert_93_file_gets_longitudes_and_latitudes(client):
     from pyproj import Transformer
 
