@@ -89,6 +89,12 @@ def test_locate_a_file_of_addresses(capsys, warehouse_path, tmp_path, address_se
     assert code == 0, output
     assert "2 lignes" in output and "erreurs : 1" in output
     assert f"adresses envoyées au géocodeur {address_server} : 1" in output
+    (tmp_path / "autres.csv").write_text("Lieu;Localité\n18 rue Théodore Botrel;Bruz\n",
+                                         encoding="utf-8")
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "locate",
+                       str(tmp_path / "autres.csv"), "--adresse", "Lieu,Localité",
+                       "--geocodeur", address_server)
+    assert code == 0 and "adresse : Lieu, Localité" in output
     code, output = run(capsys, "--warehouse", str(warehouse_path), "locate", str(source),
                        "--geocodeur", "non")
     assert code == 1 and "géocodage est désactivé" in output

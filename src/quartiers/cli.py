@@ -129,7 +129,7 @@ def cmd_serve(args) -> int:
 def cmd_locate(args) -> int:
     from .engine.locator import Locator, current
     from .engine.locator.geocoding import Geocoder
-    from .engine.locator.tables import TableError, locate_file
+    from .engine.locator.tables import TableError, column_names, locate_file
 
     source = Path(args.fichier)
     target = Path(args.sortie or source.with_name(f"{source.stem}_qpv{source.suffix}"))
@@ -144,7 +144,7 @@ def cmd_locate(args) -> int:
         task = progress.add_task(f"localisation de {source.name}", total=None)
         try:
             summary = locate_file(source, target, locator, lon=args.lon, lat=args.lat, crs=crs,
-                                  geocoder=geocoder,
+                                  geocoder=geocoder, address=column_names(args.adresse),
                                   progress=lambda rows: progress.update(task, completed=rows))
         except TableError as error:
             progress.stop()
@@ -234,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="4326 = longitude/latitude WGS84, 2154 = Lambert-93 (deviné sinon)")
     locate.add_argument("--rayon", type=float, default=500.0,
                         help="rayon de recherche du QPV le plus proche, en mètres (défaut 500)")
+    locate.add_argument("--adresse", metavar="COLONNES",
+                        help="colonnes d'adresse à géocoder, dans l'ordre, séparées par des "
+                             "virgules (ex. « Rue,CP,Ville ») ; reconnues sinon")
     locate.add_argument("--geocodeur", metavar="URL",
                         help="service /search/csv/ qui géocode un fichier d'adresses sans "
                              "coordonnées (défaut : QUARTIERS_GEOCODEUR, sinon le service national "

@@ -21,7 +21,13 @@ from quartiers.engine.locator.geocoding import (
     GeocodingError,
     public_url,
 )
-from quartiers.engine.locator.tables import GEOCODING_COLUMNS, RESULT_COLUMNS, TableError, locate_file
+from quartiers.engine.locator.tables import (
+    GEOCODING_COLUMNS,
+    RESULT_COLUMNS,
+    TableError,
+    column_names,
+    locate_file,
+)
 from quartiers.paths import DATA_DIR
 
 SCHOOLS = DATA_DIR / "education" / "ecoles_35.csv"
@@ -290,3 +296,19 @@ def test_a_point_outside_france_is_an_error_even_when_its_address_was_only_to_ch
 def test_the_service_address_is_shown_without_credentials():
     assert public_url("https://moi:secret@adresses.test:8443/search/csv?cle=abc") == \
         "https://adresses.test:8443/search/csv"
+
+
+def test_address_columns_named_by_the_user(tmp_path, locator, address_server):
+    """Headers nobody could guess: the user names the columns to join, in order."""
+    source = tmp_path / "in.csv"
+    source.write_text("Dossier;Lieu de vie;Cd;Localité\nA1;18 rue Théodore Botrel;35171;Bruz\n",
+                      encoding="utf-8")
+    with pytest.raises(TableError, match="aucune colonne de longitude"):
+        locate_file(source, tmp_path / "out.csv", locator, geocoder=Geocoder(address_server))
+    with pytest.raises(TableError, match="colonne « Ville » absente"):
+        locate_file(source, tmp_path / "out.csv", locator, geocoder=Geocoder(address_server),
+                    address=["Lieu de vie", "Ville"])
+    summary = locate_file(source, tmp_path / "out.csv", locator, geocoder=Geocoder(address_server),
+                          address=column_names("Lieu de vie, Cd ,Localité"))
+    assert summary.columns[0] == "adresse : Lieu de vie, Cd, Localité"
+    assert read(tmp_path / "out.csv")[0]["geocodage_type"] == "housenumber"

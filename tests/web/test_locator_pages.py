@@ -69,6 +69,14 @@ def test_a_file_of_addresses_is_geocoded(client, settings, address_server):
     assert rows[1]["statut"] == "erreur : adresse introuvable"
 
 
+def test_address_columns_chosen_on_the_form(client, settings, address_server):
+    settings.QUARTIERS_GEOCODEUR = address_server
+    upload = SimpleUploadedFile("f.csv", "Lieu;Localité\n18 rue Théodore Botrel;Bruz\n".encode())
+    response = client.post("/localiser/", {"fichier": upload, "adresse": "Lieu, Localité"})
+    state = wait(response["Location"].rstrip("/").split("/")[-1])
+    assert state["statut"] == "terminé" and state["resume"]["geocoded"] == 1
+
+
 def test_without_geocoding_a_file_of_addresses_ends_with_a_clear_error(client, settings):
     settings.QUARTIERS_GEOCODEUR = "non"
     assert "géocodage des adresses est désactivé" in client.get("/localiser/").content.decode()

@@ -92,6 +92,14 @@ class AddressColumns:
         return cls(tuple(i for i in parts if i is not None), citycode,
                    frozenset(i for i in (postcode, citycode) if i is not None))
 
+    @classmethod
+    def chosen(cls, header: list[str], names: list[str]) -> AddressColumns:
+        """Columns named by the user, joined in the order given; no filter."""
+        keys = [column_key(h) for h in header]
+        query = tuple(header.index(name) for name in names)
+        return cls(query, None, frozenset(i for i in query
+                                          if keys[i] in POSTCODE_NAMES + CITYCODE_NAMES))
+
     def names(self, header: list[str]) -> list[str]:
         return [header[i] for i in (*self.query, *([self.citycode] if self.citycode is not None
                                                     else []))]

@@ -69,32 +69,47 @@ class Columns:
         return header[self.x], header[self.y]
 
 
+def column_names(text: str | None) -> list[str] | None:
+    """« Rue, CP ,Ville » (as typed in a form or a command line) → ["Rue", "CP", "Ville"]."""
+    names = [name.strip() for name in (text or "").split(",") if name.strip()]
+    return names or None
+
+
 def find_columns(header: list[str], path: str, lon: str | None = None, lat: str | None = None,
-                 geocoder: Geocoder | None = None) -> Columns:
+                 geocoder: Geocoder | None = None, address: list[str] | None = None) -> Columns:
+    """Coordinate columns (given, or recognised by name), else address columns to geocode
+    (given in ``address``, or recognised by name)."""
     keys = [column_key(h) for h in header]
+
+    def check(name: str) -> str:
+        if name not in header:
+            raise TableError(f"{path} : colonne « {name} » absente (colonnes : "
+                             f"{', '.join(header)})")
+        return name
 
     def pick(explicit: str | None, names: tuple[str, ...]) -> int | None:
         if explicit:
-            if explicit in header:
-                return header.index(explicit)
-            raise TableError(f"{path} : colonne « {explicit} » absente (colonnes : "
-                             f"{', '.join(header)})")
+            return header.index(check(explicit))
         return next((keys.index(name) for name in names if name in keys), None)
 
-    x, y = pick(lon, LON_NAMES), pick(lat, LAT_NAMES)
-    if x is not None and y is not None:
-        return Columns(x, y)
-    address = AddressColumns.find(header)
-    if address and not (lon or lat):
-        if geocoder is None:
-            raise TableError(
-                f"{path} : pas de coordonnées, seulement des adresses, et le géocodage est "
-                "désactivé : ajoutez des colonnes longitude et latitude (ou x et y en "
-                "Lambert-93), ou activez le géocodage (QUARTIERS_GEOCODEUR).")
-        return Columns(address=address)
-    what = "longitude (ou x)" if x is None else "latitude (ou y)"
-    raise TableError(f"{path} : aucune colonne de {what} reconnue parmi {', '.join(header)} ; "
-                     "précisez-la (--lon / --lat)")
+    if address:
+        chosen = AddressColumns.chosen(header, [check(name) for name in address])
+    else:
+        x, y = pick(lon, LON_NAMES), pick(lat, LAT_NAMES)
+        if x is not None and y is not None:
+            return Columns(x, y)
+        chosen = None if lon or lat else AddressColumns.find(header)
+        if chosen is None:
+            what = "longitude (ou x)" if x is None else "latitude (ou y)"
+            raise TableError(f"{path} : aucune colonne de {what} reconnue parmi "
+                             f"{', '.join(header)} ; précisez-la (--lon / --lat), ou les "
+                             "colonnes d'adresse (--adresse)")
+    if geocoder is None:
+        raise TableError(
+            f"{path} : pas de coordonnées, seulement des adresses, et le géocodage est "
+            "désactivé : ajoutez des colonnes longitude et latitude (ou x et y en "
+            "Lambert-93), ou activez le géocodage (QUARTIERS_GEOCODEUR).")
+    return Columns(address=chosen)
 
 
 def parse_numbers(values: list) -> np.ndarray:
@@ -298,16 +313,17 @@ def _replacing(target: Path):
 
 def locate_file(source: Path, target: Path, locator: Locator, *, lon: str | None = None,
                 lat: str | None = None, crs: str | None = None, radius_m: float | None = None,
-                geocoder: Geocoder | None = None,
+                geocoder: Geocoder | None = None, address: list[str] | None = None,
                 progress: Callable[[int], None] | None = None) -> Summary:
     """Locate every row of ``source`` into ``target`` (same format); returns a summary.
     The nearest QPV is reported within ``radius_m`` (default: the locator's radius). A file
-    with addresses only is geocoded by ``geocoder``; without one it is refused."""
+    with addresses only (or whose ``address`` columns are named) is geocoded by ``geocoder``;
+    without one it is refused."""
     radius_m = locator.radius_m if radius_m is None else min(radius_m, locator.radius_m)
     source, target = Path(source), Path(target)
 
     def start(header: list[str], decimal: str | None, joiner: str) -> _Run:
-        columns = find_columns(header, str(source), lon, lat, geocoder)
+        columns = find_columns(header, str(source), lon, lat, geocoder, address)
         summary = Summary(perimeters=locator.perimeters.label, columns=columns.names(header),
                           geocoder=geocoder.public_url if columns.address else "")
         return _Run(locator, columns, len(header), crs, radius_m, decimal, joiner, geocoder,

@@ -77,7 +77,8 @@ def _save(job_id: str, **changes) -> None:
         path.with_suffix(".tmp").replace(path)
 
 
-def submit(upload, lon: str | None, lat: str | None, crs: str | None) -> str:
+def submit(upload, lon: str | None, lat: str | None, crs: str | None,
+           address: list[str] | None = None) -> str:
     """Store the upload and queue it; returns the job id."""
     purge()
     job_id = uuid.uuid4().hex
@@ -88,11 +89,11 @@ def submit(upload, lon: str | None, lat: str | None, crs: str | None) -> str:
         for chunk in upload.chunks():
             handle.write(chunk)
     _save(job_id, statut="en attente", fichier=name, lignes=0)
-    _executor.submit(_run, job_id, lon, lat, crs)
+    _executor.submit(_run, job_id, lon, lat, crs, address)
     return job_id
 
 
-def _run(job_id: str, lon, lat, crs) -> None:
+def _run(job_id: str, lon, lat, crs, address) -> None:
     job = _stored(job_id)
     source = next(folder(job_id).glob("entree.*"))
     stem = Path(job["fichier"]).stem
@@ -101,7 +102,7 @@ def _run(job_id: str, lon, lat, crs) -> None:
     geocoder = Geocoder.from_setting(settings.QUARTIERS_GEOCODEUR)
     try:
         summary = locate_file(source, result, get_locator(), lon=lon, lat=lat, crs=crs,
-                              radius_m=RADIUS_M, geocoder=geocoder,
+                              radius_m=RADIUS_M, geocoder=geocoder, address=address,
                               progress=lambda rows: _save(job_id, lignes=rows))
         _save(job_id, statut="terminé", resultat=result.name, lignes=summary.rows,
               resume=asdict(summary))

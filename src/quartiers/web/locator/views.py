@@ -12,7 +12,7 @@ from pyproj import Transformer
 
 from quartiers.engine.geo import WGS84
 from quartiers.engine.locator.geocoding import Geocoder, public_url
-from quartiers.engine.locator.tables import GEOCODING_COLUMNS, RESULT_COLUMNS
+from quartiers.engine.locator.tables import GEOCODING_COLUMNS, RESULT_COLUMNS, column_names
 
 from ..territories.locator import get_locator
 from . import jobs
@@ -35,7 +35,8 @@ def upload(request):
             error = "Système de coordonnées inconnu."
         else:
             job_id = jobs.submit(upload, request.POST.get("lon") or None,
-                                 request.POST.get("lat") or None, CRS[request.POST.get("crs", "")])
+                                 request.POST.get("lat") or None, CRS[request.POST.get("crs", "")],
+                                 column_names(request.POST.get("adresse")))
             return redirect("locator_job", job_id=job_id)
     geocoder = Geocoder.setting(settings.QUARTIERS_GEOCODEUR)
     return render(request, "locator/upload.html", {
