@@ -159,7 +159,7 @@ def test_readers_keep_answering_during_a_rebuild(tmp_path, warehouse_path):
     builder.start()
     while builder.is_alive():
         try:
-            assert reader.territory("commune", "35238")["name"] == "Rennes"
+            assert reader.search("rennes", 1)[0]["name"] == "Rennes"  # a real query each time
             answers += 1
         except Exception as error:
             errors.append(error)
@@ -168,6 +168,23 @@ def test_readers_keep_answering_during_a_rebuild(tmp_path, warehouse_path):
     assert answers > 0
     assert reader.territory("qpv", "QN00101M")
     assert reader.build_info()["built_at"] > first  # the new file is read, not the old one
+
+
+def test_answers_about_a_territory_are_kept_per_warehouse_file(tmp_path, warehouse_path):
+    from quartiers.engine.warehouse import store as store_module
+
+    served = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse_path, served)
+    reader = Warehouse(served)
+    rennes = reader.comparison("commune", "35238")
+    assert reader.comparison("commune", "35238") is rennes
+    for code in reader.query("SELECT code FROM marts.territories WHERE level = 'commune' "
+                             f"LIMIT {store_module.MEMO_SIZE}"):
+        reader.territory("commune", code["code"])
+    assert len(reader._cached("memo", dict)) == store_module.MEMO_SIZE  # bounded
+    shutil.copyfile(warehouse_path, tmp_path / "copy.duckdb")
+    (tmp_path / "copy.duckdb").replace(served)  # a rebuild replaces the file
+    assert reader.comparison("commune", "35238") is not rennes
 
 
 def test_published_ensemble_rows_win_over_pooled_sums(store):

@@ -7,9 +7,11 @@ answering during a build and pick the new warehouse up afterwards.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,10 +66,25 @@ TERRITORY_COLUMNS = ("level, code, name, population, commune, epci, departement,
                      "densite, centralite, repaired, lon, lat, xmin, ymin, xmax, ymax")
 
 
+MEMO_SIZE = 256  # territories whose answers stay in memory (≈ 150 KB each at most)
+
+
+def _remembered(method):
+    """An answer about one territory, kept per warehouse file for the most recently asked
+    ones: a popular profile skips most of its queries. Shared: callers must not modify it."""
+
+    @functools.wraps(method)
+    def remembered(self, *args):
+        return self._memo((method.__name__, *args), lambda: method(self, *args))
+
+    return remembered
+
+
 class Warehouse:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self._lock = threading.Lock()
+        self._memo_lock = threading.Lock()
         self._local = threading.local()
         # (connection, file stamp, cache of what never changes within one warehouse file),
         # swapped as one under the lock when a build replaces the file
@@ -108,6 +125,7 @@ class Warehouse:
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     # -- territories ----------------------------------------------------------------------
+    @_remembered
     def territory(self, level: str, code: str) -> dict:
         if level not in PROFILE_LEVELS:
             raise NotFound(f"niveau inconnu « {level} » (niveaux : {', '.join(PROFILE_LEVELS)})")
@@ -131,6 +149,7 @@ class Warehouse:
         found += [r for r in self.search(text, limit) if (r["level"], r["code"]) not in seen]
         return [{"niveau": r["level"], "code": r["code"], "nom": r["name"]} for r in found[:limit]]
 
+    @_remembered
     def parents(self, level: str, code: str) -> list[dict]:
         """Enclosing territories, widest first (France, région, …), main ones first."""
         return self.query("""SELECT t.level, t.code, t.name, l.is_main
@@ -141,6 +160,7 @@ class Warehouse:
                      WHEN 'departement' THEN 2 WHEN 'epci' THEN 3 ELSE 4 END,
                      l.is_main DESC, t.name""", [level, code])
 
+    @_remembered
     def children(self, level: str, code: str, child_level: str) -> list[dict]:
         return self.query(f"""SELECT {', '.join('t.' + c for c in TERRITORY_COLUMNS.split(', '))}
             FROM marts.territory_links l JOIN marts.territories t
@@ -224,6 +244,7 @@ class Warehouse:
             latest.setdefault(row["code"], {})[row["indicator"]] = Value(**row)
         return latest
 
+    @_remembered
     def references(self, level: str, code: str) -> list[dict]:
         rows = self.query("""SELECT r.ref_level AS level, r.ref_code AS code, t.name
             FROM marts.references r JOIN marts.territories t
@@ -236,10 +257,12 @@ class Warehouse:
                             else f"{row['level_label']} ({row['name']})")
         return rows
 
+    @_remembered
     def comparison(self, level: str, code: str) -> dict:
         """Indicators of a territory against its references (parents, pooled QPV groups)."""
         return self._compare(self.references(level, code))
 
+    @_remembered
     def qpv_comparison(self, level: str, code: str) -> dict:
         """For a commune, EPCI, département, région or France: its QPV taken together,
         against all QPV of its région and of France. Most QPV figures exist only there."""
@@ -350,6 +373,20 @@ class Warehouse:
             {"type": "Feature", "id": i, "geometry": json.loads(r["g"]),
              "properties": {"code": r["code"], "nom": r["name"], "valeur": r["value"]}}
             for i, r in enumerate(rows)]}
+
+    def _memo(self, key, compute):
+        """Least recently used answers, per warehouse file (a rebuild starts afresh)."""
+        memo = self._cached("memo", OrderedDict)
+        with self._memo_lock:
+            if key in memo:
+                memo.move_to_end(key)
+                return memo[key]
+        value = compute()  # outside the lock: two threads may compute it once each
+        with self._memo_lock:
+            memo[key] = value
+            while len(memo) > MEMO_SIZE:
+                memo.popitem(last=False)
+        return value
 
     def _cached(self, key, compute):
         """Computed once per warehouse file (a rebuild brings a fresh, empty cache)."""
