@@ -69,6 +69,19 @@ def test_commune_profile_lists_its_qpv(client):
     assert 'id="qpv-table"' in page
 
 
+def test_shared_store_answers_are_not_altered_by_a_pdf(client):
+    """The store keeps answers per territory for every caller: the PDF's QPV list, sorted by
+    population, must not reorder the page's list, sorted by name."""
+    def qpv_table(url: str) -> str:
+        page = client.get(url).content.decode()
+        start = page.index('id="qpv-table"')
+        return page[start:page.index("</table>", start)]
+
+    before = qpv_table("/territoires/commune/35238/")
+    assert client.get("/territoires/commune/35238/fiche.pdf").status_code == 200
+    assert qpv_table("/territoires/commune/35238/") == before
+
+
 def test_unknown_territory_is_a_helpful_404(client):
     response = client.get("/territoires/qpv/QN03504X/")
     assert response.status_code == 404

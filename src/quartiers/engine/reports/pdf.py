@@ -219,10 +219,9 @@ def _map_note(territory: dict, drawn: bool, has_qpv: bool) -> str:
 
 
 def _qpv_list(store: Warehouse, level: str, code: str) -> dict | None:
-    qpv = store.children(level, code, "qpv")
+    qpv = sorted(store.children(level, code, "qpv"), key=lambda q: -(q["population"] or 0))
     if not qpv:
         return None
-    qpv.sort(key=lambda q: -(q["population"] or 0))
     note = f"{len(qpv)} QPV, du plus peuplé au moins peuplé"
     if len(qpv) > MAX_LISTED_QPV:
         note += f" ; les {MAX_LISTED_QPV} premiers sont listés"

@@ -68,13 +68,13 @@ def _charts(comparison: dict) -> list[dict]:
 
 
 def _table(comparison: dict) -> dict:
-    """A comparison grouped by theme, references linked to their profiles."""
-    for ref in comparison["references"]:
-        if ref["level"] in LEVELS:
-            ref["url"] = reverse("profile", args=[ref["level"], ref["code"]])
+    """A comparison grouped by theme, references linked to their profiles (new rows: the
+    store's answers are shared)."""
+    references = [{**ref, "url": reverse("profile", args=[ref["level"], ref["code"]])}
+                  if ref["level"] in LEVELS else ref for ref in comparison["references"]]
     themes = [(theme, [r for r in comparison["rows"] if r["indicator"].theme == theme])
               for theme in THEMES]
-    return {"references": comparison["references"], "themes": [t for t in themes if t[1]]}
+    return {"references": references, "themes": [t for t in themes if t[1]]}
 
 
 def profile(request, level: str, code: str):
