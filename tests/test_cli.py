@@ -108,3 +108,19 @@ def test_locate_bad_input(capsys, warehouse_path, tmp_path):
     code, output = run(capsys, "--warehouse", str(warehouse_path), "locate",
                        str(tmp_path / "f.csv"))
     assert code == 1 and "aucune colonne de longitude" in output
+
+
+def test_serve_uses_the_warehouse_it_is_given(tmp_path):
+    """`quartiers --warehouse X serve` sets the variable after quartiers.paths was imported."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import os, quartiers.paths, django; "
+            f"os.environ['QUARTIERS_WAREHOUSE'] = '{tmp_path / 'autre.duckdb'}'; "
+            "os.environ['DJANGO_SETTINGS_MODULE'] = 'quartiers.web.settings'; django.setup(); "
+            "from django.conf import settings; print(settings.QUARTIERS_WAREHOUSE)")
+    env = {k: v for k, v in os.environ.items() if k != "QUARTIERS_WAREHOUSE"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         check=True).stdout.strip()
+    assert out == str(tmp_path / "autre.duckdb")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import dj_database_url
 
@@ -55,7 +56,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = ROOT / "var" / "static"
 WHITENOISE_USE_FINDERS = True
-QUARTIERS_WAREHOUSE = WAREHOUSE
+# read here, not only in quartiers.paths: `quartiers serve --warehouse` sets it after that import
+QUARTIERS_WAREHOUSE = Path(os.environ.get("QUARTIERS_WAREHOUSE", WAREHOUSE))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024  # a POST of 100,000 points to locate ≈ 6 MB
 QUARTIERS_JOBS_DIR = ROOT / "var" / "jobs"  # uploaded files being located, and their results
 # Enriched files hold personal data: deleted after a week (checked at each upload and page view)
