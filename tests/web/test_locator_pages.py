@@ -124,6 +124,17 @@ def test_unknown_job(client):
     assert client.get("/localiser/").status_code == 200
 
 
+def test_an_expired_result_cannot_be_downloaded(client, settings):
+    upload = SimpleUploadedFile("f.csv", b"id;lon;lat\n1;-1.6588;48.1258\n")
+    job_id = client.post("/localiser/", {"fichier": upload})["Location"].rstrip("/").split("/")[-1]
+    assert wait(job_id)["statut"] == "terminé"
+    assert client.get(f"/localiser/{job_id}/resultat").status_code == 200
+    long_ago = time.time() - settings.QUARTIERS_JOBS_KEPT_DAYS * 86400 - 60
+    os.utime(jobs.folder(job_id), (long_ago, long_ago))
+    assert client.get(f"/localiser/{job_id}/resultat").status_code == 404
+    assert not jobs.folder(job_id).exists()
+
+
 def test_the_map_of_a_lambert_93_file_gets_longitudes_and_latitudes(client):
     from pyproj import Transformer
 

@@ -19,9 +19,11 @@ from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
+from pyproj import Transformer
 
+from quartiers.engine.geo import WGS84
 from quartiers.engine.locator.geocoding import Geocoder
-from quartiers.engine.locator.tables import TableError, locate_file
+from quartiers.engine.locator.tables import Summary, TableError, locate_file
 
 from ..territories.locator import get_locator
 
@@ -42,12 +44,25 @@ def _stored(job_id: str) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
+def _expired(job: Path, now: float) -> bool:
+    return job.stat().st_mtime < now - settings.QUARTIERS_JOBS_KEPT_DAYS * 86400
+
+
 def state(job_id: str) -> dict | None:
-    """The job as stored; a job « en cours » that has not moved for an hour shows as
-    interrupted (its process died). A job waiting in the queue is never stale."""
-    current = _stored(job_id)
-    path = folder(job_id) / "job.json"
-    if current and current["statut"] == "en cours" and time.time() - path.stat().st_mtime > STALE_S:
+    """The job as stored, or None for an unknown id or an expired job (deleted on sight: its
+    file holds personal data). A job « en cours » that has not moved for an hour shows as
+    interrupted (its process died); a job waiting in the queue is never stale."""
+    if not job_id.isalnum():
+        return None
+    try:
+        if _expired(folder(job_id), time.time()):
+            shutil.rmtree(folder(job_id), ignore_errors=True)
+            return None
+        current = _stored(job_id)
+        moved = (folder(job_id) / "job.json").stat().st_mtime
+    except FileNotFoundError:
+        return None
+    if current["statut"] == "en cours" and time.time() - moved > STALE_S:
         current.update(statut="erreur", message="la localisation a été interrompue (redémarrage "
                                                 "du serveur ?) : déposez le fichier à nouveau.")
     return current
@@ -55,11 +70,11 @@ def state(job_id: str) -> dict | None:
 
 def purge(now: float | None = None) -> int:
     """Delete the jobs older than the retention period; returns how many."""
-    limit = (now or time.time()) - settings.QUARTIERS_JOBS_KEPT_DAYS * 86400
+    now = now or time.time()
     deleted = 0
     for job in Path(settings.QUARTIERS_JOBS_DIR).glob("*/"):
         try:
-            if job.stat().st_mtime < limit:
+            if _expired(job, now):
                 shutil.rmtree(job)
                 deleted += 1
         except FileNotFoundError:  # another process purged it first
@@ -93,6 +108,23 @@ def submit(upload, lon: str | None, lat: str | None, crs: str | None,
     return job_id
 
 
+def _for_the_page(summary: Summary) -> dict:
+    """The summary as the job page shows it, computed once: map points in longitude /
+    latitude, QPV named and ordered by count."""
+    shown = asdict(summary)
+    points = summary.sample
+    if summary.crs != WGS84 and points:
+        to_wgs84 = Transformer.from_crs(summary.crs, WGS84, always_xy=True)
+        lons, lats = to_wgs84.transform([p[0] for p in points], [p[1] for p in points])
+        points = [(x, y, p[2]) for x, y, p in zip(lons, lats, points, strict=True)]
+    perimeters = get_locator().perimeters
+    names = dict(zip(perimeters.codes, perimeters.names, strict=True))
+    shown["sample"] = points
+    shown["by_qpv"] = sorted(([code, names.get(code, ""), n] for code, n in summary.by_qpv.items()),
+                             key=lambda item: -item[2])
+    return shown
+
+
 def _run(job_id: str, lon, lat, crs, address) -> None:
     job = _stored(job_id)
     source = next(folder(job_id).glob("entree.*"))
@@ -105,7 +137,7 @@ def _run(job_id: str, lon, lat, crs, address) -> None:
                               radius_m=RADIUS_M, geocoder=geocoder, address=address,
                               progress=lambda rows: _save(job_id, lignes=rows))
         _save(job_id, statut="terminé", resultat=result.name, lignes=summary.rows,
-              resume=asdict(summary))
+              resume=_for_the_page(summary))
     except TableError as error:
         _save(job_id, statut="erreur", message=str(error).replace(str(source), job["fichier"]))
     except Exception:  # the user must see the job fail, not wait forever

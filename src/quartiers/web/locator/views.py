@@ -8,9 +8,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from pyproj import Transformer
 
-from quartiers.engine.geo import WGS84
 from quartiers.engine.locator.geocoding import Geocoder, public_url
 from quartiers.engine.locator.tables import GEOCODING_COLUMNS, RESULT_COLUMNS, column_names
 
@@ -47,30 +45,19 @@ def upload(request):
 
 
 def job(request, job_id: str):
-    jobs.purge()
-    state = jobs.state(job_id) if job_id.isalnum() else None
+    state = jobs.state(job_id)
     if state is None:
         raise Http404("localisation inconnue")
     summary = state.get("resume")
-    by_qpv, points = [], []
-    if summary:
-        points = summary["sample"]
-        if summary["crs"] != WGS84 and points:  # the map wants longitude / latitude
-            to_wgs84 = Transformer.from_crs(summary["crs"], WGS84, always_xy=True)
-            lons, lats = to_wgs84.transform([p[0] for p in points], [p[1] for p in points])
-            points = [[x, y, p[2]] for x, y, p in zip(lons, lats, points, strict=True)]
-        perimeters = get_locator().perimeters
-        names = dict(zip(perimeters.codes, perimeters.names, strict=True))
-        by_qpv = sorted(((code, names.get(code, ""), n) for code, n in summary["by_qpv"].items()),
-                        key=lambda item: -item[2])
     return render(request, "locator/job.html", {
-        "job_id": job_id, "job": state, "summary": summary, "by_qpv": by_qpv,
-        "points": json.dumps(points),
+        "job_id": job_id, "job": state, "summary": summary,
+        "by_qpv": summary["by_qpv"] if summary else [],
+        "points": json.dumps(summary["sample"] if summary else []),
         "running": state["statut"] in jobs.RUNNING})
 
 
 def result(request, job_id: str):
-    state = jobs.state(job_id) if job_id.isalnum() else None
+    state = jobs.state(job_id)
     if not state or state.get("statut") != "terminé":
         raise Http404("résultat indisponible")
     path = jobs.folder(job_id) / state["resultat"]
