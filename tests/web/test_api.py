@@ -205,3 +205,9 @@ def test_huge_numbers_in_a_batch_are_row_errors(client):
 def test_qpv_layer_of_a_territory_holds_only_its_qpv(client):
     assert len(get(client, "/api/v1/couches/qpv.geojson", dans="region:52")["features"]) == 48
     assert len(get(client, "/api/v1/couches/qpv.geojson", dans="commune:35238")["features"]) == 5
+    rennes = get(client, "/api/v1/couches/qpv.geojson", dans="commune:35238",
+                 indicateur="taux_pauvrete")
+    assert all(f["properties"]["valeur"] is not None for f in rennes["features"])
+    unknown = client.get("/api/v1/couches/qpv.geojson", {"dans": "commune:35238",
+                                                          "indicateur": "pauvrete"})
+    assert unknown.status_code == 404

@@ -126,12 +126,7 @@ def _indicator_json(indicator) -> dict:
 def territories(request):
     level = _level(request.GET.get("niveau", "qpv"))
     page, size = _page(request)
-    within = None
-    if request.GET.get("dans"):
-        parent_level, _, parent_code = request.GET["dans"].partition(":")
-        within = (_level(parent_level), parent_code)
-        get_store().territory(*within)
-    total, rows = get_store().territories(level, size, (page - 1) * size, within)
+    total, rows = get_store().territories(level, size, (page - 1) * size, _within(request))
     return {"total": total, "page": page, "taille": size,
             "pages": (total + size - 1) // size,
             "resultats": [_territory_json(r) for r in rows]}
@@ -291,11 +286,12 @@ def search(request):
            ("dans", "string", "niveau:code d'un territoire : ses seuls QPV, ex. commune:35238")),
           content_type="application/geo+json", tags=("cartes",))
 def qpv_layer(request):
-    if request.GET.get("dans"):  # same path as « the qpv level of layer() »: serve both here
-        return _layer(request, "qpv")
     store = get_store()
     code = request.GET.get("indicateur", "population")
     store.indicator(code)
+    within = _within(request)
+    if within:
+        return store.layer("qpv", code, within)
     return HttpResponse(store.qpv_layer(code), content_type="application/geo+json")
 
 
@@ -304,17 +300,18 @@ def qpv_layer(request):
           (("dans", "string", "niveau:code du territoire englobant (requis hors régions)"),),
           content_type="application/geo+json", tags=("cartes",))
 def layer(request, level):
-    return _layer(request, level)
-
-
-def _layer(request, level):
-    store = get_store()
-    level = _level(level, ("qpv", "commune", "epci", "departement", "region"))
-    within = None
-    if request.GET.get("dans"):
-        parent_level, _, parent_code = request.GET["dans"].partition(":")
-        within = (_level(parent_level), parent_code)
-        store.territory(*within)
-    elif level not in ("region", "departement", "qpv"):
+    level = _level(level, ("commune", "epci", "departement", "region"))
+    within = _within(request)
+    if within is None and level not in ("region", "departement"):
         raise BadRequest("paramètre « dans » requis pour ce niveau, ex. dans=departement:35")
-    return store.layer(level, within=within)
+    return get_store().layer(level, within=within)
+
+
+def _within(request) -> tuple[str, str] | None:
+    """The enclosing territory of ``dans=niveau:code``, checked (404 with suggestions)."""
+    if not request.GET.get("dans"):
+        return None
+    parent_level, _, parent_code = request.GET["dans"].partition(":")
+    within = (_level(parent_level), parent_code)
+    get_store().territory(*within)
+    return within
