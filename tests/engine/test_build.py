@@ -199,5 +199,14 @@ def test_units_without_any_row_count_as_missing(store):
     assert pooled.status == "incomplet"
 
 
+def test_an_incomplete_sum_stays_incomplete_in_its_parents(store):
+    """Paris (one commune) misses CAF figures for some IRIS: so do the département's sums."""
+    commune = store.values("commune", "75056", "allocataires_caf")[-1]
+    departement = store.values("departement", "75", "allocataires_caf")[-1]
+    assert commune.status == departement.status == "incomplet"
+    assert departement.n_missing == commune.n_missing > 0
+    assert departement.value == commune.value
+
+
 def test_overseas_qpv_missing_from_the_list_still_have_their_commune(store):
     assert store.children("commune", "98712", "qpv")

@@ -84,12 +84,11 @@ def test_secrecy_hides_small_denominators_and_their_numerators(con):
 
     con.execute("CREATE SCHEMA marts")
     con.execute("""CREATE TABLE marts.indicator_values AS SELECT * FROM (VALUES
-        ('part_alloc_rsa', 'commune', 'A', 30.0, 3.0, 10.0, 'ratio des sommes des IRIS', 'ok'),
-        ('part_alloc_rsa', 'commune', 'B', 27.3, 3.0, 11.0, 'ratio des sommes des IRIS', 'ok'),
-        ('taux_pauvrete', 'qpv_commune', 'C', 40.0, 2.0, 5.0,
-         'moyenne pondérée reconstituée (approximation)', 'ok'),
-        ('population', 'commune', 'D', 8.0, NULL, NULL, 'publié', 'ok'))
-        AS t(indicator, level, code, value, numerator, denominator, method, status)""")
+        ('part_alloc_rsa', 'commune', 'A', 30.0, 3.0, 10.0, false, 'ok'),
+        ('part_alloc_rsa', 'commune', 'B', 27.3, 3.0, 11.0, false, 'ok'),
+        ('taux_pauvrete', 'qpv_commune', 'C', 40.0, 2.0, 5.0, true, 'ok'),
+        ('population', 'commune', 'D', 8.0, NULL, NULL, false, 'ok'))
+        AS t(indicator, level, code, value, numerator, denominator, reconstructed, status)""")
     apply_secrecy(con)
     rows = dict((r[0], r[1:]) for r in con.execute(
         "SELECT code, value, numerator, status FROM marts.indicator_values").fetchall())

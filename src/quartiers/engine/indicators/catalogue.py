@@ -48,7 +48,7 @@ def qpv2015(family: str, value: str | None = None, *, numerator: str | None = No
     france = Measure(f"{table}_france", "qpv2015_france", f"qpv2015_{family}",
                      value=value, numerator=numerator, denominator=denominator,
                      scale=100 if numerator else 1)
-    return france, qpv  # the published « Ensemble » first: pooling never overwrites it
+    return france, qpv
 
 
 def caf_commune(count: str, share: bool = True) -> Measure:

@@ -160,7 +160,8 @@ def _measure_select(measure: Measure, indicator: Indicator) -> str:
                ({value})::DOUBLE AS value, ({num})::DOUBLE AS numerator,
                ({den})::DOUBLE AS denominator, '{measure.source}' AS source,
                '{method}' AS method, '{measure.note}' AS note,
-               1::INTEGER AS n_units, ({measure.missing})::INTEGER AS n_missing
+               1::INTEGER AS n_units, ({measure.missing})::INTEGER AS n_missing,
+               {measure.reconstructed} AS reconstructed
         FROM {measure.table}"""
 
 
@@ -201,7 +202,9 @@ def _aggregate(con, indicator: Indicator, measure: Measure, base_level: str,
                l.vintage, {value} AS value, {num} AS numerator, {den} AS denominator,
                '{measure.source}' AS source, '{method}' AS method, '{note}' AS note,
                count(v.value)::INTEGER AS n_units,
-               (count(*) - count(v.value))::INTEGER AS n_missing
+               -- units without a value, and the units missing inside the ones with a value
+               (count(*) - count(v.value) + coalesce(sum(v.n_missing), 0))::INTEGER AS n_missing,
+               {measure.reconstructed} AS reconstructed
         FROM units l
         LEFT JOIN marts.indicator_values v
           ON v.indicator = '{indicator.code}' AND v.level = l.level AND v.code = l.code
@@ -215,10 +218,12 @@ def build_values(con) -> None:
         CREATE OR REPLACE TABLE marts.indicator_values (
             indicator VARCHAR, level VARCHAR, code VARCHAR, vintage VARCHAR, value DOUBLE,
             numerator DOUBLE, denominator DOUBLE, source VARCHAR, method VARCHAR, note VARCHAR,
-            n_units INTEGER, n_missing INTEGER, status VARCHAR)""")
+            n_units INTEGER, n_missing INTEGER, reconstructed BOOLEAN, status VARCHAR)""")
     for indicator in INDICATORS:
+        # every published value of the indicator first: a sum never takes a published cell
         for measure in indicator.measures:
             _insert(con, _measure_select(measure, indicator))
+        for measure in indicator.measures:
             if measure.roll_up:
                 _aggregate(con, indicator, measure, measure.level, measure.roll_up, "l.parent_level",
                            "somme des communes" if measure.value else "ratio des sommes des "
@@ -240,7 +245,7 @@ def apply_secrecy(con) -> None:
     denominator is a weight (population), not a count of the units behind a published rate."""
     con.execute(f"""
         UPDATE marts.indicator_values SET value = NULL, numerator = NULL, status = 'secret'
-        WHERE denominator IS NOT NULL AND method NOT LIKE '%reconstitué%'
+        WHERE denominator IS NOT NULL AND NOT reconstructed
           AND denominator < {SECRECY_THRESHOLD} AND value IS NOT NULL""")
 
 
