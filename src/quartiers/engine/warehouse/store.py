@@ -141,9 +141,9 @@ class Warehouse:
 
     def suggest(self, level: str, text: str, limit: int = 5) -> list[dict]:
         """Close matches for a mistyped code or name, in the level asked first."""
-        rows = self.query("SELECT level, code, name FROM marts.territories WHERE level = ?",
-                          [level]) if level in LEVELS else []
-        by_code = {r["code"]: r for r in rows}
+        by_code = self._cached(("codes", level), lambda: {r["code"]: r for r in self.query(
+            "SELECT level, code, name FROM marts.territories WHERE level = ?", [level])}
+            ) if level in LEVELS else {}
         close = difflib.get_close_matches(text.upper(), list(by_code), n=limit, cutoff=0.6)
         found = [by_code[c] for c in close]
         seen = {(r["level"], r["code"]) for r in found}
@@ -266,23 +266,9 @@ class Warehouse:
     @_remembered
     def qpv_comparison(self, level: str, code: str) -> dict:
         """For a commune, EPCI, département, région or France: its QPV taken together,
-        against all QPV of its région and of France. Most QPV figures exist only there."""
-        territory = self.territory(level, code)
-        keys = [(level, code), ("france", "FR")]
-        if territory["region"] or level == "region":
-            keys.insert(1, ("region", territory["region"] or code))
-        keys = list(dict.fromkeys(keys))
-        names = {(r["level"], r["code"]): r["name"] for r in self.query(
-            "SELECT level, code, name FROM marts.territories WHERE "
-            + " OR ".join("(level = ? AND code = ?)" for _ in keys),
-            [x for key in keys for x in key])}
-        refs = []
-        for parent_level, parent_code in keys:
-            label = level_label(f"qpv_{parent_level}")
-            name = names[(parent_level, parent_code)]
-            refs.append({"level": f"qpv_{parent_level}", "code": parent_code, "name": name,
-                         "level_label": label, "label": f"{label} ({name})"})
-        return self._compare(refs)
+        against all QPV of its région and of France (its pooled references). Most QPV figures
+        exist only there."""
+        return self._compare([r for r in self.references(level, code) if r["level"] not in LEVELS])
 
     def _compare(self, refs: list[dict]) -> dict:
         """One row per indicator the first reference (the subject) has, at its latest
