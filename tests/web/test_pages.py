@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from quartiers.engine.indicators.catalogue import INDICATORS
+from quartiers.web.territories.warehouse import get_store
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +90,17 @@ def test_unknown_territory_is_a_helpful_404(client):
     assert "Vouliez-vous dire" in page and "QN03504M" in page
     assert client.get("/territoires/canton/35/").status_code == 404
     assert client.get("/nulle-part/").status_code == 404
+    for url in ("/territoires/qpv/QN03504X/fiche.pdf", "/territoires/qpv/QN03504X/chiffres.csv"):
+        response = client.get(url)
+        assert response.status_code == 404 and "QN03504M" in response.content.decode()
+
+
+def test_without_a_warehouse_pages_say_what_to_run(client, settings, tmp_path):
+    settings.QUARTIERS_WAREHOUSE = tmp_path / "absent.duckdb"
+    get_store.cache_clear()
+    for url in ("/", "/territoires/commune/35238/", "/indicateurs/taux_pauvrete/"):
+        response = client.get(url)
+        assert response.status_code == 503 and "quartiers build" in response.content.decode()
 
 
 def test_downloads_csv_xlsx_json(client):
@@ -121,7 +133,8 @@ def test_indicator_pages(client):
     page = client.get("/indicateurs/taux_pauvrete/").content.decode()
     assert "Distribution entre" in page and "<svg" in page
     missing = client.get("/indicateurs/taux_pauvreté/")
-    assert missing.status_code == 404 and "taux_pauvrete" in missing.content.decode()
+    assert missing.status_code == 404 and 'href="/indicateurs/taux_pauvrete/"' in \
+        missing.content.decode()
 
 
 def test_data_page_lists_sources_licences_and_doubts(client):

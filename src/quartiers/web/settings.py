@@ -33,6 +33,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "quartiers.web.territories.middleware.StoreErrorsMiddleware",
 ]
 ROOT_URLCONF = "quartiers.web.urls"
 WSGI_APPLICATION = "quartiers.web.wsgi.application"

@@ -13,18 +13,13 @@ from quartiers.engine.indicators.catalogue import INDICATORS, THEMES
 from quartiers.engine.levels import LEVELS
 from quartiers.engine.reports import histogram, render_fiche
 from quartiers.engine.reports.comparison import comparison_charts, key_rows
-from quartiers.engine.warehouse.store import NotFound
 
+from .middleware import not_found
 from .warehouse import get_store
 
 QPV_COLUMNS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers", "part_alloc_rsa")
 MAP_INDICATORS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers", "part_immigres",
                   "part_alloc_rsa", "taux_logements_sociaux", "indice_jeunesse")
-
-
-def not_found(request, message: str, suggestions: list[dict]):
-    return render(request, "territories/404.html",
-                  {"message": message, "suggestions": suggestions}, status=404)
 
 
 def home(request):
@@ -79,10 +74,7 @@ def _table(comparison: dict) -> dict:
 
 def profile(request, level: str, code: str):
     store = get_store()
-    try:
-        territory = store.territory(level, code)
-    except NotFound as error:
-        return not_found(request, str(error), error.suggestions)
+    territory = store.territory(level, code)
     comparison = store.comparison(level, code)
     rows = comparison["rows"]
     key_figures = key_rows(rows, 6)
@@ -107,10 +99,7 @@ def profile(request, level: str, code: str):
 
 def profile_export(request, level: str, code: str, fmt: str):
     store = get_store()
-    try:
-        rows = exports.profile_rows(store, level, code)
-    except NotFound as error:
-        return not_found(request, str(error), error.suggestions)
+    rows = exports.profile_rows(store, level, code)
     filename = f"quartiers_{level}_{code}"
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
@@ -128,12 +117,7 @@ def profile_export(request, level: str, code: str, fmt: str):
 
 
 def profile_pdf(request, level: str, code: str):
-    store = get_store()
-    try:
-        store.territory(level, code)
-    except NotFound as error:
-        return not_found(request, str(error), error.suggestions)
-    response = HttpResponse(render_fiche(store, level, code), content_type="application/pdf")
+    response = HttpResponse(render_fiche(get_store(), level, code), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="fiche_{level}_{code}.pdf"'
     return response
 
@@ -145,12 +129,7 @@ def indicator_list(request):
 
 def indicator_detail(request, code: str):
     store = get_store()
-    try:
-        indicator = store.indicator(code)
-    except NotFound as error:
-        return not_found(request, str(error), [
-            {"url": reverse("indicator", args=[s["indicateur"]]), "nom": s["libelle"]}
-            for s in error.suggestions])
+    indicator = store.indicator(code)
     level = next((lv for lv in ("qpv", "qpv2015", "commune") if lv in indicator.levels), None)
     distribution = store.distribution(code, level) if level else None
     chart = None
@@ -173,5 +152,5 @@ def data_page(request):
         "indicator_count": len(INDICATORS)})
 
 
-def page_not_found(request, exception=None):
+def page_not_found(request, exception=None):  # Django's handler404
     return not_found(request, "Cette page n'existe pas.", [])
