@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import paths
+from .engine.geo import CRS_CODES, DEFAULT_RADIUS_M
 
 console = Console(stderr=True)
 
@@ -138,7 +139,7 @@ def cmd_locate(args) -> int:
         return 1
     store = _store(args)
     locator = Locator(current(store, paths.DATA_DIR), radius_m=args.rayon)
-    crs = {"4326": "EPSG:4326", "2154": "EPSG:2154", None: None}[args.crs]
+    crs = CRS_CODES.get(args.crs)
     geocoder = Geocoder.from_setting(args.geocodeur)
     with _progress() as progress:
         task = progress.add_task(f"localisation de {source.name}", total=None)
@@ -230,10 +231,11 @@ def main(argv: list[str] | None = None) -> int:
     locate.add_argument("-o", "--sortie", help="fichier enrichi (défaut : <nom>_qpv.<ext>)")
     locate.add_argument("--lon", help="colonne des longitudes (ou x) ; reconnue sinon")
     locate.add_argument("--lat", help="colonne des latitudes (ou y) ; reconnue sinon")
-    locate.add_argument("--crs", choices=("4326", "2154"),
+    locate.add_argument("--crs", choices=tuple(CRS_CODES),
                         help="4326 = longitude/latitude WGS84, 2154 = Lambert-93 (deviné sinon)")
-    locate.add_argument("--rayon", type=float, default=500.0,
-                        help="rayon de recherche du QPV le plus proche, en mètres (défaut 500)")
+    locate.add_argument("--rayon", type=float, default=DEFAULT_RADIUS_M,
+                        help="rayon de recherche du QPV le plus proche, en mètres "
+                             f"(défaut {DEFAULT_RADIUS_M:.0f})")
     locate.add_argument("--adresse", metavar="COLONNES",
                         help="colonnes d'adresse à géocoder, dans l'ordre, séparées par des "
                              "virgules (ex. « Rue,CP,Ville ») ; reconnues sinon")

@@ -119,6 +119,31 @@ def test_imported_official_perimeters_replace_the_simplified_ones(store, tmp_pat
         "QN03504M"
 
 
+def test_a_qpv_without_bundled_perimeter_is_located_once_official_ones_are_imported(store,
+                                                                                    tmp_path):
+    """QN09105I's simplified perimeter collapsed to a point: nothing falls in it until an
+    official perimeter comes (here a stand-in square in its commune, for the mechanism)."""
+    import json
+
+    from quartiers.engine.locator import current
+    from quartiers.engine.locator.perimeters import import_official
+
+    base = bundled(store)
+    index = list(base.codes).index("QN09105I")
+    assert base.geometries[index] is None
+    commune = store.territory("commune", base.communes[index])
+    square = shapely.box(commune["lon"] - 0.002, commune["lat"] - 0.002,
+                         commune["lon"] + 0.002, commune["lat"] + 0.002)
+    assert Locator(base).locate([commune["lon"]], [commune["lat"]]).qpv[0] == -1
+    source = tmp_path / "officiel.geojson"
+    source.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code_qp": "QN09105I"},
+         "geometry": json.loads(shapely.to_geojson(square))}]}), encoding="utf-8")
+    import_official(source, store, tmp_path / "data")
+    located = Locator(current(store, tmp_path / "data")).locate([commune["lon"]], [commune["lat"]])
+    assert base.codes[located.qpv[0]] == "QN09105I"
+
+
 @pytest.mark.parametrize(("content", "message"), [
     ("{}", "illisible"),
     ('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '

@@ -1,27 +1,29 @@
-"""DuckDB with its spatial extension, loaded offline from the pinned wheel, and CRS constants."""
+"""CRS constants as users type them, and DuckDB with its spatial extension, loaded offline
+from the pinned wheel (imported on first use: the CLI parses its arguments without it)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-import duckdb_extension_spatial
-
 WGS84 = "EPSG:4326"  # the web and the bundled files
 LAMBERT93 = "EPSG:2154"  # metric work in metropolitan France
+CRS_CODES = {"4326": WGS84, "2154": LAMBERT93}  # as users type them (CLI, forms, API)
+DEFAULT_RADIUS_M = 500.0  # how far the locator looks for the nearest QPV, unless told
 
-_EXTENSION = (Path(duckdb_extension_spatial.__path__[0]) / "extensions" / f"v{duckdb.__version__}"
-              / "spatial.duckdb_extension")
 
-
-def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: str | Path = ":memory:", read_only: bool = False):
     """Open a DuckDB database with spatial loaded, without any network access."""
+    import duckdb
+    import duckdb_extension_spatial
+
     con = duckdb.connect(str(path), read_only=read_only,
                          config={"autoinstall_known_extensions": False,
                                  "autoload_known_extensions": False})
     try:
         con.execute("LOAD spatial")
     except duckdb.Error:
-        con.execute(f"INSTALL '{_EXTENSION}'")
+        extension = (Path(duckdb_extension_spatial.__path__[0]) / "extensions"
+                     / f"v{duckdb.__version__}" / "spatial.duckdb_extension")
+        con.execute(f"INSTALL '{extension}'")
         con.execute("LOAD spatial")
     return con

@@ -16,10 +16,10 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-from ..geo import LAMBERT93, WGS84
+from ..geo import DEFAULT_RADIUS_M, LAMBERT93, WGS84
 
 OK, CHECK, ERROR = 0, 1, 2
-STATUS_LABELS = {OK: "ok", CHECK: "à vérifier"}
+STATUS_LABELS = {OK: "ok", CHECK: "à vérifier", ERROR: "erreur"}
 GRID_CELL_M = 1000.0
 
 
@@ -72,6 +72,41 @@ class Located:
     def inside(self) -> np.ndarray:
         return self.qpv >= 0
 
+    def answers(self, notes: list[str] | None = None) -> list[Answer]:
+        """One answer per point, as every output states it. ``notes`` come from an earlier
+        step (geocoding: « erreur : … » or « à vérifier : … », empty when fine); an error of
+        the point itself wins over a note that it is only to check."""
+        rows = zip(self.status.tolist(), self.reason.tolist(), self.qpv.tolist(),
+                   self.nearest.tolist(), self.distance.tolist(), notes or [""] * len(self.status),
+                   strict=True)
+        answers = []
+        for status, reason, qpv, nearest, distance, note in rows:
+            noted, _, why = note.partition(" : ")
+            if status == ERROR or noted == "erreur":
+                answers.append(Answer("erreur", why if noted == "erreur" else reason, -1, -1,
+                                      float("nan")))
+            else:
+                answers.append(Answer(noted or STATUS_LABELS[status], why, qpv, nearest,
+                                      distance))
+        return answers
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One point: « ok », « à vérifier » or « erreur », why (for the last two, when known), the
+    QPV containing it or else the nearest one within the radius (indexes, -1 if none), and the
+    signed distance to that QPV's boundary (NaN when neither)."""
+
+    status: str
+    reason: str
+    qpv: int
+    nearest: int
+    distance: float
+
+    @property
+    def text(self) -> str:
+        return f"{self.status} : {self.reason}" if self.reason else self.status
+
 
 class _ZoneIndex:
     """One metric zone: projected polygons, their boundaries, an STRtree and a cell grid."""
@@ -113,7 +148,7 @@ class _ZoneIndex:
 class Locator:
     """Built once per set of perimeters (≈ 0.3 s), then ``locate`` runs on arrays."""
 
-    def __init__(self, perimeters: Perimeters, radius_m: float = 500.0):
+    def __init__(self, perimeters: Perimeters, radius_m: float = DEFAULT_RADIUS_M):
         self.perimeters = perimeters
         self.radius_m = float(radius_m)
         centres = shapely.centroid(perimeters.geometries)
@@ -123,8 +158,9 @@ class Locator:
             members = np.flatnonzero(_in_bbox(lon, lat, zone.bbox))
             self.zones.append(_ZoneIndex(zone, perimeters, members, self.radius_m))
 
-    def locate(self, a, b, crs: str = WGS84) -> Located:
-        """Locate points given as longitude/latitude (WGS84) or x/y (Lambert-93)."""
+    def locate(self, a, b, crs: str = WGS84, radius_m: float | None = None) -> Located:
+        """Locate points given as longitude/latitude (WGS84) or x/y (Lambert-93); the nearest
+        QPV is kept within ``radius_m`` (at most the radius the locator was built for)."""
         a = np.asarray(a, dtype=float)
         b = np.asarray(b, dtype=float)
         n = len(a)
@@ -164,6 +200,9 @@ class Locator:
             self._locate_zone(self.zones[number], rows, np.asarray(x), np.asarray(y), result)
         checked = (result.status == OK) & (np.abs(result.distance) < self.perimeters.precision_m)
         result.status[checked] = CHECK
+        if radius_m is not None and radius_m < self.radius_m:
+            far = (result.nearest >= 0) & (result.distance > radius_m)
+            result.nearest[far], result.distance[far] = -1, np.nan
         return result
 
     def _locate_zone(self, zone: _ZoneIndex, rows, x, y, result: Located) -> None:
@@ -184,9 +223,9 @@ class Locator:
         outside = np.ones(len(candidates), bool)
         outside[point_idx] = False
         if outside.any():
-            near_point, near_poly = zone.tree.query_nearest(
-                points[outside], max_distance=self.radius_m, all_matches=False)
-            distances = shapely.distance(points[outside][near_point], zone.polygons[near_poly])
+            (near_point, near_poly), distances = zone.tree.query_nearest(
+                points[outside], max_distance=self.radius_m, all_matches=False,
+                return_distance=True)
             near_rows = rows[candidates[np.flatnonzero(outside)[near_point]]]
             result.nearest[near_rows] = zone.members[near_poly]
             result.distance[near_rows] = distances

@@ -51,6 +51,11 @@ def column_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
+def first_column(keys: list[str], names: tuple[str, ...]) -> int | None:
+    """Index of the first of ``names`` (in their order of preference) among header ``keys``."""
+    return next((keys.index(name) for name in names if name in keys), None)
+
+
 def public_url(url: str) -> str:
     """The service's address without a login, password or query string, for pages and files."""
     parts = urlsplit(url)
@@ -82,7 +87,7 @@ class AddressColumns:
         keys = [column_key(h) for h in header]
 
         def first(names: tuple[str, ...]) -> int | None:
-            return next((keys.index(n) for n in names if n in keys), None)
+            return first_column(keys, names)
 
         street = first(STREET_NAMES)
         if street is None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,15 +20,22 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import replacing
 from ..geo import LAMBERT93, WGS84
-from .core import ERROR, STATUS_LABELS, Locator
-from .geocoding import AddressColumns, Geocoded, Geocoder, GeocodingError, column_key
+from .core import Locator
+from .geocoding import (
+    AddressColumns,
+    Geocoded,
+    Geocoder,
+    GeocodingError,
+    column_key,
+    first_column,
+)
 
 CHUNK_ROWS = 100_000
 LON_NAMES = ("longitude", "lon", "lng", "long", "x", "coordx", "xwgs84", "xl93", "xlambert93",
              "lambertx")
 LAT_NAMES = ("latitude", "lat", "y", "coordy", "ywgs84", "yl93", "ylambert93", "lamberty")
-ADDRESS_NAMES = ("adresse", "address", "adresse1", "voie", "libellevoie", "rue")
 GEOCODING_COLUMNS = ("geocodage_longitude", "geocodage_latitude", "geocodage_score",
                      "geocodage_type", "geocodage_libelle")
 RESULT_COLUMNS = ("qpv_code", "qpv_nom", "qpv_commune", "distance_limite_m", "qpv_proche_code",
@@ -90,7 +96,7 @@ def find_columns(header: list[str], path: str, lon: str | None = None, lat: str 
     def pick(explicit: str | None, names: tuple[str, ...]) -> int | None:
         if explicit:
             return header.index(check(explicit))
-        return next((keys.index(name) for name in names if name in keys), None)
+        return first_column(keys, names)
 
     if address:
         chosen = AddressColumns.chosen(header, [check(name) for name in address])
@@ -246,8 +252,9 @@ class _Run:
         """A row as wide as the header, so that the results line up: short rows are padded;
         cells beyond the header (a trailing separator, say) are dropped when empty, else joined
         into the last column, so that nothing typed is lost."""
-        row = list(row)
-        if len(row) <= self.width:
+        if len(row) == self.width:
+            return row
+        if len(row) < self.width:
             return row + [""] * (self.width - len(row))
         extra = row[self.width:]
         if all(cell in ("", None) for cell in extra):
@@ -257,32 +264,25 @@ class _Run:
 
     def _results(self, xs, ys, geocoded: Geocoded | None) -> list[list]:
         perimeters, summary = self.locator.perimeters, self.summary
-        located = self.locator.locate(xs, ys, summary.crs)
+        located = self.locator.locate(xs, ys, summary.crs, self.radius_m)
+        answers = located.answers(geocoded.problem if geocoded else None)
         cells = []
-        for i in range(len(xs)):
-            before = [] if geocoded is None else self._geocoding_cells(geocoded, i)
-            problem = "" if geocoded is None else geocoded.problem[i]
-            status = located.status[i]
-            if status == ERROR or problem.startswith("erreur"):
-                summary.errors += 1  # a geocoding error explains a missing point best
-                reason = problem if problem.startswith("erreur") else f"erreur : {located.reason[i]}"
-                cells.append([*before, "", "", "", "", "", "", reason, perimeters.label])
-                continue
-            inside, near = located.qpv[i], located.nearest[i]
-            distance = located.distance[i]
-            summary.check += int(status != 0 or bool(problem))
-            row = ["", "", "", "", "", "", problem or STATUS_LABELS[int(status)], perimeters.label]
-            if inside >= 0:
-                code = perimeters.codes[inside]
+        for i, answer in enumerate(answers):
+            row = ["", "", "", "", "", "", answer.text, perimeters.label]
+            summary.errors += answer.status == "erreur"
+            summary.check += answer.status == "à vérifier"
+            if answer.qpv >= 0:
+                code = perimeters.codes[answer.qpv]
                 summary.inside += 1
                 summary.by_qpv[code] = summary.by_qpv.get(code, 0) + 1
-                row[0:4] = [code, perimeters.names[inside], perimeters.communes[inside],
-                            self._metres(distance)]
+                row[0:4] = [code, perimeters.names[answer.qpv], perimeters.communes[answer.qpv],
+                            self._metres(answer.distance)]
                 if len(summary.sample) < 5000:
                     summary.sample.append((float(xs[i]), float(ys[i]), code))
-            elif near >= 0 and distance <= self.radius_m:
-                row[3:6] = [self._metres(distance), perimeters.codes[near], perimeters.names[near]]
-            cells.append([*before, *row])
+            elif answer.nearest >= 0:
+                row[3:6] = [self._metres(answer.distance), perimeters.codes[answer.nearest],
+                            perimeters.names[answer.nearest]]
+            cells.append([*self._geocoding_cells(geocoded, i), *row] if geocoded else row)
         return cells
 
     def _geocoding_cells(self, geocoded: Geocoded, i: int) -> list:
@@ -297,18 +297,6 @@ class _Run:
     def _number(self, value: float, digits: int):
         value = round(float(value), digits)
         return value if self.decimal is None else f"{value:.{digits}f}".replace(".", self.decimal)
-
-
-@contextlib.contextmanager
-def _replacing(target: Path):
-    """Write next to ``target`` and replace it only once complete: a failure mid-file leaves
-    the previous result (or nothing), never a truncated file."""
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partiel")
-    try:
-        yield partial
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def locate_file(source: Path, target: Path, locator: Locator, *, lon: str | None = None,
@@ -329,7 +317,7 @@ def locate_file(source: Path, target: Path, locator: Locator, *, lon: str | None
         return _Run(locator, columns, len(header), crs, radius_m, decimal, joiner, geocoder,
                     summary)
 
-    with _replacing(target) as partial:
+    with replacing(target) as partial:
         if source.suffix.lower() == ".xlsx":
             return _locate_xlsx(source, partial, start, progress)
         return _locate_csv(source, partial, start, progress)

@@ -11,15 +11,15 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 
-from quartiers.engine.geo import LAMBERT93, WGS84
-from quartiers.engine.locator import ERROR, STATUS_LABELS
+from quartiers.engine.geo import CRS_CODES, WGS84
+from quartiers.engine.locator import DEFAULT_RADIUS_M
 from quartiers.engine.locator.geocoding import MAX_QUERY, AddressColumns, Geocoder
 
 from ..territories.locator import MAX_RADIUS_M, get_locator
 from .views import BadRequest, TooManyRequests, endpoint
 
 MAX_BATCH = 100_000
-CRS = {"4326": WGS84, "EPSG:4326": WGS84, "2154": LAMBERT93, "EPSG:2154": LAMBERT93}
+CRS = {**CRS_CODES, **{crs: crs for crs in CRS_CODES.values()}}  # « 2154 » or « EPSG:2154 »
 BODY = {"type": "object", "required": ["points"], "properties": {
     "points": {"type": "array", "maxItems": MAX_BATCH, "items": {"oneOf": [
         {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
@@ -39,7 +39,7 @@ def _crs(value) -> str:
 
 def _radius(value) -> float:
     try:
-        radius = float(500 if value is None else value)
+        radius = float(DEFAULT_RADIUS_M if value is None else value)
     except (TypeError, ValueError) as error:
         raise BadRequest("« rayon » doit être un nombre de mètres") from error
     if not 0 <= radius <= MAX_RADIUS_M:
@@ -76,46 +76,39 @@ def _locate_address(request, address: str, radius: float) -> dict:
         raise BadRequest("le géocodage est désactivé sur cette installation : donnez lon et lat")
     with geocoder:
         found = geocoder.geocode([[address]], AddressColumns(query=(0,)))
-    answer = _single(_answers(found.lon, found.lat, WGS84, radius))
+    answer = _single(_answers(found.lon, found.lat, WGS84, radius, notes=found.problem))
     score = found.score[0]
     answer["geocodage"] = {"service": geocoder.public_url, "libelle": found.label[0],
                            "type": found.kind[0],
                            "score": float(score) if np.isfinite(score) else None}
     if np.isfinite(found.lon[0]):
         answer["geocodage"].update(lon=float(found.lon[0]), lat=float(found.lat[0]))
-    problem = found.problem[0]
-    if problem.startswith("erreur"):
-        answer = {key: answer[key] for key in ("perimetres", "precision_m", "regle_limite",
-                                               "geocodage")}
-        answer.update(statut="erreur", erreur=problem.removeprefix("erreur : "))
-    elif problem and answer["statut"] != "erreur":  # an error of the point itself wins
-        answer.update(statut="à vérifier", motif=problem.removeprefix("à vérifier : "))
     return answer
 
 
-def _answers(a, b, crs: str, radius: float, ids=None) -> dict:
+def _answers(a, b, crs: str, radius: float, ids=None, notes=None) -> dict:
     locator = get_locator()
     perimeters = locator.perimeters
-    located = locator.locate(a, b, crs)
     results = []
-    for i in range(len(located.status)):
-        inside, near, distance = located.qpv[i], located.nearest[i], located.distance[i]
-        answer = {"statut": STATUS_LABELS.get(int(located.status[i]), "erreur")}
+    for i, found in enumerate(locator.locate(a, b, crs, radius).answers(notes)):
+        answer = {"statut": found.status}
         if ids is not None:
             answer["id"] = ids[i]
-        if located.status[i] == ERROR:
-            answer["erreur"] = located.reason[i]
-        elif inside >= 0:
-            answer.update(dans_qpv=True, qpv={"code": perimeters.codes[inside],
-                                              "nom": perimeters.names[inside],
-                                              "commune": perimeters.communes[inside]},
-                          distance_limite_m=round(float(distance), 1))
+        if found.status == "erreur":
+            answer["erreur"] = found.reason
+        elif found.qpv >= 0:
+            answer.update(dans_qpv=True, qpv={"code": perimeters.codes[found.qpv],
+                                              "nom": perimeters.names[found.qpv],
+                                              "commune": perimeters.communes[found.qpv]},
+                          distance_limite_m=round(found.distance, 1))
         else:
             answer["dans_qpv"] = False
-            if near >= 0 and distance <= radius:
-                answer.update(qpv_proche={"code": perimeters.codes[near],
-                                          "nom": perimeters.names[near]},
-                              distance_limite_m=round(float(distance), 1))
+            if found.nearest >= 0:
+                answer.update(qpv_proche={"code": perimeters.codes[found.nearest],
+                                          "nom": perimeters.names[found.nearest]},
+                              distance_limite_m=round(found.distance, 1))
+        if found.status == "à vérifier" and found.reason:
+            answer["motif"] = found.reason
         results.append(answer)
     return {"perimetres": perimeters.label, "precision_m": perimeters.precision_m,
             "rayon_m": radius, "regle_limite": "un point exactement sur une limite est dans le "
@@ -131,7 +124,8 @@ def _answers(a, b, crs: str, radius: float, ids=None) -> dict:
            ("adresse", "string", "à défaut de lon et lat : adresse postale, géocodée par le "
                                  "service national (ex. « 18 rue Théodore Botrel 35171 Bruz »)"),
            ("crs", "string", "4326 (défaut) ou 2154"),
-           ("rayon", "number", "rayon de recherche du QPV le plus proche (m, défaut 500)")),
+           ("rayon", "number", "rayon de recherche du QPV le plus proche (m, défaut "
+                               f"{DEFAULT_RADIUS_M:.0f})")),
           tags=("localisation",), methods=("GET", "POST"), body=BODY)
 def locate(request):
     if request.method == "GET":

@@ -22,12 +22,12 @@ from django.conf import settings
 from pyproj import Transformer
 
 from quartiers.engine.geo import WGS84
+from quartiers.engine.locator import DEFAULT_RADIUS_M
 from quartiers.engine.locator.geocoding import Geocoder
 from quartiers.engine.locator.tables import Summary, TableError, locate_file
 
 from ..territories.locator import get_locator
 
-RADIUS_M = 500.0
 STALE_S = 3600  # a running job that has not moved for an hour died with its process
 RUNNING = ("en attente", "en cours")
 logger = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ def _run(job_id: str, lon, lat, crs, address) -> None:
     geocoder = Geocoder.from_setting(settings.QUARTIERS_GEOCODEUR)
     try:
         summary = locate_file(source, result, get_locator(), lon=lon, lat=lat, crs=crs,
-                              radius_m=RADIUS_M, geocoder=geocoder, address=address,
+                              radius_m=DEFAULT_RADIUS_M, geocoder=geocoder, address=address,
                               progress=lambda rows: _save(job_id, lignes=rows))
         _save(job_id, statut="terminé", resultat=result.name, lignes=summary.rows,
               resume=_for_the_page(summary))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
+from quartiers.engine.geo import CRS_CODES
 from quartiers.engine.locator.geocoding import Geocoder, public_url
 from quartiers.engine.locator.tables import GEOCODING_COLUMNS, RESULT_COLUMNS, column_names
 
@@ -16,7 +17,6 @@ from ..territories.locator import get_locator
 from . import jobs
 
 ACCEPTED = (".csv", ".txt", ".xlsx")
-CRS = {"": None, "4326": "EPSG:4326", "2154": "EPSG:2154"}
 
 
 def upload(request):
@@ -29,11 +29,11 @@ def upload(request):
             error = f"« {upload.name} » : formats acceptés CSV (.csv, .txt) et XLSX (.xlsx)."
         elif upload.size == 0:
             error = f"« {upload.name} » est vide."
-        elif request.POST.get("crs", "") not in CRS:
+        elif request.POST.get("crs") and request.POST["crs"] not in CRS_CODES:
             error = "Système de coordonnées inconnu."
         else:
             job_id = jobs.submit(upload, request.POST.get("lon") or None,
-                                 request.POST.get("lat") or None, CRS[request.POST.get("crs", "")],
+                                 request.POST.get("lat") or None, CRS_CODES.get(request.POST.get("crs")),
                                  column_names(request.POST.get("adresse")))
             return redirect("locator_job", job_id=job_id)
     geocoder = Geocoder.setting(settings.QUARTIERS_GEOCODEUR)
