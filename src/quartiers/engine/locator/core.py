@@ -11,6 +11,7 @@ every point closer to a boundary than the stated precision of the perimeters, «
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import shapely
@@ -21,6 +22,7 @@ from ..geo import DEFAULT_RADIUS_M, LAMBERT93, WGS84
 OK, CHECK, ERROR = 0, 1, 2
 STATUS_LABELS = {OK: "ok", CHECK: "à vérifier", ERROR: "erreur"}
 GRID_CELL_M = 1000.0
+NAN = float("nan")
 
 
 @dataclass(frozen=True)
@@ -76,23 +78,20 @@ class Located:
         """One answer per point, as every output states it. ``notes`` come from an earlier
         step (geocoding: « erreur : … » or « à vérifier : … », empty when fine); an error of
         the point itself wins over a note that it is only to check."""
-        rows = zip(self.status.tolist(), self.reason.tolist(), self.qpv.tolist(),
-                   self.nearest.tolist(), self.distance.tolist(), notes or [""] * len(self.status),
-                   strict=True)
-        answers = []
-        for status, reason, qpv, nearest, distance, note in rows:
+        status = np.array([STATUS_LABELS[s] for s in (OK, CHECK, ERROR)], object)[self.status]
+        reason = np.where(self.status == ERROR, self.reason, "")
+        qpv, nearest, distance = self.qpv.copy(), self.nearest.copy(), self.distance.copy()
+        for i, note in enumerate(notes or ()):
             noted, _, why = note.partition(" : ")
-            if status == ERROR or noted == "erreur":
-                answers.append(Answer("erreur", why if noted == "erreur" else reason, -1, -1,
-                                      float("nan")))
-            else:
-                answers.append(Answer(noted or STATUS_LABELS[status], why, qpv, nearest,
-                                      distance))
-        return answers
+            if noted == "erreur":
+                status[i], reason[i], qpv[i], nearest[i], distance[i] = noted, why, -1, -1, NAN
+            elif noted and status[i] != "erreur":
+                status[i], reason[i] = noted, why
+        return list(map(Answer._make, zip(status.tolist(), reason.tolist(), qpv.tolist(),
+                                          nearest.tolist(), distance.tolist(), strict=True)))
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One point: « ok », « à vérifier » or « erreur », why (for the last two, when known), the
     QPV containing it or else the nearest one within the radius (indexes, -1 if none), and the
     signed distance to that QPV's boundary (NaN when neither)."""
