@@ -52,6 +52,7 @@ test: install system-deps address-server lint
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/locator.py
 
 clean:
 	rm -rf $(VENV) $(ADDOK_VENV) var

@@ -12,10 +12,7 @@ posted straight to addok. Results in bench/out/locator.json.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,7 +21,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from run import OUT, PY, WAREHOUSE, run_parts  # noqa: E402
+from run import OUT, WAREHOUSE, child_json, run_parts, serving, wrk  # noqa: E402
 
 N = 1_000_000
 BBOX = (-5.2, 46.2, 0.0, 48.95)  # Bretagne + Pays de la Loire
@@ -33,14 +30,6 @@ BBOX = (-5.2, 46.2, 0.0, 48.95)  # Bretagne + Pays de la Loire
 def _points(n=N, seed=2024):
     rng = np.random.default_rng(seed)
     return rng.uniform(BBOX[0], BBOX[2], n), rng.uniform(BBOX[1], BBOX[3], n)
-
-
-def _child(code: str) -> dict:
-    """Run ``code`` in a fresh process (its own peak memory); returns its last JSON line."""
-    output = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True,
-                            cwd=ROOT).stdout
-    result = json.loads(output.strip().splitlines()[-1])
-    return result
 
 
 LOCATE = f"""
@@ -78,7 +67,7 @@ print(json.dumps({{"seconds": seconds, "inside": int(joined["code"].notna().sum(
 
 
 def bench_locate() -> dict:
-    ours, theirs = _child(LOCATE), _child(SJOIN)
+    ours, theirs = child_json(LOCATE), child_json(SJOIN)
     return {"locate_points_per_s": round(N / ours["seconds"]),
             "locate_s": round(ours["seconds"], 3), "locate_peak_mib": round(ours["peak_mib"]),
             "locate_inside": ours["inside"],
@@ -103,7 +92,7 @@ def bench_csv() -> dict:
     started = time.perf_counter()
     shutil.copyfile(source, copy)
     copy_s = time.perf_counter() - started
-    measured = _child(f"""
+    measured = child_json(f"""
 import json, resource, time
 from quartiers.cli import main
 started = time.perf_counter()
@@ -120,36 +109,16 @@ print(json.dumps({{"seconds": time.perf_counter() - started,
 
 
 def bench_api() -> dict:
-    wrk = shutil.which("wrk")
-    if not wrk:
+    if not shutil.which("wrk"):
         return {"api": "wrk absent (apt-get install wrk)"}
-    port = "8766"
-    server = subprocess.Popen([str(Path(PY).with_name("quartiers")), "--warehouse",
-                               str(WAREHOUSE), "serve", "--port", port], cwd=ROOT,
-                              env={**os.environ, "QUARTIERS_WAREHOUSE": str(WAREHOUSE)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}/api/v1/localiser?lon=-1.6588&lat=48.1258"
-        for _ in range(100):
-            if subprocess.run(["curl", "-sf", url, "-o", "/dev/null"]).returncode == 0:
-                break
-            time.sleep(0.3)
-        for _ in range(20):  # every worker builds its locator once (≈ 0.5 s): not measured
-            subprocess.run(["curl", "-sf", url, "-o", "/dev/null"])
-        results = {}
-        for name, target in (("api_locate_point", url),
-                             ("baseline_static_css", f"http://127.0.0.1:{port}/static/quartiers/site.css")):
-            output = subprocess.run([wrk, "-t2", "-c8", "-d10s", "--latency", target],
-                                    capture_output=True, text=True, check=True).stdout
-            lines = output.splitlines()
-            results[f"{name}_rps"] = float(next(x for x in lines if "Requests/sec" in x).split()[-1])
-            results[f"{name}_p95"] = next((x for x in lines if x.strip().startswith("90%")),
-                                          "").split()[-1] + " (p90)"
-            results[f"{name}_p99"] = next(x for x in lines if x.strip().startswith("99%")).split()[-1]
-        return results
-    finally:
-        server.terminate()
-        server.wait()
+    results = {}
+    with serving("8766") as base:
+        for name, path in (("api_locate_point", "/api/v1/localiser?lon=-1.6588&lat=48.1258"),
+                           ("baseline_static_css", "/static/quartiers/site.css")):
+            figures = wrk(base + path)
+            results.update({f"{name}_rps": figures["rps"], f"{name}_p90": figures["p90"],
+                            f"{name}_p99": figures["p99"]})
+    return results
 
 
 def bench_geocode() -> dict:

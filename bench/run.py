@@ -9,12 +9,12 @@ date and the machine. Never used as test assertions.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
 import platform
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -29,13 +29,56 @@ PY = sys.executable
 WAREHOUSE = ROOT / "var" / "bench-warehouse.duckdb"
 
 
+def child_json(code: str) -> dict:
+    """Run ``code`` in a fresh Python process (so that its peak memory is its own); its last
+    printed line is JSON."""
+    output = subprocess.run([PY, "-c", code], check=True, capture_output=True, text=True,
+                            cwd=ROOT).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def run_child(code: str) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of a fresh Python process running ``code``."""
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run([PY, "-c", code], check=True, cwd=ROOT)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return time.perf_counter() - started, max(peak, before) / 1024
+    peak = child_json(code + "\nimport json, resource; print(json.dumps(resource.getrusage("
+                      "resource.RUSAGE_SELF).ru_maxrss / 1024))")
+    return time.perf_counter() - started, peak
+
+
+@contextlib.contextmanager
+def serving(port: str, workers: int | None = None):
+    """``quartiers serve`` on the bench warehouse; yields its base URL once it answers."""
+    more = ["--workers", str(workers)] if workers else []
+    server = subprocess.Popen([str(Path(PY).with_name("quartiers")), "--warehouse",
+                               str(WAREHOUSE), "serve", "--port", port, *more], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            if subprocess.run(["curl", "-sf", base + "/donnees/", "-o", "/dev/null"]).returncode == 0:
+                break
+            time.sleep(0.3)
+        else:
+            raise RuntimeError(f"{base} ne répond pas")
+        yield base
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def wrk(url: str) -> dict:
+    """Requests/s and latency percentiles of wrk (2 threads, 8 connections, 10 s), once every
+    worker has answered the URL (opened the warehouse, loaded its templates)."""
+    for _ in range(16):
+        subprocess.run(["curl", "-sf", url, "-o", "/dev/null"])
+    lines = subprocess.run([shutil.which("wrk"), "-t2", "-c8", "-d10s", "--latency", url],
+                           capture_output=True, text=True, check=True).stdout.splitlines()
+
+    def percentile(name: str) -> str:
+        return next(line for line in lines if line.strip().startswith(name)).split()[-1]
+
+    return {"rps": float(next(x for x in lines if "Requests/sec" in x).split()[-1]),
+            "p90": percentile("90%"), "p99": percentile("99%")}
 
 
 def bench_build() -> dict:
@@ -138,37 +181,16 @@ def bench_pdf() -> dict:
 
 def bench_load() -> dict:
     """Requests/s on a profile page with wrk, against a static file on the same server."""
-    wrk = shutil.which("wrk")
-    if not wrk:
+    if not shutil.which("wrk"):
         return {"load": "wrk absent (apt-get install wrk)"}
-    port = "8765"
-    env = {**os.environ, "QUARTIERS_WAREHOUSE": str(WAREHOUSE)}
-    server = subprocess.Popen([str(Path(PY).with_name("quartiers")), "--warehouse",
-                               str(WAREHOUSE), "serve", "--port", port, "--workers", "2"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            if subprocess.run(["curl", "-sf", base + "/donnees/", "-o", "/dev/null"]).returncode == 0:
-                break
-            time.sleep(0.3)
-        results = {}
+    results = {}
+    with serving("8765", workers=2) as base:
         for name, path in (("profile_commune_rennes", "/territoires/commune/35238/"),
                            ("profile_qpv_maurepas", "/territoires/qpv/QN03504M/"),
                            ("baseline_static_css", "/static/quartiers/site.css")):
-            for _ in range(16):  # every worker opens the warehouse and loads its templates once
-                subprocess.run(["curl", "-sf", base + path, "-o", "/dev/null"])
-            output = subprocess.run([wrk, "-t2", "-c8", "-d10s", "--latency", base + path],
-                                    capture_output=True, text=True, check=True).stdout
-            rps = next(line for line in output.splitlines() if "Requests/sec" in line)
-            p99 = next(line for line in output.splitlines() if line.strip().startswith("99%"))
-            results[f"{name}_rps"] = float(rps.split()[-1])
-            results[f"{name}_p99"] = p99.split()[-1]
-        return results
-    finally:
-        server.terminate()
-        server.wait()
+            figures = wrk(base + path)
+            results[f"{name}_rps"], results[f"{name}_p99"] = figures["rps"], figures["p99"]
+    return results
 
 
 PARTS = {"build": bench_build, "pages": bench_pages, "pdf": bench_pdf, "load": bench_load}
