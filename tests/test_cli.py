@@ -71,6 +71,14 @@ def test_bad_arguments(capsys, args):
     assert code == 2 and "usage" in output
 
 
+def test_a_mistyped_territory_gets_suggestions_from_every_command(capsys, warehouse_path,
+                                                                  tmp_path):
+    for args in (["fiche", "QN03504X", "--niveau", "qpv"],
+                 ["fiches", "--dans", "qpv:QN03504X", "--dossier", str(tmp_path)]):
+        code, output = run(capsys, "--warehouse", str(warehouse_path), *args)
+        assert code == 1 and "peut-être : qpv QN03504M Maurepas" in output, args
+
+
 def test_locate_a_file(capsys, warehouse_path, tmp_path):
     source = tmp_path / "in.csv"
     source.write_bytes("id;longitude;latitude\n1;-1,6588;48,1258\n2;;\n".encode("cp1252"))

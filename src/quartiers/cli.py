@@ -67,17 +67,10 @@ def _resolve(store, code: str, level: str | None) -> tuple[str, str]:
 
 def cmd_fiche(args) -> int:
     from .engine.reports import render_fiche
-    from .engine.warehouse.store import NotFound
 
     store = _store(args)
     level, code = _resolve(store, args.code, args.niveau)
-    try:
-        pdf = render_fiche(store, level, code)
-    except NotFound as error:
-        console.print(f"[red]{error}[/]")
-        for s in error.suggestions:
-            console.print(f"  peut-être : {s['niveau']} {s['code']} {s['nom']}")
-        return 1
+    pdf = render_fiche(store, level, code)
     out = Path(args.pdf or f"fiche_{level}_{code}.pdf")
     out.write_bytes(pdf)
     console.print(f"Fiche écrite : {out} ({len(pdf) // 1024} Ko)")
@@ -269,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (NotFound, WarehouseMissing) as error:
         console.print(f"[red]{error}[/]")
+        for suggestion in getattr(error, "suggestions", []):
+            console.print("  peut-être : " + " ".join(str(v) for v in suggestion.values()))
         return 1
 
 

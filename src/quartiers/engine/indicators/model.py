@@ -60,5 +60,10 @@ class Indicator:
         return tuple(levels)
 
     @property
+    def distribution_level(self) -> str | None:
+        """The level whose spread the indicator pages show: its QPV, else its communes."""
+        return next((lv for lv in ("qpv", "qpv2015", "commune") if lv in self.levels), None)
+
+    @property
     def sources(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(m.source for m in self.measures))

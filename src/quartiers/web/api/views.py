@@ -12,15 +12,18 @@ from dataclasses import dataclass, field
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from quartiers.engine import exports
 from quartiers.engine.indicators.catalogue import INDICATORS
+from quartiers.engine.indicators.model import ADMIN_LEVELS
 from quartiers.engine.levels import LEVELS, PROFILE_LEVELS, level_label
 from quartiers.engine.locator.geocoding import GeocodingError
 from quartiers.engine.warehouse.store import NotFound, Value, WarehouseMissing
 
+from ..territories.views import profile_export
 from ..territories.warehouse import get_store
 
 MAX_PAGE_SIZE = 1000
+# levels with values: territories, and the QPV of a territory taken together (« qpv_region »)
+VALUE_LEVELS = (*LEVELS, *(f"{b}_{p}" for b in ("qpv", "qpv2015") for p in ADMIN_LEVELS))
 MAX_PAGE = 1_000_000
 
 
@@ -191,7 +194,7 @@ def territory_comparison(request, level, code):
           "L'ensemble des QPV d'un territoire administratif, comparé à ceux de sa région et de "
           "France")
 def territory_qpv_comparison(request, level, code):
-    level = _level(level, ("commune", "epci", "departement", "region", "france"))
+    level = _level(level, ADMIN_LEVELS)
     return _comparison_json(level, code, get_store().qpv_comparison(level, code))
 
 
@@ -213,10 +216,7 @@ def territory_geojson(request, level, code):
           "Chiffres du territoire et de ses références (CSV ; séparateur point-virgule)",
           content_type="text/csv")
 def territory_csv(request, level, code):
-    rows = exports.profile_rows(get_store(), _level(level), code)
-    response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="quartiers_{level}_{code}.csv"'
-    return response
+    return profile_export(request, _level(level), code, "csv")  # the page's download
 
 
 @endpoint("v1/indicateurs", "indicators", "Catalogue des indicateurs", tags=("indicateurs",))
@@ -230,7 +230,7 @@ def indicator(request, indicator_code):
     store = get_store()
     code = indicator_code
     body = _indicator_json(store.indicator(code))
-    level = next((lv for lv in ("qpv", "qpv2015", "commune") if lv in body["niveaux"]), None)
+    level = store.indicator(code).distribution_level
     if level:
         distribution = store.distribution(code, level)
         body["distribution"] = {"niveau": level, "millesime": distribution["vintage"],
@@ -250,9 +250,7 @@ def indicator_values(request, indicator_code):
     store = get_store()
     code = indicator_code
     store.indicator(code)
-    allowed = tuple(LEVELS) + tuple(f"{b}_{p}" for b in ("qpv", "qpv2015")
-                                    for p in ("commune", "epci", "departement", "region", "france"))
-    level = _level(request.GET.get("niveau", "qpv"), allowed)
+    level = _level(request.GET.get("niveau", "qpv"), VALUE_LEVELS)
     page, size = _page(request)
     total, values = store.indicator_values(code, level, request.GET.get("millesime"), size,
                                            (page - 1) * size)

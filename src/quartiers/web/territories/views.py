@@ -37,8 +37,6 @@ def search(request):
     exact = [r for r in results if r["code"].lower() == query.lower()]
     if len(exact) == 1:
         return HttpResponseRedirect(reverse("profile", args=[exact[0]["level"], exact[0]["code"]]))
-    for result in results:
-        result["level_label"] = LEVELS[result["level"]].label
     return render(request, "territories/search.html", {"query": query, "results": results})
 
 
@@ -130,7 +128,7 @@ def indicator_list(request):
 def indicator_detail(request, code: str):
     store = get_store()
     indicator = store.indicator(code)
-    level = next((lv for lv in ("qpv", "qpv2015", "commune") if lv in indicator.levels), None)
+    level = indicator.distribution_level
     distribution = store.distribution(code, level) if level else None
     chart = None
     if distribution and distribution["count"]:

@@ -14,21 +14,22 @@
     window.quartiersMap = map; // for the browser tests and for debugging from the console
     const json = async (url) => (await fetch(url)).json();
     map.on("load", async () => {
-      // a QPV is drawn within its commune, among the commune's other QPV
-      if (el.dataset.context) {
-        map.addSource("context", { type: "geojson", data: await json(el.dataset.context) });
+      // the outline is fetched once: filled under the QPV (unless a QPV is drawn within its
+      // commune, among the commune's other QPV), and stroked over them
+      const [outline, qpv, context] = await Promise.all([json(el.dataset.outline), json(el.dataset.qpv),
+        el.dataset.context ? json(el.dataset.context) : null]);
+      map.addSource("outline", { type: "geojson", data: outline });
+      if (context) {
+        map.addSource("context", { type: "geojson", data: context });
         map.addLayer({ id: "context-fill", type: "fill", source: "context", paint: { "fill-color": "#ffffff" } });
         map.addLayer({ id: "context-line", type: "line", source: "context", paint: { "line-color": "#9aa7b4", "line-width": 1 } });
       } else {
-        map.addSource("outline-fill", { type: "geojson", data: await json(el.dataset.outline) });
-        map.addLayer({ id: "outline-fill", type: "fill", source: "outline-fill", paint: { "fill-color": "#ffffff" } });
+        map.addLayer({ id: "outline-fill", type: "fill", source: "outline", paint: { "fill-color": "#ffffff" } });
       }
-      const qpv = await json(el.dataset.qpv);
       map.addSource("qpv", { type: "geojson", data: qpv });
       map.addLayer({ id: "qpv-fill", type: "fill", source: "qpv", paint: {
         "fill-color": "#b3262e", "fill-opacity": ["case", ["==", ["get", "code"], el.dataset.code], 0.8, 0.45] } });
       map.addLayer({ id: "qpv-line", type: "line", source: "qpv", paint: { "line-color": "#6b0c10", "line-width": 1 } });
-      map.addSource("outline", { type: "geojson", data: await json(el.dataset.outline) });
       map.addLayer({ id: "outline-line", type: "line", source: "outline", paint: { "line-color": "#1d2733", "line-width": 2 } });
       map.on("click", "qpv-fill", (e) => { window.location.href = `/territoires/qpv/${e.features[0].properties.code}/`; });
       map.on("mouseenter", "qpv-fill", () => { map.getCanvas().style.cursor = "pointer"; });
