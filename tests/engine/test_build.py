@@ -65,7 +65,7 @@ def test_every_value_carries_its_lineage(store):
     rows = store.query("""SELECT count(*) n FROM marts.indicator_values
         WHERE source IS NULL OR vintage IS NULL OR method IS NULL OR status IS NULL""")
     assert rows[0]["n"] == 0
-    known = {r["key"].split(":")[0] for r in store.sources()}
+    known = {r["family"] for r in store.sources()}
     used = {r["source"] for r in store.query("SELECT DISTINCT source FROM marts.indicator_values")}
     assert used <= known
 

@@ -21,7 +21,7 @@ def test_at_least_thirty_indicators_fully_declared():
 
 
 def test_measures_name_declared_sources_and_levels():
-    families = {s.key.split(":")[0] for s in SOURCES}
+    families = {s.family for s in SOURCES}
     for indicator in INDICATORS:
         assert set(indicator.sources) <= families, indicator.code
         for level in indicator.levels:

@@ -264,7 +264,7 @@ def _grouped(groups: dict[str, list[str]]) -> list[dict]:
 
 def _source_record(catalogue: list[dict], value: Value) -> dict | None:
     """The catalogue entry of a value: its source key, and the vintage for multi-year files."""
-    family = [r for r in catalogue if r["key"].split(":")[0] == value.source]
+    family = [r for r in catalogue if r["family"] == value.source]
     exact = [r for r in family if r["key"] == value.source or r["vintage"] == value.vintage]
     return (exact or family or [None])[0]
 

@@ -330,4 +330,3 @@ SOURCES: tuple[Source, ...] = (
     ),
 )
 
-SOURCES_BY_KEY = {source.key: source for source in SOURCES}

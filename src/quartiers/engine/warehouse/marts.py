@@ -286,10 +286,13 @@ def build_search(con) -> None:
 
 
 def build_sources(con, manifest: dict, checksums: dict) -> None:
-    rows = [(s.key, s.path, s.producer, s.dataset, s.vintage, s.licence, s.origin, s.attribution,
-             "\n".join(s.doubts), manifest.get(s.key, {}).get("sha256"), checksums[s.key])
+    rows = [(s.key, s.family, s.path, s.producer, s.dataset, s.vintage, s.licence, s.origin,
+             s.attribution, "\n".join(s.doubts), manifest.get(s.key, {}).get("sha256"),
+             checksums[s.key])
             for s in SOURCES]
-    con.execute("""CREATE OR REPLACE TABLE marts.sources (key VARCHAR, path VARCHAR,
-        producer VARCHAR, dataset VARCHAR, vintage VARCHAR, licence VARCHAR, origin VARCHAR,
-        attribution VARCHAR, doubts VARCHAR, bundled_sha256 VARCHAR, built_sha256 VARCHAR)""")
-    con.executemany("INSERT INTO marts.sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.execute("""CREATE OR REPLACE TABLE marts.sources (key VARCHAR, family VARCHAR,
+        path VARCHAR, producer VARCHAR, dataset VARCHAR, vintage VARCHAR, licence VARCHAR,
+        origin VARCHAR, attribution VARCHAR, doubts VARCHAR, bundled_sha256 VARCHAR,
+        built_sha256 VARCHAR)""")
+    con.executemany("INSERT INTO marts.sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    rows)

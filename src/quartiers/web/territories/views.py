@@ -44,7 +44,7 @@ def _notices(store, territory: dict, rows: list[dict]) -> list[str]:
     """The doubts about the sources this profile uses, the perimeters' and key figures' first."""
     used = ["qpv2024_perimetres"] if territory["level"] != "qpv2015" else []
     used += [row["subject"].source for row in rows]
-    doubts = {source["key"].split(":")[0]: source["doubts"] for source in store.sources()}
+    doubts = {source["family"]: source["doubts"] for source in store.sources()}
     notices = []
     for family in dict.fromkeys(used):
         notices += [d for d in (doubts.get(family) or "").split("\n") if d and d not in notices]
@@ -138,7 +138,7 @@ def indicator_detail(request, code: str):
     return render(request, "territories/indicator.html", {
         "indicator": indicator, "distribution": distribution, "chart": chart,
         "level_label": LEVELS[level].plural if level else "",
-        "sources": [s for s in store.sources() if s["key"].split(":")[0] in indicator.sources],
+        "sources": [s for s in store.sources() if s["family"] in indicator.sources],
         "measures": indicator.measures,
     })
 
