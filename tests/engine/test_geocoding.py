@@ -13,7 +13,6 @@ import httpx
 import numpy as np
 import pytest
 
-from quartiers.engine.locator import Locator, bundled
 from quartiers.engine.locator.geocoding import (
     DEFAULT_URL,
     AddressColumns,
@@ -31,11 +30,6 @@ from quartiers.engine.locator.tables import (
 from quartiers.paths import DATA_DIR
 
 SCHOOLS = DATA_DIR / "education" / "ecoles_35.csv"
-
-
-@pytest.fixture(scope="module")
-def locator(store):
-    return Locator(bundled(store), radius_m=500)
 
 
 @pytest.fixture(scope="module")

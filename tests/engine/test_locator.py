@@ -13,11 +13,6 @@ from quartiers.engine.locator import CHECK, ERROR, OK, Locator, bundled
 
 
 @pytest.fixture(scope="module")
-def locator(store):
-    return Locator(bundled(store), radius_m=500)
-
-
-@pytest.fixture(scope="module")
 def brute(locator):
     """Every QPV of Rennes and Saint-Nazaire in Lambert-93, checked one by one."""
     to_l93 = Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)

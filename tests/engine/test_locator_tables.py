@@ -7,15 +7,9 @@ import csv
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from quartiers.engine.locator import Locator, bundled
 from quartiers.engine.locator.tables import RESULT_COLUMNS, TableError, locate_file
 
 MAUREPAS = ("-1,6588", "48,1258")
-
-
-@pytest.fixture(scope="module")
-def locator(store):
-    return Locator(bundled(store))
 
 
 def read(path, encoding="utf-8-sig", delimiter=";"):

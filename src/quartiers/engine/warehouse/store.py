@@ -12,7 +12,7 @@ import json
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from ..geo import connect
@@ -60,8 +60,7 @@ class Value:
                 "unites": self.n_units, "unites_sans_valeur": self.n_missing}
 
 
-VALUE_COLUMNS = ("indicator, level, code, vintage, value, status, source, method, note, n_units, "
-                 "n_missing")
+VALUE_COLUMNS = ", ".join(f.name for f in fields(Value))
 TERRITORY_COLUMNS = ("level, code, name, population, commune, epci, departement, region, postcodes, "
                      "densite, centralite, repaired, lon, lat, xmin, ymin, xmax, ymax")
 
