@@ -95,8 +95,23 @@ def cmd_fiches(args) -> int:
 
 
 def cmd_search(args) -> int:
-    for row in _store(args).search(args.texte, 20):
-        print(f"{row['level']:12} {row['code']:10} {row['name']}")
+    """Every territory the text may mean (all those having it as code or postcode), with why
+    it matched; close names when nothing matches, then a French error (exit status 1)."""
+    from .engine.warehouse.store import NotFound
+
+    store = _store(args)
+    rows = store.search(args.texte, 20, every_exact=True)
+    if not rows:
+        raise NotFound(f"aucun territoire ne correspond à « {args.texte} » (essayez un nom de "
+                       "commune, un code INSEE, un code QPV ou un code postal)",
+                       store.suggest(None, args.texte))
+    for row in rows:
+        print(f"{row['level']:14} {row['code']:10} {row['name']} ({row['reason']})")
+    if all(row["match"] == "partial" for row in rows):  # « renes » is only in Renescure
+        shown = {(row["level"], row["code"]) for row in rows}
+        for suggestion in store.suggest(None, args.texte):
+            if (suggestion["niveau"], suggestion["code"]) not in shown:
+                console.print("  peut-être : " + " ".join(str(v) for v in suggestion.values()))
     return 0
 
 

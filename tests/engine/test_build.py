@@ -92,8 +92,12 @@ def test_no_median_is_ever_pooled(store):
 
 def test_secrecy_hides_ratios_over_fewer_than_eleven(store):
     leaks = store.query("""SELECT count(*) n FROM marts.indicator_values
-        WHERE denominator < 11 AND value IS NOT NULL AND method NOT LIKE '%reconstitué%'""")
+        WHERE denominator < 11 AND value IS NOT NULL AND counts_units""")
     assert leaks[0]["n"] == 0
+    # what a reader could not recompute: every ratio over units below 11 is a secret
+    hidden = store.query("""SELECT count(*) n FROM marts.indicator_values
+        WHERE status = 'secret' AND note LIKE '%secret statistique, valeur : primaire%'""")
+    assert hidden[0]["n"] > 0
 
 
 def test_search_is_accent_and_case_insensitive(store):
@@ -204,7 +208,9 @@ def test_an_incomplete_sum_stays_incomplete_in_its_parents(store):
     commune = store.values("commune", "75056", "allocataires_caf")[-1]
     departement = store.values("departement", "75", "allocataires_caf")[-1]
     assert commune.status == departement.status == "incomplet"
-    assert departement.n_missing == commune.n_missing > 0
+    assert commune.n_missing == 104 and commune.units_label == "IRIS"
+    assert departement.n_missing == 1 and departement.n_units == 0  # its one commune is partial
+    assert "valeur complète pour 0 communes sur 1" in departement.status_label
     assert departement.value == commune.value
 
 

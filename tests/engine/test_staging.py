@@ -84,11 +84,14 @@ def test_secrecy_hides_small_denominators_and_their_numerators(con):
 
     con.execute("CREATE SCHEMA marts")
     con.execute("""CREATE TABLE marts.indicator_values AS SELECT * FROM (VALUES
-        ('part_alloc_rsa', 'commune', 'A', 30.0, 3.0, 10.0, false, 'ok'),
-        ('part_alloc_rsa', 'commune', 'B', 27.3, 3.0, 11.0, false, 'ok'),
-        ('taux_pauvrete', 'qpv_commune', 'C', 40.0, 2.0, 5.0, true, 'ok'),
-        ('population', 'commune', 'D', 8.0, NULL, NULL, false, 'ok'))
-        AS t(indicator, level, code, value, numerator, denominator, reconstructed, status)""")
+        ('part_alloc_rsa', 'commune', 'A', '2020', 30.0, 3.0, 10.0, true, '', 'ok', 'r', 0),
+        ('part_alloc_rsa', 'commune', 'B', '2020', 27.3, 3.0, 11.0, true, '', 'ok', 'r', 0),
+        ('taux_pauvrete', 'qpv_commune', 'C', '2020', 40.0, 2.0, 5.0, false, '', 'ok', 'r', 0),
+        ('population', 'commune', 'D', '2020', 8.0, NULL, NULL, false, '', 'ok', 'p', 0))
+        AS t(indicator, level, code, vintage, value, numerator, denominator, counts_units, note,
+             status, method, n_missing)""")
+    con.execute("CREATE TABLE marts.territory_links (level VARCHAR, code VARCHAR, "
+                "parent_level VARCHAR, parent_code VARCHAR, is_main BOOLEAN)")
     apply_secrecy(con)
     rows = dict((r[0], r[1:]) for r in con.execute(
         "SELECT code, value, numerator, status FROM marts.indicator_values").fetchall())

@@ -110,7 +110,8 @@ def test_downloads_csv_xlsx_json(client):
     rows = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
     population = [r for r in rows if r["indicateur"] == "population" and
                   r["reference_code"] == "35238"]
-    assert population and population[0]["valeur"] and population[0]["source"] == "communes"
+    assert population and population[0]["valeur"]
+    assert population[0]["source"] == "populations_legales_2023_com"
     book = load_workbook(io.BytesIO(client.get(f"{base}.xlsx").content))
     assert book.sheetnames == ["Chiffres", "Sources"]
     assert book["Chiffres"].max_row == len(rows) + 1

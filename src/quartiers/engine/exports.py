@@ -1,4 +1,10 @@
-"""Downloads of a profile's figures (CSV, XLSX, JSON), each row with its full lineage."""
+"""Downloads of a profile's figures (CSV, XLSX, JSON), each row with its full lineage.
+
+One long table: the comparison (one row per indicator × reference, at the territory's latest
+vintage), then every series point (one row per line × year). Numbers are written as the
+warehouse holds them — published values as published, computed ones rounded once at the
+build — whole numbers as integers, booleans in French.
+"""
 
 from __future__ import annotations
 
@@ -7,36 +13,57 @@ import io
 
 from openpyxl import Workbook
 
-from .warehouse.store import Warehouse
+from .profiles import Profile
+from .warehouse.store import Value, plain
 
-COLUMNS = ("territoire_niveau", "territoire_code", "territoire_nom", "reference", "reference_niveau",
-           "reference_code", "indicateur", "libelle", "unite", "millesime", "valeur", "statut",
-           "source", "methode", "note", "millesime_different")
+COLUMNS = ("tableau", "territoire_niveau", "territoire_code", "territoire_nom", "reference",
+           "reference_niveau", "reference_code", "geographie", "indicateur", "libelle", "unite",
+           "millesime", "annee", "valeur", "statut", "statut_libelle", "source", "methode", "note",
+           "millesime_different")
+YES_NO = {True: "oui", False: "non"}
 
 
-def profile_rows(store: Warehouse, level: str, code: str) -> list[dict]:
-    """The comparison table of a profile, in long form: one row per indicator × reference."""
-    territory = store.territory(level, code)
-    comparison = store.comparison(level, code)
+def profile_rows(profile: Profile) -> list[dict]:
+    """The profile in long form: comparison rows, then series rows."""
+    territory = profile.territory
+    base = {"territoire_niveau": territory["level"], "territoire_code": territory["code"],
+            "territoire_nom": territory["name"]}
+    comparison = profile.comparison
     rows = []
     for row in comparison["rows"]:
-        indicator = row["indicator"]
         for ref, cell in zip(comparison["references"], row["cells"], strict=True):
-            value = cell["value"]
-            rows.append({
-                "territoire_niveau": level, "territoire_code": code,
-                "territoire_nom": territory["name"], "reference": ref["label"],
-                "reference_niveau": ref["level"], "reference_code": ref["code"],
-                "indicateur": indicator.code, "libelle": indicator.label, "unite": indicator.unit,
-                "millesime": value.vintage if value else None,
-                "valeur": value.value if value else None,
-                "statut": value.status if value else "absent",
-                "source": value.source if value else None,
-                "methode": value.method if value else None,
-                "note": value.note if value else None,
-                "millesime_different": cell["other_vintage"],
-            })
+            rows.append({**base, "tableau": "comparaison", "reference": ref["label"],
+                         "reference_niveau": ref["level"], "reference_code": ref["code"],
+                         **_value_columns(row["indicator"], cell["value"]),
+                         "millesime_different": YES_NO[cell["other_vintage"]]})
+    for series in profile.series:
+        for line in series.lines:
+            for value in line.points:
+                rows.append({**base, "tableau": "série", "reference": line.label,
+                             "reference_niveau": value.level, "reference_code": value.code,
+                             **_value_columns(series.indicator, value),
+                             "millesime_different": YES_NO[False]})
     return rows
+
+
+def _value_columns(indicator, value: Value | None) -> dict:
+    return {"indicateur": indicator.code, "libelle": indicator.label, "unite": indicator.unit,
+            "geographie": value.geography if value else None,
+            "millesime": value.vintage if value else None,
+            "annee": value.year if value else None,
+            "valeur": plain(value.value) if value else None,
+            "statut": value.status if value else "absent",
+            "statut_libelle": value.status_label if value else "non disponible à ce niveau",
+            "source": value.source if value else None,
+            "methode": value.method if value else None,
+            "note": (value.note or None) if value else None}
+
+
+def _french(value) -> str | int | None:
+    """A CSV cell as a French spreadsheet reads it: decimal comma, no float artefact."""
+    if isinstance(value, float):
+        return repr(value).replace(".", ",")
+    return value
 
 
 def to_csv(rows: list[dict]) -> str:
@@ -46,8 +73,7 @@ def to_csv(rows: list[dict]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, delimiter=";")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: str(v).replace(".", ",") if isinstance(v, float) else v
-                         for k, v in row.items()})
+        writer.writerow({k: _french(v) for k, v in row.items()})
     return buffer.getvalue()
 
 

@@ -18,13 +18,16 @@ LEVELS = {level.code: level for level in (
     Level("qpv", "Quartier prioritaire (QPV 2024)", "Quartiers prioritaires", "du quartier", 0),
     Level("qpv2015", "Quartier prioritaire 2015 (géographie précédente)", "QPV 2015",
           "du quartier", 0),
+    Level("arrondissement", "Arrondissement municipal", "Arrondissements municipaux",
+          "de l'arrondissement", 0),
     Level("commune", "Commune", "Communes", "de la commune", 1),
     Level("epci", "EPCI (intercommunalité)", "EPCI", "de l'EPCI", 2),
     Level("departement", "Département", "Départements", "du département", 3),
     Level("region", "Région", "Régions", "de la région", 4),
     Level("france", "France", "France", "de France", 5),
 )}
-PROFILE_LEVELS = ("qpv", "commune", "epci", "departement", "region", "france", "qpv2015")
+PROFILE_LEVELS = ("qpv", "commune", "epci", "departement", "region", "france", "qpv2015",
+                  "arrondissement")
 
 
 def level_label(level: str) -> str:

@@ -16,7 +16,8 @@ class Measure:
     scale``. Numerators and denominators are kept so that sums stay exact when values are rolled
     up (communes → EPCI, département…) or pooled over QPV (« ensemble des QPV de … »).
     ``reconstructed`` says the numerator was rebuilt from a published rate × a weight: pooled
-    values are then an approximation, and the method says so.
+    values are then an approximation, and the method says so. Catalogue text (method, note)
+    reaches SQL only as bound parameters.
     """
 
     table: str
@@ -31,7 +32,18 @@ class Measure:
     pool_qpv: bool = False  # pool over QPV into « ensemble des QPV de <territoire> »
     note: str = ""  # said next to every value this measure produces
     method: str = ""  # how the source value itself was made, when not simply published
-    missing: str = "0"  # SQL: units missing inside the source value (e.g. blank IRIS)
+    # SQL: units inside the source value with and without a value (e.g. IRIS of a commune)
+    units: str = "1"
+    missing: str = "0"
+    units_label: str = ""  # what those units are (« IRIS »), for « somme partielle : 3 IRIS sur 5 »
+    estimated: str = "false"  # SQL: the value is an estimate (its method says how)
+    vintage: str = "vintage"  # SQL: the vintage of each row
+    # the denominator counts people or households (the secrecy rule applies), not an area
+    denominator_counts_units: bool = True
+    # numerator and denominator are both published by the producer for this very territory
+    # (census counts of a commune): the ratio reveals nothing that is not already public
+    from_public_counts: bool = False
+    transform: str = "{ratio}"  # SQL applied to numerator / denominator × scale (a growth rate)
 
     @property
     def own_levels(self) -> tuple[str, ...]:
@@ -49,6 +61,15 @@ class Indicator:
     decimals: int = 1
     method: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # a share whose definition lets it pass 100 % (numerator and denominator from two sources)
+    may_exceed_100: str = ""
+    # (numerator, denominator) indicators it can be recomputed from: secrecy hides them together
+    recomputed_from: tuple[str, str] | None = None
+    bounds: tuple[float, float] = (0, 100)  # of a share (unit « % »): outside, it is explained
+
+    @property
+    def is_share(self) -> bool:
+        return self.unit == "%"
 
     @property
     def levels(self) -> tuple[str, ...]:
@@ -62,7 +83,18 @@ class Indicator:
     @property
     def distribution_level(self) -> str | None:
         """The level whose spread the indicator pages show: its QPV, else its communes."""
-        return next((lv for lv in ("qpv", "qpv2015", "commune") if lv in self.levels), None)
+        return next((lv for lv in ("qpv", "qpv2015", "commune", "departement") if lv in self.levels),
+                    None)
+
+    @property
+    def geographies(self) -> tuple[str, ...]:
+        """QPV geographies its values are about (« QPV 2024 », « QPV 2015 »), for labels."""
+        found = []
+        for level in self.levels:
+            name = {"qpv": "QPV 2024", "qpv2015": "QPV 2015"}.get(level)
+            if name and name not in found:
+                found.append(name)
+        return tuple(found)
 
     @property
     def sources(self) -> tuple[str, ...]:

@@ -124,3 +124,61 @@ def _marker(x: float, top: float, base: float, label: str) -> list[str]:
     return [f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{base}" stroke="{STRONG}" '
             'stroke-width="2"/>',
             _text(x + offset, top + 6, label, fill=STRONG, weight="bold", anchor=anchor)]
+
+
+SERIES_COLOURS = (STRONG, MUTED, "#2f6f9f", "#7a5c1e")
+DASHES = ("", "5 3", "2 2", "8 3 2 3")  # told apart without colour
+
+
+def line_chart(title: str, lines: list[tuple[str, list[tuple[int, float | None]]]], unit: str,
+               decimals: int) -> str:
+    """Change over time: one line per (label, [(year, value)]), the first drawn strongest.
+
+    A gap in a series (no value that year) breaks its line: nothing is interpolated. Each line
+    has its own dash pattern, and its points carry their values, so the chart reads in grey.
+    """
+    years = sorted({year for _, points in lines for year, value in points if value is not None})
+    values = [v for _, points in lines for _, v in points if v is not None and math.isfinite(v)]
+    legend_height = 14 * len(lines)
+    left, right, top = 48, WIDTH - 16, TITLE_HEIGHT + legend_height + 8
+    base = top + 130
+    body = [_text(0, 14, title, size=11.5, weight="bold")]
+    for index, (label, _) in enumerate(lines):
+        y = TITLE_HEIGHT + 14 * index + 4
+        colour, dash = SERIES_COLOURS[index % 4], DASHES[index % 4]
+        body.append(f'<line x1="0" y1="{y}" x2="22" y2="{y}" stroke="{colour}" stroke-width="2" '
+                    f'stroke-dasharray="{dash}"/>')
+        body.append(_text(28, y + 3.5, _shorten(label, 80), size=9))
+    if not values or not years:
+        body.append(_text(WIDTH / 2, (top + base) / 2, NOT_AVAILABLE, anchor="middle", fill=MUTED))
+        return _svg(WIDTH, base + 24, body, title)
+    low, high = min(min(values), 0), max(values)
+    span = (high - low) or 1.0
+
+    def x_of(year: int) -> float:
+        return left + (right - left) * (years.index(year) + 0.5) / len(years)
+
+    def y_of(value: float) -> float:
+        return base - (base - top) * (value - low) / span
+
+    body.append(f'<line x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="{GRID}"/>')
+    for year in years:
+        body.append(_text(x_of(year), base + 14, str(year), size=9, anchor="middle"))
+    for index, (_, points) in enumerate(lines):
+        colour, dash = SERIES_COLOURS[index % 4], DASHES[index % 4]
+        width = 2.5 if index == 0 else 1.5
+        run: list[str] = []
+        for year, value in [*sorted(points), (None, None)]:
+            if value is None or not math.isfinite(value):
+                if len(run) > 1:
+                    body.append(f'<polyline points="{" ".join(run)}" fill="none" '
+                                f'stroke="{colour}" stroke-width="{width}" '
+                                f'stroke-dasharray="{dash}"/>')
+                run = []
+                continue
+            x, y = x_of(year), y_of(value)
+            run.append(f"{x:.1f},{y:.1f}")
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>')
+            body.append(_text(x, y - 5, format_number(value, decimals, unit), size=8,
+                              anchor="middle", fill=colour))
+    return _svg(WIDTH, base + 24, body, title)

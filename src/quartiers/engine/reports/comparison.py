@@ -1,26 +1,17 @@
-"""What a profile shows first from its comparison table: key figures and charts.
+"""The charts a profile draws from its comparison table.
 
 Shared by the web page and the PDF, so that both put forward the same figures.
 """
 
 from __future__ import annotations
 
-from ..indicators.catalogue import KEY_INDICATORS
-from .charts import bar_chart
+from .charts import SYMBOL_UNITS, bar_chart, line_chart
 
 CHART_PREFERENCE = ("taux_pauvrete", "part_alloc_rsa", "part_etrangers", "taux_emploi",
                     "revenu_median", "part_pop_couverte_caf", "part_pop_qpv")
-RATE_UNITS = frozenset({"%", "€", "ratio", "indice", "pour 10 000 hab."})  # counts make no chart
-HIDDEN = frozenset({"secret", "non_publie"})
+RATE_UNITS = frozenset({"%", "€", "ratio", "indice", "pour 10 000 hab.", "% par an", "‰ par an",
+                        "hab./km²"})  # counts make no chart
 MAX_CHARTS = 3
-
-
-def key_rows(rows: list[dict], count: int) -> list[dict]:
-    """The key indicators first (in their declared order), then the others."""
-    by_code = {row["indicator"].code: row for row in rows}
-    chosen = [by_code[code] for code in KEY_INDICATORS if code in by_code]
-    chosen += [row for row in rows if row not in chosen]
-    return chosen[:count]
 
 
 def comparison_charts(subject_label: str, rows: list[dict], refs: list[tuple[int, dict]],
@@ -37,7 +28,7 @@ def comparison_charts(subject_label: str, rows: list[dict], refs: list[tuple[int
     for code in order:
         row = by_code[code]
         items = _items(subject_label, row, refs)
-        if sum(value is not None for _, value, _ in items) >= 2:
+        if items[0][1] is not None and sum(value is not None for _, value, _ in items) >= 2:
             indicator = row["indicator"]
             starred = any(label.endswith(" *") for label, _, _ in items)
             charts.append({
@@ -52,7 +43,8 @@ def comparison_charts(subject_label: str, rows: list[dict], refs: list[tuple[int
 
 def _items(subject_label: str, row: dict, refs: list[tuple[int, dict]]) -> list[tuple]:
     def known(value) -> float | None:
-        return None if value.status in HIDDEN else value.value
+        """Only a sound value draws a bar: not a partial sum, a secret or a blank."""
+        return value.value if value.is_sound else None
 
     items = [(subject_label, known(row["subject"]), True)]
     for index, ref in refs:
@@ -61,3 +53,15 @@ def _items(subject_label: str, row: dict, refs: list[tuple[int, dict]]) -> list[
             label = ref["label"] + (" *" if cell["other_vintage"] else "")
             items.append((label, known(cell["value"]), False))
     return items
+
+
+def series_chart(series) -> str:
+    """Line chart of one indicator's series (``profiles.Series``): sound values only, one line
+    per geography, each labelled by it."""
+    indicator = series.indicator
+    lines = []
+    for line in series.lines:
+        label = line.label + (f" — géographie {line.geography}" if line.geography else "")
+        lines.append((label, [(v.year, v.value if v.is_sound else None) for v in line.points]))
+    return line_chart(indicator.label, lines, indicator.unit if indicator.unit in SYMBOL_UNITS
+                      else "", indicator.decimals)

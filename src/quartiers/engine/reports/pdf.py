@@ -18,14 +18,14 @@ from pathlib import Path
 import typst
 
 from ..levels import LEVELS
+from ..profiles import Profile, build_profile
 from ..warehouse.store import Value, Warehouse
 from .charts import SYMBOL_UNITS, UNITLESS, format_number
-from .comparison import HIDDEN, RATE_UNITS, comparison_charts, key_rows
+from .comparison import RATE_UNITS, comparison_charts, series_chart
 from .maps import territory_map_svg
 
 TEMPLATE = Path(__file__).with_name("templates") / "fiche.typ"
 LICENCE = "Licence Ouverte / Etalab 2.0 — données ; document généré par Quartiers"
-KEY_FIGURES = 8
 MAP_BOX = (520, 440)  # about as tall as the key figures beside it
 LIST_LEVELS = ("commune", "epci", "departement", "region", "france")
 MAX_LISTED_QPV = 60
@@ -33,8 +33,13 @@ OUTLINE_SOURCE = {"qpv": "communes", "commune": "communes", "epci": "epci",
                   "departement": "departements", "region": "regions", "france": "regions"}
 LEGEND = ("* : valeur d'un autre millésime que celle du territoire",
           "s : secret statistique ou valeur non publiée par la source",
-          "° : somme incomplète (des unités n'ont pas de valeur publiée)",
+          "° : somme partielle (des unités n'ont pas de valeur publiée ; jamais chiffre clé ni "
+          "graphique)",
+          "e : estimation (voir la méthode)",
+          "> : au-delà de 100 % par construction (voir la méthode)",
           "– : pas de valeur à ce niveau")
+STATUS_SIGNS = {"incomplet": "°", "estimation": " e", "hors_bornes": " >"}
+MAX_SERIES = 6
 
 _local = threading.local()
 
@@ -86,36 +91,59 @@ def _compile(data: dict, files: dict[str, str]) -> bytes:
 
 # -- content ------------------------------------------------------------------------------
 def _gather(store: Warehouse, level: str, code: str) -> tuple[dict, dict[str, str]]:
-    territory = store.territory(level, code)
-    comparison = store.comparison(level, code)
+    profile = build_profile(store, level, code)
+    territory, comparison = profile.territory, profile.comparison
     rows = comparison["rows"]
     refs = _shown_references(comparison, level, code)
     files: dict[str, str] = {}
     map_svg = _map(store, territory)
     if map_svg:
         files["carte.svg"] = map_svg
-    qpv_list = _qpv_list(store, level, code) if level in LIST_LEVELS else None
+    qpv_list = _qpv_list(profile) if level in LIST_LEVELS else None
     charts = _charts(territory, rows, refs)
     files.update((chart["file"], chart.pop("svg")) for chart in charts)
+    series = _series(profile)
+    files.update((item["file"], item.pop("svg")) for item in series)
     sources = _sources(store, territory, rows, refs, bool(map_svg))
     data = {
         "document_title": f"{territory['name']} — fiche territoire",
         "name": territory["name"], "level_label": territory["level_label"], "code": code,
-        "parents": _parents_line(store.parents(level, code)),
+        "parents": _parents_line(profile.parents),
         "map": "carte.svg" if map_svg else None,
         "map_note": _map_note(territory, bool(map_svg), bool(qpv_list)),
-        "key_figures": [_key_figure(row) for row in key_rows(rows, KEY_FIGURES)],
+        "key_figures": [_key_figure(row) for row in profile.key_figures],
         "table": _table(territory, rows, refs),
-        "qpv_table": _qpv_table(store, level, code) if qpv_list else None,
+        "qpv_table": _qpv_table(profile) if qpv_list else None,
         "charts": charts,
+        "series": series,
+        "geography_2015": [f"{p.name} ({p.code}) : {p.continuity}" if p.code else
+                           p.continuity.capitalize() for p in profile.predecessors],
         "qpv_list": qpv_list,
         "legend": list(LEGEND),
+        "notices": profile.notices,
         **sources,
         "built_at": _built_at(store.build_info()),
         "licence": LICENCE,
         "footer": f"Quartiers — {territory['name']} ({code})",
     }
     return data, files
+
+
+def _series(profile: Profile) -> list[dict]:
+    """The series of the profile: a chart each, and its values in a table beneath."""
+    items = []
+    for number, series in enumerate(profile.series[:MAX_SERIES], 1):
+        indicator = series.indicator
+        years = series.years
+        rows = [{"label": line.label + (f" (géographie {line.geography})" if line.geography
+                                        else ""),
+                 "note": line.note,
+                 "cells": [_cell(next((v for v in line.points if v.year == year), None),
+                                 indicator.decimals) for year in years]}
+                for line in series.lines]
+        items.append({"file": f"serie{number}.svg", "svg": series_chart(series),
+                      "years": [str(y) for y in years], "rows": rows})
+    return items
 
 
 def _shown_references(comparison: dict, level: str, code: str) -> list[tuple[int, dict]]:
@@ -139,14 +167,16 @@ def _cell(value: Value | None, decimals: int, unit: str = "", other_vintage: boo
     """Text of one value, with the signs explained in LEGEND."""
     if value is None:
         return "–"
-    text = "s" if value.status in HIDDEN else format_number(value.value, decimals, unit)
-    return text + ("*" if other_vintage else "") + ("°" if value.status == "incomplet" else "")
+    text = "s" if value.value is None else format_number(value.value, decimals, unit)
+    return text + ("*" if other_vintage else "") + STATUS_SIGNS.get(value.status, "")
 
 
 def _key_figure(row: dict) -> dict:
     """Number in large type, a worded unit (« habitants ») apart so that it may wrap."""
     indicator, subject = row["indicator"], row["subject"]
-    note = subject.vintage if subject.status == "ok" else f"{subject.status_label} · {subject.vintage}"
+    note = " · ".join(part for part in (
+        subject.status_label if subject.status != "ok" else "", subject.vintage,
+        f"géographie {subject.geography}" if subject.geography else "") if part)
     symbol = indicator.unit if indicator.unit in SYMBOL_UNITS else ""
     worded = "" if symbol or indicator.unit in UNITLESS or subject.value is None else indicator.unit
     return {"label": indicator.label, "note": note, "unit": worded,
@@ -171,10 +201,10 @@ def _table(territory: dict, rows: list[dict], refs: list[tuple[int, dict]]) -> d
     return {"headers": [territory["name"], *(ref["label"] for _, ref in refs)], "rows": lines}
 
 
-def _qpv_table(store: Warehouse, level: str, code: str) -> dict | None:
+def _qpv_table(profile: Profile) -> dict | None:
     """The territory's QPV taken together, against those of its région and of France (the
     rates most QPV figures exist for), as on the web page."""
-    groups = store.qpv_comparison(level, code)
+    groups = profile.qpv_comparison
     rows = [row for row in groups["rows"] if row["indicator"].unit in RATE_UNITS]
     if not rows:
         return None
@@ -218,8 +248,8 @@ def _map_note(territory: dict, drawn: bool, has_qpv: bool) -> str:
     return "Le territoire (gris) et ses quartiers prioritaires 2024 (rouge)."
 
 
-def _qpv_list(store: Warehouse, level: str, code: str) -> dict | None:
-    qpv = sorted(store.children(level, code, "qpv"), key=lambda q: -(q["population"] or 0))
+def _qpv_list(profile: Profile) -> dict | None:
+    qpv = sorted((q for q, _ in profile.qpv), key=lambda q: -(q["population"] or 0))
     if not qpv:
         return None
     note = f"{len(qpv)} QPV, du plus peuplé au moins peuplé"
@@ -234,7 +264,7 @@ def _qpv_list(store: Warehouse, level: str, code: str) -> dict | None:
 # -- provenance ---------------------------------------------------------------------------
 def _sources(store: Warehouse, territory: dict, rows: list[dict], refs: list[tuple[int, dict]],
              mapped: bool) -> dict:
-    """Which source gave which indicator, the methods (shared texts said once), the doubts."""
+    """Which source gave which indicator, and the methods (shared texts said once)."""
     catalogue = store.sources()
     used: dict[str, dict] = {}
     origins: dict[str, list[str]] = {}
@@ -290,8 +320,7 @@ def _sentence(text: str) -> str:
 
 def _source_entry(record: dict) -> dict:
     return {"title": f"{record['producer']} — {record['dataset']}",
-            "detail": f"Millésime : {record['vintage']} · {record['licence']}",
-            "doubts": [line for line in (record["doubts"] or "").splitlines() if line.strip()]}
+            "detail": f"Millésime : {record['vintage']} · {record['licence']}"}
 
 
 def _built_at(info: dict) -> str:

@@ -13,6 +13,7 @@ import hashlib
 import json
 import lzma
 import shutil
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -36,6 +37,17 @@ COPIES = {  # bundled path -> path in the kit, copied byte for byte
     "typologies/densite_communes_cog2025.csv.gz": "typologies/densite_communes_cog2025.csv.gz",
     "typologies/centralite_communes_cog2025.csv.gz":
         "typologies/centralite_communes_cog2025.csv.gz",
+    "qpv2024/correspondance_qp2024_qp2015.csv.gz": "qpv2024/correspondance_qp2024_qp2015.csv.gz",
+    "filosofi/cc_filosofi_2021_COM.csv.gz": "filosofi/cc_filosofi_2021_COM.csv.gz",
+    "filosofi/FILO2019_DISP_DEP.csv.gz": "filosofi/FILO2019_DISP_DEP.csv.gz",
+    "filosofi/FILO2019_DISP_REG.csv.gz": "filosofi/FILO2019_DISP_REG.csv.gz",
+    "filosofi/FILO2019_DISP_METROPOLE.csv.gz": "filosofi/FILO2019_DISP_METROPOLE.csv.gz",
+    "filosofi/FILO2020_DISP_PAUVRES_DEP.csv.gz": "filosofi/FILO2020_DISP_PAUVRES_DEP.csv.gz",
+    "filosofi/FILO2020_DISP_DEP.csv.gz": "filosofi/FILO2020_DISP_DEP.csv.gz",
+    "filosofi/FILO2018_DISP_Pauvres_COM.csv.gz": "filosofi/FILO2018_DISP_Pauvres_COM.csv.gz",
+    **{f"populations_legales/{name}.csv.gz": f"populations_legales/{name}.csv.gz"
+       for name in ("PL2023_donnees_communes", "PL2023_donnees_departements",
+                    "PL2023_donnees_regions", "PL2021_donnees_communes")},
 }
 
 
@@ -45,6 +57,14 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _write_gzip(data: bytes, path: Path) -> None:
+    """Level 9, no file name and no date in the header: the same bytes give the same file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", compresslevel=9,
+                                               fileobj=raw, mtime=0) as handle:
+        handle.write(data)
 
 
 def _write_parquet(rows: list[dict], path: Path) -> None:
@@ -95,8 +115,9 @@ def _bundle_admin(kit: Path, out: Path) -> None:
             return json.load(handle)
 
     with lzma.open(kit / "admin/datafrance_communes.csv.lzma", "rt") as handle:
-        shapes = {row["code"]: row["geometry"] for row in csv.DictReader(handle)
-                  if row["type"] == "COM" and row["geometry"] != "\\N"}
+        every_shape = [row for row in csv.DictReader(handle) if row["geometry"] != "\\N"]
+    shapes = {row["code"]: row["geometry"] for row in every_shape if row["type"] == "COM"}
+    district_shapes = {row["code"]: row["geometry"] for row in every_shape if row["type"] == "ARM"}
     every_commune = load_json("decoupage_communes")
     communes = [c for c in every_commune if c["type"] == "commune-actuelle"]
     former = defaultdict(set)  # current code -> codes it absorbed (to read older files)
@@ -107,6 +128,14 @@ def _bundle_admin(kit: Path, out: Path) -> None:
             former[c["chefLieu"]].add(c["code"])
         elif c["type"] == "arrondissement-municipal":
             former[c["commune"]].add(c["code"])
+    _write_parquet([{  # arrondissements municipaux of Paris, Lyon and Marseille
+        "code": a["code"], "nom": a["nom"], "commune": a["commune"],
+        "departement": a.get("departement"), "region": a.get("region"),
+        "population": a.get("population"), "codes_postaux": ",".join(a.get("codesPostaux", [])),
+        "geometry": _web_geometry(wkb.loads(district_shapes[a["code"]], hex=True)
+                                  if a["code"] in district_shapes else None),
+    } for a in every_commune if a["type"] == "arrondissement-municipal"],
+        out / "admin/arrondissements.parquet")
     epcis = load_json("decoupage_epci")
     epci_of = {m["code"]: e["code"] for e in epcis for m in e["membres"]}
 
@@ -187,6 +216,26 @@ def _bundle_schools(kit: Path, out: Path) -> None:
             writer.writerow(row[name].strip() for name in SCHOOL_COLUMNS.values())
 
 
+def _variables_only(dictionary: bytes) -> bytes:
+    """An INSEE dictionary without its CODGEO rows (one per commune, with its name): the lines
+    that describe variables, byte for byte."""
+    lines = dictionary.splitlines(keepends=True)
+    return b"".join(line for line in lines if not line.startswith(b"CODGEO;"))
+
+
+def _bundle_insee_extras(kit: Path, out: Path) -> None:
+    """The comparateur's data file out of INSEE's zip (unchanged, gzipped) and the variable
+    lines of the two dictionaries."""
+    with zipfile.ZipFile(kit / "insee_communes/base_cc_comparateur_csv.zip") as archive:
+        _write_gzip(archive.read("base_cc_comparateur.CSV"),
+                    out / "insee_communes/base_cc_comparateur.csv.gz")
+        dictionary = _variables_only(archive.read("meta_base_cc_comparateur.CSV"))
+    (out / "insee_communes/meta_base_cc_comparateur_variables.csv").write_bytes(dictionary)
+    with gzip.open(kit / "filosofi/meta_FILO2018_DISP_Pauvres_COM.csv.gz") as handle:
+        _write_gzip(_variables_only(handle.read()),
+                    out / "filosofi/meta_FILO2018_DISP_Pauvres_COM_variables.csv.gz")
+
+
 def _copy_qpv2015(kit: Path, out: Path) -> None:
     for source in SOURCES:
         if source.key.startswith("qpv2015_"):
@@ -196,12 +245,16 @@ def _copy_qpv2015(kit: Path, out: Path) -> None:
 
 
 def write_manifest(out: Path) -> dict:
-    """Record size and checksum of every bundled file, with its declared provenance."""
+    """Record size and checksum of every bundled file, with its declared provenance; a
+    source's dictionary is recorded under ``<key>/dictionnaire``."""
     manifest = {}
     for source in SOURCES:
-        path = out / source.path
-        manifest[source.key] = {"path": source.path, "bytes": path.stat().st_size,
-                                "sha256": sha256(path)}
+        for key, relative in ((source.key, source.path),
+                              (f"{source.key}/dictionnaire", source.dictionary)):
+            if relative:
+                path = out / relative
+                manifest[key] = {"path": relative, "bytes": path.stat().st_size,
+                                 "sha256": sha256(path)}
     (out / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return manifest
 
@@ -218,7 +271,9 @@ def sources_markdown() -> str:
                   f"- Millésime : {source.vintage}",
                   f"- Licence : {source.licence} — mention : « {source.attribution} »",
                   f"- Origine de notre copie : {source.origin}"]
-        lines += [f"- Limite : {doubt}" for doubt in source.doubts]
+        lines += [f"- Limite : {doubt}" for doubt in (*source.doubts, *source.file_notes)]
+        if source.dictionary:
+            lines.append(f"- Dictionnaire des variables (documentation) : `{source.dictionary}`")
         lines.append("")
     return "\n".join(lines)
 
@@ -231,13 +286,16 @@ def bundle(kit: Path, out: Path, log=print) -> dict:
     log("copies: ok")
     _copy_qpv2015(kit, out)
     log("qpv2015: ok")
+    _bundle_insee_extras(kit, out)
+    log("comparateur, dictionnaires: ok")
     _bundle_contrats(kit, out)
     _bundle_schools(kit, out)
     _bundle_qpv(kit, out)
     log("qpv2024: ok")
     _bundle_admin(kit, out)
     log("admin: ok")
-    missing = [s.path for s in SOURCES if not (out / s.path).exists()]
+    missing = [path for s in SOURCES for path in (s.path, s.dictionary)
+               if path and not (out / path).exists()]
     if missing:
         raise RuntimeError(f"bundle incomplete, missing: {missing}")
     (out / "SOURCES.md").write_text(sources_markdown(), encoding="utf-8")

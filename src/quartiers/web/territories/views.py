@@ -11,13 +11,13 @@ from django.urls import reverse
 from quartiers.engine import exports
 from quartiers.engine.indicators.catalogue import INDICATORS, THEMES
 from quartiers.engine.levels import LEVELS
+from quartiers.engine.profiles import QPV_COLUMNS, build_profile
 from quartiers.engine.reports import histogram, render_fiche
-from quartiers.engine.reports.comparison import comparison_charts, key_rows
+from quartiers.engine.reports.comparison import comparison_charts, series_chart
 
 from .middleware import not_found
 from .warehouse import get_store
 
-QPV_COLUMNS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers", "part_alloc_rsa")
 MAP_INDICATORS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers", "part_immigres",
                   "part_alloc_rsa", "taux_logements_sociaux", "indice_jeunesse")
 
@@ -32,26 +32,28 @@ def home(request):
 
 
 def search(request):
+    """Every territory the query may mean, each with why it matched; straight to the profile
+    only when exactly one territory has the query as code or postcode (44100 is the INSEE
+    code of Monnières and a postcode of Nantes: both are listed). Close names when nothing
+    matches by code or whole words (« Renes » → Rennes)."""
     query = request.GET.get("q", "").strip()
-    results = get_store().search(query, limit=50) if query else []
-    exact = [r for r in results if r["code"].lower() == query.lower()]
+    store = get_store()
+    results = store.search(query, limit=50, every_exact=True) if query else []
+    exact = [r for r in results if r["match"] in ("code", "postcode")]
     if len(exact) == 1:
         return HttpResponseRedirect(reverse("profile", args=[exact[0]["level"], exact[0]["code"]]))
-    return render(request, "territories/search.html", {"query": query, "results": results})
 
+    def label(level: str) -> str:  # arrondissements municipaux may come before their label
+        return LEVELS[level].label if level in LEVELS else {
+            "arrondissement": "Arrondissement municipal"}.get(level, level.capitalize())
 
-def _notices(store, territory: dict, rows: list[dict]) -> list[str]:
-    """The doubts about the sources this profile uses, the perimeters' and key figures' first."""
-    used = ["qpv2024_perimetres"] if territory["level"] != "qpv2015" else []
-    used += [row["subject"].source for row in rows]
-    doubts = {source["family"]: source["doubts"] for source in store.sources()}
-    notices = []
-    for family in dict.fromkeys(used):
-        notices += [d for d in (doubts.get(family) or "").split("\n") if d and d not in notices]
-    if territory.get("repaired"):
-        notices.insert(0, "Le contour de ce quartier était invalide dans la source ; il a été "
-                          "réparé (make_valid).")
-    return notices
+    shown = {(r["level"], r["code"]) for r in results}
+    suggestions = [] if not query or any(r["match"] != "partial" for r in results) else [
+        {**s, "level_label": label(s["niveau"])} for s in store.suggest(None, query)
+        if (s["niveau"], s["code"]) not in shown]
+    return render(request, "territories/search.html", {
+        "query": query, "exact": exact, "suggestions": suggestions,
+        "results": [{**r, "level_label": label(r["level"])} for r in results]})
 
 
 def _charts(comparison: dict) -> list[dict]:
@@ -72,23 +74,15 @@ def _table(comparison: dict) -> dict:
 
 def profile(request, level: str, code: str):
     store = get_store()
-    territory = store.territory(level, code)
-    comparison = store.comparison(level, code)
-    rows = comparison["rows"]
-    key_figures = key_rows(rows, 6)
-    qpv = store.children(level, code, "qpv") if level not in ("qpv", "qpv2015") else []
-    figures = store.latest_values("qpv", [q["code"] for q in qpv], list(QPV_COLUMNS))
-    groups = (store.qpv_comparison(level, code)
-              if level not in ("qpv", "qpv2015") and qpv else None)
-    charts = _charts(comparison) + (_charts(groups) if groups else [])
+    profile = build_profile(store, level, code)
+    territory, groups = profile.territory, profile.qpv_comparison
+    charts = _charts(profile.comparison) + (_charts(groups) if groups else [])
     return render(request, "territories/profile.html", {
-        "territory": territory, "parents": store.parents(level, code),
-        "comparison": _table(comparison), "qpv_comparison": groups and _table(groups),
-        "key_figures": key_figures, "charts": charts[:3],
-        "qpv": [(q, figures.get(q["code"], {})) for q in qpv],
-        "qpv_columns": [store.indicator(c) for c in QPV_COLUMNS],
-        "contrats": store.contrats_de_ville(code) if level == "epci" else [],
-        "notices": _notices(store, territory, key_figures + rows),
+        "profile": profile, "territory": territory, "parents": profile.parents,
+        "comparison": _table(profile.comparison), "qpv_comparison": groups and _table(groups),
+        "key_figures": profile.key_figures[:6], "charts": charts[:3],
+        "series": [{"series": s, "svg": series_chart(s)} for s in profile.series],
+        "qpv": profile.qpv, "qpv_columns": [store.indicator(c) for c in QPV_COLUMNS],
         "has_map": territory["xmin"] is not None,
         "bbox": json.dumps([territory["xmin"], territory["ymin"], territory["xmax"],
                             territory["ymax"]]),
@@ -97,7 +91,7 @@ def profile(request, level: str, code: str):
 
 def profile_export(request, level: str, code: str, fmt: str):
     store = get_store()
-    rows = exports.profile_rows(store, level, code)
+    rows = exports.profile_rows(build_profile(store, level, code))
     filename = f"quartiers_{level}_{code}"
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")

@@ -52,8 +52,28 @@ def value_cell(cell, indicator):
     if cell["other_vintage"]:
         flags += format_html('<sup class="flag" title="millésime différent : {}">*</sup>',
                              value.vintage)
-    if value.status == "incomplet":
-        flags += mark_safe('<sup class="flag" title="somme incomplète">i</sup>')
+    flags += _status_flag(value)
     unit = indicator.unit if indicator.unit in SYMBOL_UNITS else ""  # else in the row header
     return format_html('<span title="{}">{}</span>{}', title,
                        format_number(value.value, indicator.decimals, unit), flags)
+
+
+STATUS_FLAGS = {"incomplet": "p", "estimation": "e", "hors_bornes": ">"}
+
+
+def _status_flag(value):
+    """A value that is not plainly published says so on itself, in words for a partial sum."""
+    flag = STATUS_FLAGS.get(value.status)
+    if not flag:
+        return mark_safe("")
+    text = format_html('<sup class="flag" title="{}">{}</sup>', value.status_label, flag)
+    if value.status == "incomplet":
+        text += format_html('<br><small class="partial">{}</small>', value.status_label)
+    return text
+
+
+@register.simple_tag
+def series_cell(line, year, indicator):
+    """One year of a series line: the value and its status, or a dash when it has none."""
+    value = next((v for v in line.points if v.year == year), None)
+    return value_cell({"value": value, "other_vintage": False}, indicator)
