@@ -180,13 +180,14 @@ def _geography(level: str) -> str | None:
 def _notices(store: Warehouse, territory: dict, comparison: dict, qpv: list[dict]) -> list[str]:
     """What a reader must know about the figures on screen: the doubts of the sources they come
     from, then facts about this territory's own QPV (a repaired contour, a missing one)."""
-    used = {"qpv2024_perimetres"} if territory["level"] != "qpv2015" else set()
-    used |= {row["subject"].source for row in comparison["rows"]}
+    # the sources of the key figures first, then the others the page shows
+    used = [row["subject"].source for row in key_rows(comparison["rows"], KEY_FIGURES)]
+    used += ["qpv2024_perimetres"] if territory["level"] != "qpv2015" else []
+    used += [row["subject"].source for row in comparison["rows"]]
+    doubts = {source["family"]: source["doubts"] for source in store.sources()}
     notices: list[str] = []
-    for source in store.sources():
-        if source["family"] in used:
-            notices += [d for d in (source["doubts"] or "").split("\n")
-                        if d and d not in notices]
+    for family in dict.fromkeys(used):
+        notices += [d for d in (doubts.get(family) or "").split("\n") if d and d not in notices]
     own = [territory] if territory["level"] == "qpv" else qpv
     if territory["level"] == "qpv" and not any(
             row["subject"].source == "qpv2024_indicateurs" for row in comparison["rows"]):

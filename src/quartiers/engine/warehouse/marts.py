@@ -182,30 +182,21 @@ YEAR_OF = ("CASE WHEN {v} NOT LIKE '%non précisé%' "  # « sources 2020–2022
            "THEN TRY_CAST(list_last(regexp_extract_all({v}, '[0-9]{{4}}')) AS INTEGER) END")
 
 
-def _measure_select(measure: Measure, indicator: Indicator) -> tuple[str, list]:
-    """The candidate values of one measure; catalogue text is bound, never spliced into SQL."""
+def _measure_select(number: int, measure: Measure) -> str:
+    """The candidate values of one measure. Its catalogue text (source, method, note) is joined
+    from ``declared_measures`` by number: it never reaches the SQL text."""
     level = "level" if measure.level == FROM_TABLE else f"'{measure.level}'"
     num = measure.numerator or "NULL"
     den = measure.denominator or "NULL"
-    if measure.value:
-        value, method = measure.value, measure.method or "publié"
-    else:
-        value = measure.transform.format(ratio=f"(({num}) / nullif({den}, 0) * {measure.scale})")
-        method = measure.method or (
-            "ratio calculé" + (" (numérateur reconstitué)" if measure.reconstructed else ""))
-    vintage = f"({measure.vintage})"
-    select = f"""
-        SELECT ? AS indicator, {level} AS level, code, {vintage} AS vintage,
-               NULL::INTEGER AS year,  -- set once per vintage at the end
+    value = measure.value or measure.transform.format(
+        ratio=f"(({num}) / nullif({den}, 0) * {measure.scale})")
+    return f"""
+        SELECT {number} AS measure, {level} AS level, code, ({measure.vintage}) AS vintage,
                ({value})::DOUBLE AS value, ({num})::DOUBLE AS numerator,
-               ({den})::DOUBLE AS denominator, ? AS source, ? AS method, ? AS note,
+               ({den})::DOUBLE AS denominator,
                ({measure.units})::INTEGER AS n_units, ({measure.missing})::INTEGER AS n_missing,
-               ? AS units_label, {measure.reconstructed} AS reconstructed,
-               {_counts_units(measure)} AS counts_units,
-               ({measure.estimated})::BOOLEAN AS estimated,
-               {measure.value is None or measure.method != ""} AS computed
+               ({measure.estimated})::BOOLEAN AS estimated
         FROM {measure.table}"""
-    return select, [indicator.code, measure.source, method, measure.note, measure.units_label]
 
 
 def _counts_units(measure: Measure) -> bool:
@@ -216,88 +207,137 @@ def _counts_units(measure: Measure) -> bool:
             and measure.denominator_counts_units and not measure.from_public_counts)
 
 
-def _insert(con, select: str, params: list) -> None:
-    """Insert candidate values unless the same cell already has one (published wins). Values
-    of the indicator being built live in ``current`` (small), appended to the mart at its end."""
-    con.execute(f"""
-        INSERT INTO current
-        SELECT c.*, CASE WHEN c.value IS NULL THEN 'non_publie' ELSE 'ok' END
-        FROM ({select}) c
-        ANTI JOIN current v
-          ON v.indicator = c.indicator AND v.level = c.level AND v.code = c.code
-         AND v.vintage = c.vintage
-        WHERE c.code IS NOT NULL""", params)
+def _declared_measures(con) -> tuple[list[tuple[Indicator, Measure]], list[str]]:
+    """Every measure of the catalogue, numbered in declaration order (the first one to give a
+    cell wins), with its text, flags and how it is summed, in a table the SQL joins."""
+    measures = [(indicator, measure) for indicator in INDICATORS
+                for measure in indicator.measures]
+    transforms = sorted({m.transform for _, m in measures})
+    rows = []
+    for number, (indicator, measure) in enumerate(measures):
+        method = measure.method or ("publié" if measure.value else "ratio calculé" + (
+            " (numérateur reconstitué)" if measure.reconstructed else ""))
+        pooled = ("somme des QPV" if measure.value else
+                  "moyenne pondérée reconstituée (approximation)" if measure.reconstructed
+                  else "ratio des sommes des QPV")
+        rows.append((
+            number, indicator.code, measure.level, measure.source, method, measure.note,
+            measure.units_label, measure.reconstructed, _counts_units(measure),
+            measure.value is None or measure.method != "", measure.value is not None,
+            measure.scale, transforms.index(measure.transform), list(measure.roll_up),
+            "somme des communes" if measure.value else "ratio des sommes des communes",
+            measure.pool_qpv, pooled,
+            LEVELS[measure.level].plural.lower() if measure.level in LEVELS else measure.level))
+    con.execute("""CREATE OR REPLACE TEMP TABLE declared_measures (measure INTEGER,
+        indicator VARCHAR, base_level VARCHAR, source VARCHAR, method VARCHAR, note VARCHAR,
+        units_label VARCHAR, reconstructed BOOLEAN, counts_units BOOLEAN, computed BOOLEAN,
+        is_value BOOLEAN, scale DOUBLE, transform INTEGER, roll_up VARCHAR[],
+        roll_up_method VARCHAR, pool_qpv BOOLEAN, pool_method VARCHAR, base_units VARCHAR)""")
+    con.executemany("INSERT INTO declared_measures VALUES "
+                    f"({', '.join('?' for _ in rows[0])})", rows)
+    return measures, transforms
 
 
-def _aggregate(con, indicator: Indicator, measure: Measure, target_levels: tuple[str, ...],
-               level_expr: str, method: str) -> None:
-    """Sum values (counts) or numerators and denominators of the measure's level into parents.
+def _published(con, measures) -> None:
+    """All measures read in one statement; where two give the same cell, the first declared
+    wins."""
+    union = " UNION ALL ".join(_measure_select(number, measure)
+                               for number, (_, measure) in enumerate(measures))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE published AS
+        SELECT d.indicator, c.level, c.code, c.vintage, NULL::INTEGER AS year, c.value,
+               c.numerator, c.denominator, d.source, d.method, d.note, c.n_units, c.n_missing,
+               d.units_label, d.reconstructed, d.counts_units, c.estimated, d.computed,
+               c.measure
+        FROM ({union}) c JOIN declared_measures d USING (measure)
+        WHERE c.code IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY d.indicator, c.level, c.code, c.vintage
+                                   ORDER BY c.measure) = 1""")
+
+
+def _summed(con, transforms: list[str]) -> None:
+    """Sums of the published values into their parents, for every measure at once: communes
+    into EPCI, départements… (``roll_up``), QPV into « ensemble des QPV de … » (``pool_qpv``).
 
     Every linked unit counts, for every vintage: a unit without a value, or whose own value is
-    a partial sum, makes the parent's sum partial (``n_missing``), and it is labelled so."""
-    parents = ", ".join(f"'{level}'" for level in target_levels)
-    if measure.value:
-        value, num, den = "sum(v.value)", "NULL", "NULL"
-    else:
-        num, den = "sum(v.numerator)", "sum(v.denominator)"
-        value = measure.transform.format(ratio=f"({num} / nullif({den}, 0) * {measure.scale})")
-    complete = "v.value IS NOT NULL AND v.n_missing = 0"
-    select = f"""
-        WITH vintages AS (
-            SELECT DISTINCT vintage FROM current
-            WHERE indicator = $indicator AND level = $level AND source = $source
+    a partial sum, makes the parent's sum partial (``n_missing``), and it is labelled so. A
+    sum never replaces a published cell."""
+    # sums in exact decimals: float sums depend on the order of the rows, and a total ending
+    # in ,5 would round one way or the other from one build to the next
+    numerator, denominator = (f"sum(p.{c}::DECIMAL(18, 6))::DOUBLE"
+                              for c in ("numerator", "denominator"))
+    ratio = f"({numerator} / nullif({denominator}, 0) * d.scale)"
+    transform = "CASE d.transform " + " ".join(
+        f"WHEN {i} THEN {t.format(ratio=ratio)}" for i, t in enumerate(transforms)) + " END"
+    complete = "p.value IS NOT NULL AND p.n_missing = 0"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE summed AS
+        WITH targets AS (
+            SELECT measure, unnest(roll_up) AS parent_level, '' AS prefix, roll_up_method AS method
+            FROM declared_measures
+            UNION ALL
+            SELECT measure, unnest({list(ADMIN_LEVELS)}), base_level || '_', pool_method
+            FROM declared_measures WHERE pool_qpv
+        ), vintages AS (
+            SELECT DISTINCT measure, vintage FROM published
+            WHERE measure IN (SELECT measure FROM targets)
         ), units AS (
-            SELECT l.level, l.code, l.parent_level, l.parent_code, vv.vintage
-            FROM marts.territory_links l, vintages vv
-            WHERE l.level = $level AND l.parent_level IN ({parents})
+            SELECT t.measure, t.prefix, t.method, l.code, l.parent_level, l.parent_code,
+                   v.vintage
+            FROM targets t JOIN declared_measures d USING (measure)
+            JOIN vintages v USING (measure)
+            JOIN marts.territory_links l
+              ON l.level = d.base_level AND l.parent_level = t.parent_level
         )
-        SELECT $indicator AS indicator, {level_expr} AS level, l.parent_code AS code,
-               l.vintage, NULL::INTEGER AS year, {value} AS value, {num} AS numerator,
-               {den} AS denominator, $source AS source, $method AS method, $note AS note,
+        SELECT d.indicator, u.prefix || u.parent_level AS level, u.parent_code AS code,
+               u.vintage, NULL::INTEGER AS year,
+               CASE WHEN d.is_value THEN sum(p.value::DECIMAL(18, 6))::DOUBLE
+                    ELSE {transform} END AS value,
+               CASE WHEN NOT d.is_value THEN {numerator} END AS numerator,
+               CASE WHEN NOT d.is_value THEN {denominator} END AS denominator,
+               d.source, u.method, d.note,
                count(*) FILTER (WHERE {complete})::INTEGER AS n_units,
                count(*) FILTER (WHERE NOT ({complete}))::INTEGER AS n_missing,
-               $units AS units_label, {measure.reconstructed} AS reconstructed,
-               {_counts_units(measure)} AS counts_units,
-               coalesce(bool_or(v.estimated), false) AS estimated, true AS computed
-        FROM units l
-        LEFT JOIN current v
-          ON v.indicator = $indicator AND v.level = l.level AND v.code = l.code
-         AND v.source = $source AND v.vintage = l.vintage
-        GROUP BY ALL HAVING count(v.value) > 0"""
-    _insert(con, select, {"indicator": indicator.code, "level": measure.level,
-                          "source": measure.source, "method": method, "note": measure.note,
-                          "units": LEVELS[measure.level].plural.lower()
-                          if measure.level in LEVELS else measure.level})
+               d.base_units AS units_label, d.reconstructed, d.counts_units,
+               coalesce(bool_or(p.estimated), false) AS estimated, true AS computed, u.measure
+        FROM units u JOIN declared_measures d USING (measure)
+        LEFT JOIN published p
+          ON p.measure = u.measure AND p.code = u.code AND p.vintage = u.vintage
+         AND p.level = d.base_level
+        GROUP BY d.indicator, u.prefix, u.parent_level, u.parent_code, u.vintage, d.source,
+                 u.method, d.note, d.base_units, d.reconstructed, d.counts_units, u.measure,
+                 d.is_value, d.scale, d.transform
+        HAVING count(p.value) > 0""")
 
 
 def build_values(con) -> None:
-    """Each indicator's values are built in ``current`` (published first, then sums), kept in
-    memory with the others, and written to the mart once."""
+    """Published values first, then their sums, in memory; the mart is written once."""
     con.execute(VALUE_TABLE)
-    con.execute("CREATE OR REPLACE TEMP TABLE built AS SELECT * FROM marts.indicator_values")
-    for indicator in INDICATORS:
-        con.execute("CREATE OR REPLACE TEMP TABLE current AS SELECT * FROM built LIMIT 0")
-        for measure in indicator.measures:
-            _insert(con, *_measure_select(measure, indicator))
-        for measure in indicator.measures:
-            if measure.roll_up:
-                _aggregate(con, indicator, measure, measure.roll_up, "l.parent_level",
-                           "somme des communes" if measure.value else "ratio des sommes des "
-                           "communes")
-            if measure.pool_qpv:
-                method = ("somme des QPV" if measure.value else
-                          "moyenne pondérée reconstituée (approximation)" if measure.reconstructed
-                          else "ratio des sommes des QPV")
-                _aggregate(con, indicator, measure, ADMIN_LEVELS,
-                           f"'{measure.level}_' || l.parent_level", method)
-        # a column a file does not have one year is not a blank of that year: no rows at all
-        con.execute("""INSERT INTO built SELECT c.* FROM current c SEMI JOIN (
-            SELECT level, vintage, source FROM current GROUP BY ALL HAVING count(value) > 0) k
-            ON k.level = c.level AND k.vintage = c.vintage AND k.source = c.source""")
-    con.execute(f"""INSERT INTO marts.indicator_values SELECT b.* REPLACE (y.year AS year)
-        FROM built b JOIN (SELECT vintage, {YEAR_OF.format(v="vintage")} AS year
-                           FROM (SELECT DISTINCT vintage FROM built)) y USING (vintage)""")
-    con.execute("DROP TABLE built")
+    measures, transforms = _declared_measures(con)
+    _published(con, measures)
+    _summed(con, transforms)
+    # a column a file does not have one year is not a blank of that year: no rows at all
+    con.execute(f"""INSERT INTO marts.indicator_values
+        WITH candidates AS (
+            SELECT * FROM published
+            UNION ALL BY NAME
+            (SELECT s.* FROM summed s ANTI JOIN published p
+               ON p.indicator = s.indicator AND p.level = s.level AND p.code = s.code
+              AND p.vintage = s.vintage
+             QUALIFY row_number() OVER (PARTITION BY s.indicator, s.level, s.code, s.vintage
+                                        ORDER BY s.measure) = 1)
+        ), kept AS (
+            SELECT c.* FROM candidates c SEMI JOIN (
+                SELECT indicator, level, vintage, source FROM candidates
+                GROUP BY ALL HAVING count(value) > 0) k
+              ON k.indicator = c.indicator AND k.level = c.level AND k.vintage = c.vintage
+             AND k.source = c.source
+        )
+        SELECT k.* EXCLUDE (measure) REPLACE (y.year AS year),
+               CASE WHEN k.value IS NULL THEN 'non_publie' ELSE 'ok' END AS status
+        FROM kept k JOIN (SELECT vintage, {YEAR_OF.format(v="vintage")} AS year
+                          FROM (SELECT DISTINCT vintage FROM kept)) y USING (vintage)
+        ORDER BY {CLUSTERED["indicator_values"]}""")
+    for table in ("published", "summed", "declared_measures"):
+        con.execute(f"DROP TABLE {table}")
     apply_secrecy(con)
     _round_and_qualify(con)
 
@@ -392,12 +432,17 @@ def apply_secrecy(con) -> int:
     return apply_to_values(con, relations)
 
 
+CLUSTERED = {"indicator_values": "level, code, indicator, vintage", "territories": "level, code",
+             "territory_links": "level, code", "references": "level, code, rank",
+             "search": "level, code"}
+
+
 def cluster(con) -> None:
     """Store the marts sorted by the keys pages look up: DuckDB's zone maps then skip most
     row groups, and a profile's queries take a few milliseconds instead of scans."""
-    for table, keys in (("indicator_values", "level, code, indicator, vintage"),
-                        ("territories", "level, code"), ("territory_links", "level, code"),
-                        ("references", "level, code, rank"), ("search", "level, code")):
+    for table, keys in CLUSTERED.items():
+        if table == "indicator_values":
+            continue  # written in this order by build_values
         con.execute(f"CREATE OR REPLACE TABLE marts.{table} AS "
                     f"SELECT * FROM marts.{table} ORDER BY {keys}")
 

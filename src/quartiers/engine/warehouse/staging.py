@@ -70,6 +70,10 @@ def _check_cells(con, source: Source, column: str, bad_when: str, problem: str) 
 BLANK_MARKS = ("s", "nd", "n.d.")  # secret or not available: a blank, not an error
 
 
+# what ``num`` reads, for a quick first pass: only the cells that fail it are parsed
+NUMBER_SHAPE = r"^\s*-?[0-9][0-9 \x{a0}\x{202f}]*([.,][0-9]*)?\s*$"
+
+
 def check_numbers(con, source: Source, columns) -> None:
     """One pass over the file: the first cell that is neither blank, a secret mark nor a
     number stops the build, named by file, line and field."""
@@ -81,8 +85,9 @@ def check_numbers(con, source: Source, columns) -> None:
             UNPIVOT (SELECT _line, {', '.join(f'"{c}"::VARCHAR AS "{c}"' for c in columns)}
                      FROM {raw_table(source)}) ON COLUMNS(* EXCLUDE (_line))
             INTO NAME field VALUE cell)
-        WHERE trim(cell) <> '' AND lower(trim(cell)) NOT IN ({marks}) AND num(cell) IS NULL
-        ORDER BY _line LIMIT 1""").fetchone()
+        WHERE NOT regexp_full_match(cell, ?) AND trim(cell) <> ''
+          AND lower(trim(cell)) NOT IN ({marks}) AND num(cell) IS NULL
+        ORDER BY _line LIMIT 1""", [NUMBER_SHAPE]).fetchone()
     if bad:
         raise BuildError(f"{source.path}, ligne {bad[0]}, champ « {bad[1].strip()} » : valeur "
                          f"non numérique « {bad[2]} »")
