@@ -344,7 +344,9 @@ def build_values(con) -> None:
 
 def _round_and_qualify(con) -> None:
     """Computed values rounded once, here, to the indicator's precision (published ones stay
-    as published); then each value's status says what a reader must know before using it."""
+    as published); then each value's status says what a reader must know before using it: a
+    partial sum first (never a sound figure, whatever its value), then an estimate, then a
+    share past its bounds."""
     decimals = [(i.code, i.decimals, i.bounds[0], i.bounds[1], i.may_exceed_100, i.is_share)
                 for i in INDICATORS]
     con.execute("CREATE OR REPLACE TEMP TABLE declared (indicator VARCHAR, decimals INTEGER, "
@@ -352,19 +354,19 @@ def _round_and_qualify(con) -> None:
     con.executemany("INSERT INTO declared VALUES (?, ?, ?, ?, ?, ?)", decimals)
     con.execute("""UPDATE marts.indicator_values v SET value = round(v.value, d.decimals)
         FROM declared d WHERE d.indicator = v.indicator AND v.computed""")
-    con.execute("""UPDATE marts.indicator_values v SET
-            status = CASE WHEN d.may_exceed <> '' THEN 'hors_bornes' ELSE 'incoherent' END,
-            note = CASE WHEN d.may_exceed <> ''
-                        THEN concat_ws(' ; ', nullif(v.note, ''),
-                                       'au-delà de 100 % : ' || d.may_exceed)
-                        ELSE v.note END,
-            value = CASE WHEN d.may_exceed <> '' THEN v.value END
-        FROM declared d WHERE d.indicator = v.indicator AND d.is_share AND v.status = 'ok'
-          AND (v.value > d.high OR v.value < d.low)""")
     con.execute("UPDATE marts.indicator_values SET status = 'incomplet' "
                 "WHERE status = 'ok' AND n_missing > 0")
     con.execute("UPDATE marts.indicator_values SET status = 'estimation' "
                 "WHERE status = 'ok' AND estimated")
+    outside = ("d.indicator = v.indicator AND d.is_share AND v.value IS NOT NULL "
+               "AND (v.value > d.high OR v.value < d.low)")
+    con.execute(f"""UPDATE marts.indicator_values v SET note = concat_ws(' ; ',
+            nullif(v.note, ''), 'au-delà de 100 % : ' || d.may_exceed)
+        FROM declared d WHERE {outside} AND d.may_exceed <> ''""")
+    con.execute(f"""UPDATE marts.indicator_values v SET
+            status = CASE WHEN d.may_exceed <> '' THEN 'hors_bornes' ELSE 'incoherent' END,
+            value = CASE WHEN d.may_exceed <> '' THEN v.value END
+        FROM declared d WHERE {outside} AND v.status IN ('ok', 'estimation')""")
 
 
 ROLLED_UP_SUMS_SQL = """

@@ -120,7 +120,9 @@ def _indicator_json(indicator) -> dict:
     return {"code": indicator.code, "libelle": indicator.label, "theme": indicator.theme,
             "unite": indicator.unit, "definition": indicator.definition,
             "methode": indicator.method or None, "niveaux": list(indicator.levels),
-            "sources": list(indicator.sources), "decimales": indicator.decimals}
+            "sources": list(indicator.sources), "decimales": indicator.decimals,
+            "geographies_qpv": list(indicator.geographies),
+            "peut_depasser_100": indicator.may_exceed_100 or None}
 
 
 @endpoint("v1/territoires", "territories", "Liste paginée des territoires d'un niveau",

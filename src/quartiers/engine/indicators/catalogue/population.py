@@ -12,8 +12,9 @@ POPULATION = Indicator(
                "ensemble de QPV : population totale des quartiers.",
     method="QPV 2024 : chiffre clé du SIG Ville. Communes, arrondissements municipaux, "
            "départements et régions : populations légales de l'INSEE (millésimes 2021 et 2023, "
-           "Paris, Lyon et Marseille : somme de leurs arrondissements) ; EPCI et France : somme "
-           "des communes.",
+           "Paris, Lyon et Marseille : somme de leurs arrondissements) ; EPCI : somme des "
+           "communes ; France : somme des régions publiées (hors Mayotte et collectivités "
+           "d'outre-mer, absentes des fichiers).",
     measures=(
         qpv24_count("pop"),
         *(Measure(f"(SELECT * FROM staging.populations WHERE level = '{level}' "
