@@ -150,10 +150,12 @@ def _series(store: Warehouse, territory: dict, comparison: dict,
                      "référence : tous les QPV 2015 de France")
         sources.append(reference)
     by_indicator: dict[str, list[SeriesLine]] = {}
+    own = [v for row in comparison["rows"] for v in row["history"]]  # already read
     for source in sources:
         source_level, source_code, label, geography, note = source
         values: dict[str, list[Value]] = {}
-        for value in store.values(source_level, source_code):
+        read = own if source is sources[0] else store.values(source_level, source_code)
+        for value in read:
             if source is reference and INDICATORS_BY_CODE[value.indicator].decimals == 0:
                 continue
             if value.year is not None:

@@ -39,6 +39,9 @@ EXPECTED = {
 }
 
 
+BUILD_MEMORY = "1GB"
+
+
 @dataclass
 class BuildReport:
     path: Path
@@ -69,6 +72,9 @@ def build(data_dir: Path, warehouse: Path, progress: Progress | None = None) -> 
     total = len(steps) + 2
     report = BuildReport(warehouse)
     con = connect(tmp)
+    # DuckDB takes 80 % of the memory by default: a build must leave room to the web workers
+    # serving meanwhile, and spills to disk beyond this
+    con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
     try:
         for schema in ("raw", "staging", "marts"):
             con.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')

@@ -447,6 +447,9 @@ def cluster(con) -> None:
             continue  # written in this order by build_values
         con.execute(f"CREATE OR REPLACE TABLE marts.{table} AS "
                     f"SELECT * FROM marts.{table} ORDER BY {keys}")
+    # a territory's values are a few hundred rows among three million: an index finds them
+    # without decompressing whole row groups (a profile's lookups: 32 ms → 6 ms each)
+    con.execute("CREATE INDEX indicator_values_territory ON marts.indicator_values (level, code)")
 
 
 SEARCH_KEY_MACRO = (

@@ -81,7 +81,8 @@ def profile(request, level: str, code: str):
         "profile": profile, "territory": territory, "parents": profile.parents,
         "comparison": _table(profile.comparison), "qpv_comparison": groups and _table(groups),
         "key_figures": profile.key_figures[:6], "charts": charts[:3],
-        "series": [{"series": s, "svg": series_chart(s)} for s in profile.series],
+        "series": store.remember(("series_charts", level, code), lambda: [
+            {"series": s, "svg": series_chart(s)} for s in profile.series]),
         "qpv": profile.qpv, "qpv_columns": [store.indicator(c) for c in QPV_COLUMNS],
         "has_map": territory["xmin"] is not None,
         "bbox": json.dumps([territory["xmin"], territory["ymin"], territory["xmax"],

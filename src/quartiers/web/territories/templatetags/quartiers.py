@@ -1,7 +1,7 @@
 """Template filters: French number formatting and level labels, shared with the PDF."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from quartiers.engine.levels import level_label
@@ -73,7 +73,22 @@ def _status_flag(value):
 
 
 @register.simple_tag
-def series_cell(line, year, indicator):
-    """One year of a series line: the value and its status, or a dash when it has none."""
-    value = next((v for v in line.points if v.year == year), None)
-    return value_cell({"value": value, "other_vintage": False}, indicator)
+def series_table(series):
+    """A series as a table, one row per line and a column per year (built here in one piece:
+    a profile has dozens of them, and template loops per cell dominated its rendering)."""
+    indicator = series.indicator
+    head = format_html_join("", "<th>{}</th>", ((year,) for year in series.years))
+    rows = []
+    for line in series.lines:
+        by_year = {v.year: v for v in line.points}
+        label = format_html("{}{}{}", line.label,
+                            format_html(" <small>(géographie {})</small>", line.geography)
+                            if line.geography else "",
+                            format_html("<br><small>{}</small>", line.note) if line.note else "")
+        cells = format_html_join("", '<td class="num">{}</td>', (
+            (value_cell({"value": by_year.get(year), "other_vintage": False}, indicator),)
+            for year in series.years))
+        rows.append(format_html("<tr><th>{}</th>{}</tr>", label, cells))
+    return format_html('<div class="table-wrap"><table class="series-table"><thead><tr>'
+                       "<th>Série</th>{}</tr></thead><tbody>{}</tbody></table></div>",
+                       head, mark_safe("".join(rows)))
