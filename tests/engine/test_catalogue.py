@@ -40,3 +40,13 @@ def test_group_levels_read_in_french():
     assert level_label("qpv_region") == "Ensemble des QPV de la région"
     assert level_label("qpv2015_france") == "Ensemble des QPV 2015 de France"
     assert level_label("commune") == "Commune"
+
+
+def test_catalogue_text_reaches_the_warehouse_as_written(store):
+    """Methods and notes are bound as parameters: a French apostrophe cannot break the build
+    nor be altered (the France population note says « collectivités d'outre-mer »)."""
+    texts = [m.note for i in INDICATORS for m in i.measures if "'" in m.note]
+    assert texts
+    (france,) = [v for v in store.values("france", "FR", "population")
+                 if v.vintage == "population légale 2023"]
+    assert "collectivités d'outre-mer" in france.note and france.status == "ok"

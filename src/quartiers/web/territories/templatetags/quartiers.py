@@ -1,6 +1,7 @@
 """Template filters: French number formatting and level labels, shared with the PDF."""
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -70,6 +71,26 @@ def _status_flag(value):
     if value.status == "incomplet":
         text += format_html('<br><small class="partial">{}</small>', value.status_label)
     return text
+
+
+@register.simple_tag
+def comparison_rows(rows):
+    """Rows of a comparison table: the indicator, its vintage, a cell per reference, its source
+    and method (in one piece, for the same reason as ``series_table``)."""
+    html = []
+    for row in rows:
+        indicator, subject = row["indicator"], row["subject"]
+        cells = format_html_join("", '<td class="num{}">{}</td>', (
+            (" subject" if index == 0 else "", value_cell(cell, indicator))
+            for index, cell in enumerate(row["cells"])))
+        html.append(format_html(
+            '<tr><th><a href="{}">{}</a> <small>({})</small></th><td class="vintage">{}</td>{}'
+            '<td class="source"><details><summary>{}</summary><p>{}{}</p><p>{}</p></details>'
+            "</td></tr>",
+            reverse("indicator", args=[indicator.code]), indicator.label, indicator.unit,
+            subject.vintage, cells, subject.source, subject.method,
+            f" — {indicator.method}" if indicator.method else "", indicator.definition))
+    return mark_safe("\n".join(html))
 
 
 @register.simple_tag
