@@ -261,10 +261,11 @@ def apply_to_values(con, relations_sql: str | None = None, *,
     - ``count_rule_sql`` (optional) is a boolean SQL expression over the table's columns selecting
       the count rows whose value is subject to the primary rule (e.g. ``"indicator IN ('nb_x')"``).
 
-    Only the rows that can matter are read into Python: primary candidates, ratio rows with exactly
-    one blank, and rows named by ``relations_sql``. A hidden cell is set to NULL; a hidden value
-    also sets ``status = 'secret'`` (a row whose value stays published keeps its status); every
-    hidden cell appends « secret statistique, <champ> : <raison> » to ``note``.
+    Only the rows that can matter are read into Python: primary candidates and rows named by
+    ``relations_sql`` (a ratio with a zero denominator reveals nothing and is not a candidate).
+    A hidden cell is set to NULL; a hidden value also sets ``status = 'secret'`` (a row whose
+    value stays published keeps its status); every hidden cell appends « secret statistique,
+    <champ> : <raison> » to ``note``.
     """
     if relations_sql is None:
         relations_sql = ("SELECT NULL::VARCHAR AS relation, NULL::VARCHAR AS role, "

@@ -161,7 +161,6 @@ INDICATORS = (
         definition=f"Enfants à charge de {label[:-1] if label.endswith('s') else label} des "
                    "foyers allocataires, en % des enfants couverts.",
         measures=qp15_share("demo", column, "enf"),
-        recomputed_from=None,
     ) for band, label, column in (
         ("0_2", "0 à 2 ans", "enf_2"), ("3_5", "3 à 5 ans", "enf_3_5"),
         ("6_10", "6 à 10 ans", "enf_6_10"), ("11_14", "11 à 14 ans", "enf_11_14"),
