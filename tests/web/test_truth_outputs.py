@@ -170,3 +170,11 @@ def test_a_new_qpv_has_no_earlier_series(client, store):
     html = page(client, f"/territoires/qpv/{row['code']}/")
     assert "pas de série antérieure" in html
     assert "/territoires/qpv2015/" not in html
+
+
+def test_a_share_past_100_says_so_on_the_map(client):
+    """Social housing over households can pass 100 %: the map's features say it on the value."""
+    layer = client.get("/api/v1/couches/qpv.geojson?indicateur=taux_logements_sociaux").json()
+    past = [f["properties"] for f in layer["features"]
+            if f["properties"]["valeur"] is not None and f["properties"]["valeur"] > 100]
+    assert past and all(p["remarque"] == "au-delà de 100 % par construction" for p in past)

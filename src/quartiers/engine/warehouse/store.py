@@ -435,14 +435,18 @@ class Warehouse:
         rows = self.query(f"""
             WITH latest AS (  -- a blank, secret or partial latest value draws no colour
                 SELECT code, arg_max(CASE WHEN status IN {tuple(sorted(SOUND_STATUSES))}
-                                          THEN value END, (coalesce(year, 0), vintage)) AS value
+                                          THEN value END, (coalesce(year, 0), vintage)) AS value,
+                       arg_max(status, (coalesce(year, 0), vintage)) AS status
                 FROM marts.indicator_values WHERE indicator = ? AND level = ? GROUP BY code)
-            SELECT t.code, t.name, ST_AsGeoJSON(t.geometry) AS g, l.value
+            SELECT t.code, t.name, ST_AsGeoJSON(t.geometry) AS g, l.value, l.status
             FROM marts.territories t LEFT JOIN latest l USING (code)
             WHERE {where} AND t.geometry IS NOT NULL ORDER BY t.code""", params)
         return {"type": "FeatureCollection", "features": [
             {"type": "Feature", "id": i, "geometry": json.loads(r["g"]),
-             "properties": {"code": r["code"], "nom": r["name"], "valeur": r["value"]}}
+             "properties": {"code": r["code"], "nom": r["name"], "valeur": r["value"],
+                            # said on the value itself: « au-delà de 100 % par construction »
+                            "remarque": STATUS_LABELS[r["status"]]
+                            if r["status"] in ("hors_bornes", "estimation") else None}}
             for i, r in enumerate(rows)]}
 
     def remember(self, key, compute):

@@ -61,7 +61,8 @@
           map.getCanvas().style.cursor = "pointer";
           const p = e.features[0].properties;
           const value = p.valeur === null || p.valeur === "null" ? "non publié" : Number(p.valeur).toLocaleString("fr-FR", { maximumFractionDigits: 1 });
-          popup.setLngLat(e.lngLat).setHTML(`<strong>${p.nom}</strong><br>${p.code} — ${value}`).addTo(map);
+          const remark = p.remarque && p.remarque !== "null" ? `<br><em>${p.remarque}</em>` : "";
+          popup.setLngLat(e.lngLat).setHTML(`<strong>${p.nom}</strong><br>${p.code} — ${value}${remark}`).addTo(map);
         });
         map.on("mouseleave", layer, () => { map.getCanvas().style.cursor = ""; popup.remove(); });
       }
