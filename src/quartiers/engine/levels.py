@@ -30,6 +30,14 @@ PROFILE_LEVELS = ("qpv", "commune", "epci", "departement", "region", "france", "
                   "arrondissement")
 
 
+QPV_GEOGRAPHIES = {"qpv": "QPV 2024", "qpv2015": "QPV 2015"}
+
+
+def qpv_geography(level: str) -> str | None:
+    """Which QPV geography values of a level are about (« qpv_region » → « QPV 2024 »)."""
+    return QPV_GEOGRAPHIES.get(level.split("_", 1)[0])
+
+
 def level_label(level: str) -> str:
     """French label of a level, pooled groups included (« Ensemble des QPV de la région »)."""
     if level in LEVELS:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from .indicators.catalogue import INDICATORS_BY_CODE, KEY_INDICATORS
 from .indicators.model import ADMIN_LEVELS, Indicator
-from .levels import level_label
+from .levels import level_label, qpv_geography
 from .warehouse.store import Value, Warehouse
 
 KEY_FIGURES = 8
@@ -135,7 +135,7 @@ def _series(store: Warehouse, territory: dict, comparison: dict,
     that continue or frame it, each labelled by its geography (never one line mixing two)."""
     level, code = territory["level"], territory["code"]
     sources: list[tuple[str, str, str, str | None, str]] = [
-        (level, code, territory["name"], _geography(level), "")]
+        (level, code, territory["name"], qpv_geography(level), "")]
     if level in ADMIN_LEVELS:
         sources.append((f"qpv2015_{level}", code, level_label(f"qpv2015_{level}"), "QPV 2015",
                         "les quartiers de la géographie 2015 situés sur le territoire"))
@@ -173,10 +173,6 @@ def _series(store: Warehouse, territory: dict, comparison: dict,
         if len(years) >= 2 and code_ in INDICATORS_BY_CODE:
             series.append(Series(INDICATORS_BY_CODE[code_], lines))
     return series
-
-
-def _geography(level: str) -> str | None:
-    return {"qpv": "QPV 2024", "qpv2015": "QPV 2015"}.get(level.split("_", 1)[0])
 
 
 def _notices(store: Warehouse, territory: dict, comparison: dict, qpv: list[dict]) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..levels import qpv_geography
+
 ADMIN_LEVELS = ("commune", "epci", "departement", "region", "france")
 FROM_TABLE = "*"  # a measure whose table has a ``level`` column (one of ADMIN_LEVELS)
 
@@ -89,12 +91,7 @@ class Indicator:
     @property
     def geographies(self) -> tuple[str, ...]:
         """QPV geographies its values are about (« QPV 2024 », « QPV 2015 »), for labels."""
-        found = []
-        for level in self.levels:
-            name = {"qpv": "QPV 2024", "qpv2015": "QPV 2015"}.get(level)
-            if name and name not in found:
-                found.append(name)
-        return tuple(found)
+        return tuple(dict.fromkeys(filter(None, map(qpv_geography, self.levels))))
 
     @property
     def sources(self) -> tuple[str, ...]:

@@ -35,15 +35,19 @@ def numeric_columns(con, table: str) -> list[str]:
             and not re.fullmatch(r"column\d+", n) and n.strip()]
 
 
-def numeric_select(con, source, year: int | None = None) -> tuple[str, str]:
-    """(table, « num(...) AS name, … ») for every numeric column of a source, checked."""
-    table = raw_table(source)
-    columns = numeric_columns(con, table)
+def checked_columns(con, source, year: int | None = None) -> dict[str, str]:
+    """{normalised name: raw column} for every numeric column of a source, once checked."""
+    columns = numeric_columns(con, raw_table(source))
     check_numbers(con, source, columns)
-    seen: dict[str, str] = {}
+    staged: dict[str, str] = {}
     for column in columns:
-        seen.setdefault(normalised(column, year), column)  # first wins on a clash
-    return table, ", ".join(f'num("{c}"::VARCHAR) AS {n}' for n, c in seen.items())
+        staged.setdefault(normalised(column, year), column)  # first wins on a clash
+    return staged
+
+
+def as_numbers(staged: dict[str, str]) -> str:
+    """« num("TP6021") AS tp60, … »: the staged columns as SQL."""
+    return ", ".join(f'num("{column}"::VARCHAR) AS {name}' for name, column in staged.items())
 
 
 def code_column(con, table: str) -> str:
@@ -70,7 +74,8 @@ def _stage_qpv2015(con) -> None:
         selects = []
         for year, key, vintage in files:
             source = source_by_key(key)
-            table, columns = numeric_select(con, source, year if family == "filo" else None)
+            table = raw_table(source)
+            columns = as_numbers(checked_columns(con, source, year if family == "filo" else None))
             code = code_column(con, table)
             labels = ', "LIBGEO" AS name' + (', "LIB_COM" AS lib_com' if family == "demo" else "")
             selects.append(f"""SELECT "{code}" AS code{labels if family != 'filo' else ''},
@@ -92,9 +97,8 @@ def _stage_by_commune(con, key: str, target: str, vintage: str, *, year: int | N
     """A file by commune (and arrondissement): counts in ``summable`` are summed over former
     communes, anything else kept only from a commune's own row; arrondissements apart."""
     source = source_by_key(key)
-    table, columns = numeric_select(con, source, year)
-    code = code_column(con, table)
-    names = [part.rsplit(" AS ", 1)[1] for part in columns.split(", ")]
+    table, staged = raw_table(source), checked_columns(con, source, year)
+    code, columns, names = code_column(con, table), as_numbers(staged), list(staged)
     aggregates = ", ".join(
         f"sum({n}) AS {n}" if n in summable else
         f"CASE WHEN count(*) = 1 AND bool_and(code = commune) THEN any_value({n}) END AS {n}"
@@ -121,7 +125,7 @@ def _stage_filosofi(con) -> None:
                         ("filosofi_dep", "filo_dep"), ("filosofi_reg", "filo_reg"),
                         ("filosofi_metropole", "filo_france")):
         source = source_by_key(key)
-        table, columns = numeric_select(con, source, 2019)
+        table, columns = raw_table(source), as_numbers(checked_columns(con, source, 2019))
         code = "'FR'" if target == "filo_france" else f'"{code_column(con, table)}"'
         con.execute(f"""CREATE OR REPLACE TABLE staging.{target} AS
             SELECT {code} AS code, 'revenus 2019' AS vintage, {columns} FROM {table}""")
@@ -130,7 +134,7 @@ def _stage_filosofi(con) -> None:
     _stage_by_commune(con, "filosofi_pauvres_com_2018", "pauvres_com_2018", "revenus 2018",
                       year=2018, summable=())
     source = source_by_key("filosofi_pauvres_dep_2020")
-    table, columns = numeric_select(con, source, 2020)
+    table, columns = raw_table(source), as_numbers(checked_columns(con, source, 2020))
     con.execute(f"""CREATE OR REPLACE TABLE staging.pauvres_dep_2020 AS
         SELECT "{code_column(con, table)}" AS code, 'revenus 2020' AS vintage, {columns}
         FROM {table}""")
@@ -177,7 +181,8 @@ BPE_GROUPS = {"pharmacies": ("D301",), "medecins": ("D201",), "boulangeries": ("
 
 def _stage_caf_and_bpe(con) -> None:
     caf = source_by_key("caf_iris")
-    table, _ = numeric_select(con, caf)
+    table = raw_table(caf)
+    checked_columns(con, caf)
     counts = ("a", "percou", "am", "aal", "aaah", "arsas", "appa")
     sums = ", ".join(f'sum(num("{c.upper()}")) AS {c}' for c in counts)
     # allocataires of the IRIS where each count is published: the denominator of its share
@@ -206,7 +211,7 @@ def _stage_caf_and_bpe(con) -> None:
         WHERE c.region IN ('52', '53')
         GROUP BY c.code""")
     iris = source_by_key("filosofi_iris")  # bundled and checked; IRIS medians are never pooled
-    numeric_select(con, iris)
+    checked_columns(con, iris)
 
 
 def _stage_qpv_population_share(con) -> None:

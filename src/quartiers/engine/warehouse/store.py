@@ -18,7 +18,7 @@ from pathlib import Path
 from ..geo import connect
 from ..indicators.catalogue import INDICATORS, INDICATORS_BY_CODE
 from ..indicators.model import Indicator
-from ..levels import LEVELS, PROFILE_LEVELS, level_label
+from ..levels import LEVELS, PROFILE_LEVELS, level_label, qpv_geography
 from .marts import SOUND_STATUSES, STATUS_LABELS
 
 
@@ -66,8 +66,7 @@ class Value:
     @property
     def geography(self) -> str | None:
         """Which QPV geography the value is about, said wherever it is shown."""
-        base = self.level.split("_", 1)[0]
-        return {"qpv": "QPV 2024", "qpv2015": "QPV 2015"}.get(base)
+        return qpv_geography(self.level)
 
     def as_dict(self) -> dict:
         return {"indicateur": self.indicator, "niveau": self.level, "code": self.code,

@@ -158,52 +158,26 @@ INDICATORS = (
         code=f"part_enfants_caf_{band}", label=f"Part des {label} parmi les enfants couverts "
                                                "par la CAF",
         theme="Familles", unit="%",
-        definition=f"Enfants à charge de {label[:-1] if label.endswith('s') else label} des "
-                   "foyers allocataires, en % des enfants couverts.",
+        definition=f"Enfants à charge des foyers allocataires âgés de {label}, en % des enfants "
+                   "couverts par la CAF.",
         measures=qp15_share("demo", column, "enf"),
     ) for band, label, column in (
         ("0_2", "0 à 2 ans", "enf_2"), ("3_5", "3 à 5 ans", "enf_3_5"),
         ("6_10", "6 à 10 ans", "enf_6_10"), ("11_14", "11 à 14 ans", "enf_11_14"),
         ("15_17", "15 à 17 ans", "enf_15_17"), ("18_24", "18 à 24 ans", "enf_18_24"))),
-    Indicator(
-        code="part_alloc_isoles", label="Part des personnes isolées parmi les allocataires",
+    *(Indicator(
+        code=f"part_alloc_{code}", label=f"Part des {who} parmi les allocataires",
         theme="Familles", unit="%",
-        definition="Allocataires isolés sans enfant, en % des allocataires CAF.",
-        measures=qp15_share("demo", "ai", "a"),
-    ),
-    Indicator(
-        code="part_alloc_couples_sans_enfant", label="Part des couples sans enfant parmi les "
-                                                     "allocataires",
-        theme="Familles", unit="%",
-        definition="Allocataires en couple sans enfant, en % des allocataires CAF.",
-        measures=qp15_share("demo", "acssenf", "a"),
-    ),
-    Indicator(
-        code="part_alloc_couples_avec_enfants", label="Part des couples avec enfant(s) parmi "
-                                                      "les allocataires",
-        theme="Familles", unit="%",
-        definition="Allocataires en couple avec au moins un enfant, en % des allocataires CAF.",
-        measures=qp15_share("demo", "acavenf", "a"),
-    ),
-    Indicator(
-        code="part_alloc_couples_3_enfants", label="Part des couples avec trois enfants ou plus "
-                                                   "parmi les allocataires",
-        theme="Familles", unit="%",
-        definition="Allocataires en couple avec trois enfants ou plus, en % des allocataires CAF.",
-        measures=qp15_share("demo", "ac3enf", "a"),
-    ),
-    Indicator(
-        code="part_alloc_etudiants", label="Part des étudiants parmi les allocataires",
-        theme="Familles", unit="%",
-        definition="Allocataires étudiants, en % des allocataires CAF.",
-        measures=qp15_share("demo", "a_etud", "a"),
-    ),
-    Indicator(
-        code="part_alloc_jeunes_non_etudiants", label="Part des moins de 25 ans non étudiants "
-                                                      "parmi les allocataires",
-        theme="Familles", unit="%",
-        definition="Allocataires de moins de 25 ans qui ne sont pas étudiants, en % des "
-                   "allocataires CAF.",
-        measures=qp15_share("demo", "a_netud_24", "a"),
-    ),
+        definition=f"Allocataires {what}, en % des allocataires CAF.",
+        measures=qp15_share("demo", column, "a"),
+    ) for code, who, what, column in (
+        ("isoles", "personnes isolées", "isolés sans enfant", "ai"),
+        ("couples_sans_enfant", "couples sans enfant", "en couple sans enfant", "acssenf"),
+        ("couples_avec_enfants", "couples avec enfant(s)", "en couple avec au moins un enfant",
+         "acavenf"),
+        ("couples_3_enfants", "couples avec trois enfants ou plus",
+         "en couple avec trois enfants ou plus", "ac3enf"),
+        ("etudiants", "étudiants", "étudiants", "a_etud"),
+        ("jeunes_non_etudiants", "moins de 25 ans non étudiants",
+         "de moins de 25 ans qui ne sont pas étudiants", "a_netud_24"))),
 )
