@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from quartiers.engine.warehouse.build import build
@@ -11,6 +14,10 @@ from quartiers.paths import DATA_DIR
 
 @pytest.fixture(scope="session")
 def warehouse_path(tmp_path_factory):
+    """Built here; ``QUARTIERS_TEST_WAREHOUSE`` names one already built by the same code, to
+    iterate on web tests without a build per run (never set in ``make test``)."""
+    if os.environ.get("QUARTIERS_TEST_WAREHOUSE"):
+        return Path(os.environ["QUARTIERS_TEST_WAREHOUSE"])
     path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
     build(DATA_DIR, path)
     return path

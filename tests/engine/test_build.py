@@ -26,7 +26,21 @@ def test_published_qpv_counts(store):
         "SELECT region, count(*) n FROM marts.territories WHERE level = 'qpv' GROUP BY region"))
     assert by_region["53"] == 31
     assert by_region["52"] == 48
-    assert None not in by_region  # overseas QPV got their région from the département
+    # overseas QPV got their région from the département, except in the collectivités
+    # d'outre-mer (Saint-Martin, Polynésie française), which belong to no région
+    assert by_region[None] == count(store, """SELECT count(*) n FROM marts.territories
+        WHERE level = 'qpv' AND departement IN ('975', '977', '978', '986', '987', '988')""") > 0
+    assert "987" not in by_region and "01" in by_region
+
+
+def test_overseas_collectivities_are_not_regions(store):
+    regions = {r["code"] for r in store.query(
+        "SELECT code FROM marts.territories WHERE level = 'region'")}
+    assert len(regions) == 18 and not regions & {"975", "984", "987", "989"}
+    tahiti = store.territory("departement", "987")
+    assert tahiti["level_label"].startswith("Collectivité d'outre-mer")
+    assert store.territory("departement", "984")["level_label"].endswith(
+        "sans population permanente")
 
 
 def test_regional_qpv_population_equals_the_published_figures(store):

@@ -1,4 +1,5 @@
-"""Point the web at the session warehouse built from the real bundled data."""
+"""Point the web at the session warehouse built from the real bundled data, with a page cache
+of its own."""
 
 from __future__ import annotations
 
@@ -7,9 +8,16 @@ import pytest
 from quartiers.web.territories.warehouse import get_store
 
 
+@pytest.fixture(scope="session")
+def pages_cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("pages")
+
+
 @pytest.fixture(autouse=True)
-def _web_warehouse(settings, warehouse_path):
+def _web_warehouse(settings, warehouse_path, pages_cache_dir):
     settings.QUARTIERS_WAREHOUSE = warehouse_path
+    settings.CACHES = {**settings.CACHES, "pages": {**settings.CACHES["pages"],
+                                                     "LOCATION": str(pages_cache_dir)}}
     get_store.cache_clear()
     yield
     get_store.cache_clear()

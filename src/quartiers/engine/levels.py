@@ -30,6 +30,25 @@ PROFILE_LEVELS = ("qpv", "commune", "epci", "departement", "region", "france", "
                   "arrondissement")
 
 
+# The COG lists the collectivités d'outre-mer (and New Caledonia, the TAAF, Clipperton) both as
+# départements and as régions: they are kept at the département level only, under their status.
+OVERSEAS_STATUS = {
+    "975": "Collectivité d'outre-mer", "977": "Collectivité d'outre-mer",
+    "978": "Collectivité d'outre-mer", "986": "Collectivité d'outre-mer",
+    "987": "Collectivité d'outre-mer (pays d'outre-mer)",
+    "988": "Collectivité à statut particulier",
+    "984": "Territoire d'outre-mer sans population permanente",
+    "989": "Île sans population permanente (domaine public de l'État)",
+}
+
+
+def territory_label(level: str, code: str) -> str:
+    """What a territory is: its level, or its own status for the overseas collectivities."""
+    if level == "departement" and code in OVERSEAS_STATUS:
+        return OVERSEAS_STATUS[code]
+    return LEVELS[level].label
+
+
 QPV_GEOGRAPHIES = {"qpv": "QPV 2024", "qpv2015": "QPV 2015"}
 
 

@@ -45,6 +45,7 @@ TEMPLATES = [{
         "django.template.context_processors.request",
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
+        "quartiers.web.territories.context_processors.maps",
     ]},
 }]
 DATABASES = {"default": dj_database_url.config(
@@ -54,6 +55,14 @@ LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+# « pages »: rendered pages of the current build, on disk so that every worker shares them
+# (see territories/build_cache.py); « default » counts geocoded addresses per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+              "LOCATION": os.environ.get("QUARTIERS_CACHE_PAGES", str(ROOT / "var" / "cache" / "pages")),
+              "TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 5000}},
+}
 STATIC_URL = "/static/"
 STATIC_ROOT = ROOT / "var" / "static"
 WHITENOISE_USE_FINDERS = True
@@ -66,3 +75,8 @@ QUARTIERS_JOBS_KEPT_DAYS = float(os.environ.get("QUARTIERS_JOBS_KEPT_DAYS", "7")
 # Service geocoding files of addresses: empty = the national service, « non » = never send any.
 QUARTIERS_GEOCODEUR = os.environ.get("QUARTIERS_GEOCODEUR", "")
 QUARTIERS_GEOCODAGE_PAR_MINUTE = int(os.environ.get("QUARTIERS_GEOCODAGE_PAR_MINUTE", "60"))
+# An online raster basemap under the maps (a tile URL with {z}/{x}/{y}, and its attribution):
+# off by default, the maps then draw their own basemap from the bundled data, with no request
+# leaving the platform.
+QUARTIERS_FOND_DE_CARTE = os.environ.get("QUARTIERS_FOND_DE_CARTE", "")
+QUARTIERS_FOND_DE_CARTE_ATTRIBUTION = os.environ.get("QUARTIERS_FOND_DE_CARTE_ATTRIBUTION", "")

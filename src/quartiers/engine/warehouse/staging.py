@@ -152,15 +152,22 @@ def _stage_geography(con) -> None:
         SELECT code, nom AS name, type, population, ST_GeomFromText(geometry) AS geometry,
                'COG (decoupage-administratif 6.0.0)' AS vintage FROM "raw".epci
     """)
-    for level in ("departements", "regions"):
-        con.execute(f"""CREATE OR REPLACE TABLE staging.{level} AS
-            SELECT * EXCLUDE (_line, geometry, nom), nom AS name,
-                   ST_GeomFromText(geometry) AS geometry FROM "raw".{level}""")
+    # the collectivités d'outre-mer are listed as régions too (zone « com »): they are not
+    con.execute("""CREATE OR REPLACE TABLE staging.regions AS
+        SELECT * EXCLUDE (_line, geometry, nom), nom AS name,
+               ST_GeomFromText(geometry) AS geometry FROM "raw".regions WHERE zone <> 'com'""")
+    con.execute("""CREATE OR REPLACE TABLE staging.departements AS
+        SELECT * EXCLUDE (_line, geometry, nom, region), nom AS name,
+               CASE WHEN zone <> 'com' THEN region END AS region,
+               ST_GeomFromText(geometry) AS geometry FROM "raw".departements""")
+    con.execute("""UPDATE staging.communes SET region = NULL
+        WHERE region NOT IN (SELECT code FROM staging.regions)""")
     con.execute("""
         CREATE OR REPLACE TABLE staging.qpv AS
         SELECT p.code_qp AS code, p.lib_qp AS name, p.insee_com AS commune,
                p.insee_dep AS departement,
-               coalesce(nullif(p.insee_reg, ''), d.region) AS region,
+               CASE WHEN d.zone = 'com' THEN NULL
+                    ELSE coalesce(nullif(p.insee_reg, ''), d.region) END AS region,
                nullif(p.siren_epci, 'NA') AS epci,
                p.repaired, ST_GeomFromText(p.geometry) AS geometry
         FROM "raw".qpv2024_perimetres p LEFT JOIN staging.departements d ON d.code = p.insee_dep

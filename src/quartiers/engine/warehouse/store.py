@@ -6,19 +6,21 @@ answering during a build and pick the new warehouse up afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import json
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from ..geo import connect
 from ..indicators.catalogue import INDICATORS, INDICATORS_BY_CODE
 from ..indicators.model import Indicator
-from ..levels import LEVELS, PROFILE_LEVELS, level_label, qpv_geography
+from ..levels import LEVELS, PROFILE_LEVELS, level_label, qpv_geography, territory_label
 from .marts import SOUND_STATUSES, STATUS_LABELS
 
 
@@ -115,7 +117,22 @@ class Warehouse:
         self._open: tuple | None = None
 
     # -- connection -----------------------------------------------------------------------
+    @contextlib.contextmanager
+    def pinned(self) -> Iterator[str]:
+        """Every query of the block, in this thread, reads the warehouse file open when it
+        began, even if a build replaces the file meanwhile: a page and the build stamp it is
+        served under come from one build. Yields that stamp."""
+        opened = self._current()
+        self._local.pinned = opened
+        try:
+            yield "{:x}-{:x}".format(*opened[1])
+        finally:
+            self._local.pinned = None
+
     def _current(self) -> tuple:
+        pinned = getattr(self._local, "pinned", None)
+        if pinned:
+            return pinned
         try:
             stat = os.stat(self.path)
         except FileNotFoundError as error:
@@ -159,7 +176,7 @@ class Warehouse:
             raise NotFound(f"aucun territoire de niveau « {level} » avec le code « {code} »",
                            self.suggest(level, code))
         territory = rows[0]
-        territory["level_label"] = LEVELS[level].label
+        territory["level_label"] = territory_label(level, code)
         return territory
 
     def suggest(self, level: str | None, text: str, limit: int = 5) -> list[dict]:
