@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import re
+
 import pytest
 from pypdf import PdfReader
 
 from quartiers.cli import main
+from quartiers.paths import DATA_DIR
 
 
 def run(capsys, *args) -> tuple[int, str]:
@@ -84,7 +88,8 @@ def test_locate_a_file(capsys, warehouse_path, tmp_path):
     source.write_bytes("id;longitude;latitude\n1;-1,6588;48,1258\n2;;\n".encode("cp1252"))
     code, output = run(capsys, "--warehouse", str(warehouse_path), "locate", str(source))
     assert code == 0, output
-    assert "2 lignes" in output and "dans un QPV : 1" in output and "erreurs : 1" in output
+    assert "2 lignes" in output and "dans un QPV : 1 (dont 1 à vérifier)" in output
+    assert "hors QPV : 0 (dont 0 à vérifier) ; erreurs : 1" in output
     assert (tmp_path / "in_qpv.csv").read_text(encoding="cp1252").count("\n") == 3
 
 
@@ -106,6 +111,7 @@ def test_locate_a_file_of_addresses(capsys, warehouse_path, tmp_path, address_se
     code, output = run(capsys, "--warehouse", str(warehouse_path), "locate", str(source),
                        "--geocodeur", "non")
     assert code == 1 and "géocodage est désactivé" in output
+    assert "activez le géocodage (--geocodeur URL, ou la variable QUARTIERS_GEOCODEUR)" in output
 
 
 def test_locate_bad_input(capsys, warehouse_path, tmp_path):
@@ -116,6 +122,127 @@ def test_locate_bad_input(capsys, warehouse_path, tmp_path):
     code, output = run(capsys, "--warehouse", str(warehouse_path), "locate",
                        str(tmp_path / "f.csv"))
     assert code == 1 and "aucune colonne de longitude" in output
+    assert "indiquez les colonnes des coordonnées (--lon, --lat) ou celles de l'adresse " \
+           "(--adresse)" in output
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "locate",
+                       str(tmp_path / "f.csv"), "--lon", "x", "--lat", "nom")
+    assert code == 1 and "colonne « x » absente (--lon) ; colonnes du fichier : « nom »" in output
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "locate", str(tmp_path))
+    assert code == 1 and "ce n'est pas un fichier" in output
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "photo.csv n'est pas un fichier "
+     "texte CSV : c'est une image PNG"),
+    ("archive.csv", b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "archive.csv n'est pas un fichier texte "
+     "CSV : c'est une archive ZIP (un classeur XLSX renommé ?)"),
+    ("faux.xlsx", b"id;lon;lat\n1;-1,6588;48,1258\n", "faux.xlsx n'est pas un classeur XLSX lisible "
+     ": c'est du texte"),
+])
+def test_locate_refuses_binary_and_fake_files_in_french(capsys, warehouse_path, tmp_path, name,
+                                                        content, message):
+    (tmp_path / name).write_bytes(content)
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "locate",
+                       str(tmp_path / name))
+    assert code == 1 and message in output
+    assert "zip file" not in output and "Traceback" not in output
+
+
+def test_locate_summary_adds_up_in_french_figures(capsys, warehouse_path, tmp_path):
+    """The bundled schools, twice: every row counted once, counts with a narrow no-break
+    space, and the same counts as the output's columns."""
+    lines = (DATA_DIR / "education" / "ecoles_35.csv").read_text(encoding="utf-8").splitlines()
+    source = tmp_path / "ecoles.csv"
+    source.write_text("\n".join(lines + lines[1:]) + "\n", encoding="utf-8")
+    code = main(["--warehouse", str(warehouse_path), "locate", str(source)])
+    raw = capsys.readouterr().err
+    output = " ".join(raw.split())
+    assert code == 0, output
+    assert "1\u202f992 lignes" in raw and "1992" not in output
+    found = re.search(r"dans un QPV : ([\d ]+) \(dont ([\d ]+) à vérifier\) ; hors QPV : ([\d ]+) "
+                      r"\(dont ([\d ]+) à vérifier\) ; erreurs : ([\d ]+)", output)
+    inside, check_in, outside, check_out, errors = (int(n.replace(" ", "")) for n in found.groups())
+    assert inside + outside + errors == 1992
+    with (tmp_path / "ecoles_qpv.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert inside == sum(bool(row["qpv_code"]) for row in rows) > 0
+    assert errors == sum(row["statut"].startswith("erreur") for row in rows)
+    assert check_in + check_out == sum(row["statut"].startswith("à vérifier") for row in rows)
+    assert check_in > 0 and check_out > 0
+
+
+def test_locate_keeps_extra_cells_and_says_so(capsys, warehouse_path, tmp_path):
+    source = tmp_path / "f.csv"
+    source.write_text("id;lon;lat\n1;-1,6588;48,1258;extra;encore\n", encoding="utf-8")
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "locate", str(source))
+    assert code == 0 and "colonnes colonne_sup_1 à colonne_sup_2 ajoutées" in output
+    header, row = (tmp_path / "f_qpv.csv").read_text(encoding="utf-8").splitlines()
+    assert header.startswith("id;lon;lat;colonne_sup_1;colonne_sup_2;qpv_code;")
+    assert row.startswith("1;-1,6588;48,1258;extra;encore;QN03504M;")
+
+
+def test_locate_never_overwrites_its_input(capsys, warehouse_path, tmp_path):
+    source = tmp_path / "f.csv"
+    source.write_text("id;lon;lat\n1;-1,6588;48,1258\n", encoding="utf-8")
+    (tmp_path / "lien.csv").symlink_to(source)
+    (tmp_path / "sous").mkdir()
+    for target in (source, tmp_path / "sous" / ".." / "f.csv", tmp_path / "lien.csv"):
+        code, output = run(capsys, "--warehouse", str(warehouse_path), "locate", str(source),
+                           "-o", str(target))
+        assert code == 1 and "est le fichier d'entrée : il serait écrasé" in output, target
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "locate",
+                       str(tmp_path / "lien.csv"), "-o", str(source))
+    assert code == 1 and "est le fichier d'entrée" in output
+    assert source.read_text(encoding="utf-8") == "id;lon;lat\n1;-1,6588;48,1258\n"
+
+
+@pytest.mark.parametrize(("command", "option"), [
+    (["fiche", "QN03504M"], "--pdf"), (["locate", "{source}"], "-o")])
+@pytest.mark.parametrize(("target", "message"), [
+    ("{tmp}/absent/sortie", "absent n'est pas un dossier existant"),
+    ("{tmp}/fichier.txt/sortie", "fichier.txt n'est pas un dossier existant"),
+    ("{tmp}", "est un dossier : donnez un nom de fichier"),
+    ("/proc/sortie", "impossible d'écrire dans le dossier /proc"),
+])
+def test_an_unwritable_output_is_refused_before_any_work(capsys, warehouse_path, tmp_path,
+                                                         command, option, target, message):
+    source = tmp_path / "f.csv"
+    source.write_text("id;lon;lat\n1;-1,6588;48,1258\n", encoding="utf-8")
+    (tmp_path / "fichier.txt").write_text("x", encoding="utf-8")
+    target = target.format(tmp=tmp_path)
+    code, output = run(capsys, "--warehouse", str(warehouse_path),
+                       *[part.format(source=source) for part in command], option, target)
+    assert code == 1 and f"({option})" in output and message in output, output
+    assert "Traceback" not in output and "Errno" not in output
+
+
+def test_an_output_failing_midway_is_said_in_french(capsys, warehouse_path, tmp_path):
+    """``fiches`` creates its folder: a folder it cannot create gives a message, not a
+    traceback."""
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "fiches", "--dans",
+                       "departement:35", "--dossier", "/proc/quartiers/fiches")
+    assert code == 1 and "/proc/quartiers : fichier ou dossier introuvable" in output
+    assert "Traceback" not in output and "Errno" not in output
+
+
+@pytest.mark.parametrize(("args", "status", "message"), [
+    (["locate", "f.csv", "--rayon", "-5"], 2, "rayon en mètres attendu, plus de 0 et au plus 2000"),
+    (["locate", "f.csv", "--rayon", "beaucoup"], 2, "et non « beaucoup »"),
+    (["fiches", "--dans", "region:53", "--niveau", "quartier", "--dossier", "x"], 1,
+     "aucun territoire de niveau « quartier » dans region:53"),
+    (["fiche", "QN03504M", "--niveau", "quartier"], 1, "niveau inconnu « quartier »"),
+])
+def test_bad_option_values(capsys, warehouse_path, args, status, message):
+    code, output = run(capsys, "--warehouse", str(warehouse_path), *args)
+    assert code == status and message in output and "Traceback" not in output
+
+
+def test_search_without_a_match_fails_with_suggestions(capsys, warehouse_path):
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "cherche", "Maurepaz")
+    assert code == 1 and "aucun territoire ne correspond à « Maurepaz »" in output
+    assert "peut-être : qpv QN03504M Maurepas" in output
+    code, output = run(capsys, "--warehouse", str(warehouse_path), "cherche", "Maurepas")
+    assert code == 0 and "QN03504M" in output
 
 
 def test_serve_uses_the_warehouse_it_is_given(tmp_path):

@@ -3,21 +3,83 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from . import paths
-from .engine.geo import CRS_CODES, DEFAULT_RADIUS_M
+from .engine.geo import CRS_CODES, DEFAULT_RADIUS_M, MAX_RADIUS_M
 
 console = Console(stderr=True)
+OS_ERRORS = {errno.ENOENT: "fichier ou dossier introuvable", errno.EACCES: "permission refusée",
+             errno.EPERM: "opération non permise", errno.EISDIR: "c'est un dossier",
+             errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+             errno.ENOSPC: "plus de place sur le disque",
+             errno.EROFS: "système de fichiers en lecture seule"}
+
+
+class UserError(Exception):
+    """A mistake the user can put right (a path, a value): said in French, exit status 1."""
+
+
+def _say(text: str, style: str | None = None) -> None:
+    """Print text as it is: a file name such as « [2024] f.csv » is not rich markup."""
+    console.print(text, style=style, markup=False, highlight=False)
+
+
+def _why(error: OSError) -> str:
+    return OS_ERRORS.get(error.errno, error.strerror or str(error))
+
+
+def _output(path: Path, option: str, source: Path | None = None) -> Path:
+    """An output file, checked before any work: not a folder, in an existing folder where one
+    can write, and not the input itself (through another path or a link either)."""
+    where = f"{path} ({option})"
+    if path.is_dir():
+        raise UserError(f"{where} est un dossier : donnez un nom de fichier")
+    if not path.parent.is_dir():
+        raise UserError(f"{where} : {path.parent} n'est pas un dossier existant")
+    if source is not None and path.exists() and path.samefile(source):
+        raise UserError(f"{where} est le fichier d'entrée : il serait écrasé ; donnez un autre "
+                        "nom de fichier de sortie")
+    try:
+        tempfile.TemporaryFile(dir=path.parent).close()
+    except OSError as error:
+        raise UserError(f"{where} : impossible d'écrire dans le dossier {path.parent} "
+                        f"({_why(error)})") from error
+    return path
+
+
+def _radius(text: str) -> float:
+    """``--rayon``: metres, as argparse's ``type`` (its message is shown as written)."""
+    try:
+        radius = float(text.replace(",", "."))
+    except ValueError:
+        radius = float("nan")
+    if not 0 < radius <= MAX_RADIUS_M:
+        raise argparse.ArgumentTypeError(f"rayon en mètres attendu, plus de 0 et au plus "
+                                         f"{MAX_RADIUS_M:.0f}, et non « {text} »")
+    return radius
+
+
+class _Done(ProgressColumn):
+    """« 12 000/300 000 »: steps done, and the total when known, in French figures."""
+
+    def render(self, task) -> Text:
+        from .engine.reports import format_number
+
+        done = format_number(task.completed, 0)
+        return Text(done if task.total is None else f"{done}/{format_number(task.total, 0)}")
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+    return Progress(TextColumn("{task.description}"), BarColumn(), _Done(),
                     TimeElapsedColumn(), console=console, transient=False)
 
 
@@ -70,8 +132,8 @@ def cmd_fiche(args) -> int:
 
     store = _store(args)
     level, code = _resolve(store, args.code, args.niveau)
+    out = _output(Path(args.pdf or f"fiche_{level}_{code}.pdf"), "--pdf")
     pdf = render_fiche(store, level, code)
-    out = Path(args.pdf or f"fiche_{level}_{code}.pdf")
     out.write_bytes(pdf)
     console.print(f"Fiche écrite : {out} ({len(pdf) // 1024} Ko)")
     return 0
@@ -84,6 +146,9 @@ def cmd_fiches(args) -> int:
     parent_level, _, parent_code = args.dans.partition(":")
     store.territory(parent_level, parent_code)
     _, rows = store.territories(args.niveau, 100000, 0, (parent_level, parent_code))
+    if not rows:
+        raise UserError(f"aucun territoire de niveau « {args.niveau} » dans {args.dans} "
+                        "(--niveau : qpv, commune, epci, departement…)")
     folder = Path(args.dossier)
     with _progress() as progress:
         task = progress.add_task(f"fiches {args.niveau} de {args.dans}", total=len(rows))
@@ -138,38 +203,52 @@ def cmd_serve(args) -> int:
 def cmd_locate(args) -> int:
     from .engine.locator import Locator, current
     from .engine.locator.geocoding import Geocoder
-    from .engine.locator.tables import TableError, column_names, locate_file
+    from .engine.locator.tables import EXTRA_COLUMN, Options, TableError, column_names, locate_file
+    from .engine.reports import format_number
 
     source = Path(args.fichier)
-    target = Path(args.sortie or source.with_name(f"{source.stem}_qpv{source.suffix}"))
-    if not source.exists():
-        console.print(f"[red]{source} : fichier introuvable[/]")
-        return 1
+    if not source.is_file():
+        raise UserError(f"{source} : " + ("fichier introuvable" if not source.exists()
+                                          else "ce n'est pas un fichier"))
+    target = _output(Path(args.sortie or source.with_name(f"{source.stem}_qpv{source.suffix}")),
+                     "-o" if args.sortie else "fichier de sortie par défaut ; -o pour un autre",
+                     source)
     store = _store(args)
     locator = Locator(current(store, paths.DATA_DIR), radius_m=args.rayon)
     crs = CRS_CODES.get(args.crs)
     geocoder = Geocoder.from_setting(args.geocodeur)
+    options = Options(lon="--lon", lat="--lat", address="--adresse",
+                      geocoding="--geocodeur URL, ou la variable QUARTIERS_GEOCODEUR")
     with _progress() as progress:
         task = progress.add_task(f"localisation de {source.name}", total=None)
         try:
             summary = locate_file(source, target, locator, lon=args.lon, lat=args.lat, crs=crs,
                                   geocoder=geocoder, address=column_names(args.adresse),
-                                  progress=lambda rows: progress.update(task, completed=rows))
+                                  progress=lambda rows: progress.update(task, completed=rows),
+                                  options=options)
         except TableError as error:
             progress.stop()
-            console.print(f"[red]{error}[/]")
+            _say(str(error), "red")
             return 1
         finally:
             if geocoder:
                 geocoder.close()
-    console.print(f"{summary.rows} lignes → {target}")
-    console.print(f"  dans un QPV : {summary.inside} ; à vérifier : "
-                  f"{summary.check} ; erreurs : {summary.errors}")
-    console.print(f"  colonnes {summary.columns[0]} / {summary.columns[1]}, {summary.crs} ; "
-                  f"{summary.perimeters}")
+
+    def n(count: int) -> str:
+        return format_number(count, 0)
+
+    _say(f"{n(summary.rows)} lignes → {target}")
+    _say(f"  dans un QPV : {n(summary.inside)} (dont {n(summary.check_inside)} à vérifier) ; "
+         f"hors QPV : {n(summary.outside)} (dont {n(summary.check - summary.check_inside)} à "
+         f"vérifier) ; erreurs : {n(summary.errors)}")
+    if summary.extra_columns:
+        _say(f"  cellules au-delà de l'en-tête : colonnes {EXTRA_COLUMN.format(1)} à "
+             f"{EXTRA_COLUMN.format(summary.extra_columns)} ajoutées après celles du fichier")
+    _say(f"  colonnes {summary.columns[0]} / {summary.columns[1]}, {summary.crs} ; "
+         f"{summary.perimeters}")
     if summary.geocoder:
-        console.print(f"  adresses envoyées au géocodeur {summary.geocoder} : {summary.geocoded} (seules les "
-                      "colonnes d'adresse ont été envoyées)")
+        _say(f"  adresses envoyées au géocodeur {summary.geocoder} : {n(summary.geocoded)} (seules "
+             "les colonnes d'adresse ont été envoyées)")
     return 0
 
 
@@ -241,9 +320,9 @@ def main(argv: list[str] | None = None) -> int:
     locate.add_argument("--lat", help="colonne des latitudes (ou y) ; reconnue sinon")
     locate.add_argument("--crs", choices=tuple(CRS_CODES),
                         help="4326 = longitude/latitude WGS84, 2154 = Lambert-93 (deviné sinon)")
-    locate.add_argument("--rayon", type=float, default=DEFAULT_RADIUS_M,
+    locate.add_argument("--rayon", type=_radius, default=DEFAULT_RADIUS_M,
                         help="rayon de recherche du QPV le plus proche, en mètres "
-                             f"(défaut {DEFAULT_RADIUS_M:.0f})")
+                             f"(défaut {DEFAULT_RADIUS_M:.0f}, au plus {MAX_RADIUS_M:.0f})")
     locate.add_argument("--adresse", metavar="COLONNES",
                         help="colonnes d'adresse à géocoder, dans l'ordre, séparées par des "
                              "virgules (ex. « Rue,CP,Ville ») ; reconnues sinon")
@@ -275,11 +354,17 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (NotFound, WarehouseMissing) as error:
-        console.print(f"[red]{error}[/]")
+    except (NotFound, WarehouseMissing, UserError) as error:
+        _say(str(error), "red")
         for suggestion in getattr(error, "suggestions", []):
-            console.print("  peut-être : " + " ".join(str(v) for v in suggestion.values()))
+            _say("  peut-être : " + " ".join(str(v) for v in suggestion.values()))
         return 1
+    except OSError as error:  # a path the system refused midway (disk full, rights changed…)
+        _say(f"{error.filename} : {_why(error)}" if error.filename else _why(error), "red")
+        return 1
+    except KeyboardInterrupt:
+        _say("interrompu", "red")
+        return 130
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ def test_upload_locate_and_download(client):
     job_id = response["Location"].rstrip("/").split("/")[-1]
     assert wait(job_id)["statut"] == "terminé"
     page = client.get(f"/localiser/{job_id}/").content.decode()
-    assert "Maurepas" in page and "QN03504M" in page and "501" in page
+    assert "Maurepas" in page and "QN03504M" in page and "Terminé" in page
+    assert re.search(r'id="count-rows">501<', page)
     assert 'id="download"' in page and "±50 m" in page
     download = client.get(f"/localiser/{job_id}/resultat")
     assert download["Content-Disposition"].endswith('beneficiaires_qpv.csv"')
@@ -84,7 +85,80 @@ def test_without_geocoding_a_file_of_addresses_ends_with_a_clear_error(client, s
     response = client.post("/localiser/", {"fichier": upload})
     state = wait(response["Location"].rstrip("/").split("/")[-1])
     assert state["statut"] == "erreur" and "géocodage est désactivé" in state["message"]
-    assert "adresses.csv" in state["message"]
+    assert state["message"].startswith("adresses.csv : ")
+    assert "QUARTIERS_GEOCODEUR" not in state["message"] and "activez" not in state["message"]
+
+
+def _submit(client, name: str, content: bytes, **fields) -> tuple[str, dict, str]:
+    """Upload, wait for the job; its id, state and page."""
+    response = client.post("/localiser/", {"fichier": SimpleUploadedFile(name, content), **fields})
+    job_id = response["Location"].rstrip("/").split("/")[-1]
+    return job_id, wait(job_id), client.get(f"/localiser/{job_id}/").content.decode()
+
+
+@pytest.mark.parametrize(("content", "fields", "expected"), [
+    (b"nom;ville\nA;Rennes\n", {}, "Relevés 2024.csv : aucune colonne de longitude (ou x) "
+     "reconnue parmi « nom », « ville » ; indiquez dans les options du formulaire les colonnes "
+     "des coordonnées (« Colonne des longitudes (ou x) », « Colonne des latitudes (ou y) ») ou "
+     "celles de l'adresse (« Colonnes d'adresse à géocoder »)"),
+    (b"nom;ville\nA;Rennes\n", {"lon": "X", "lat": "ville"}, "Relevés 2024.csv : colonne « X » "
+     "absente (« Colonne des longitudes (ou x) ») ; colonnes du fichier : « nom », « ville »"),
+    (b"nom;ville\nA;Rennes\n", {"adresse": "nom, rue"}, "Relevés 2024.csv : colonne « rue » "
+     "absente (« Colonnes d'adresse à géocoder ») ; colonnes du fichier : « nom », « ville »"),
+])
+def test_job_errors_speak_the_form_language(client, content, fields, expected):
+    _, state, page = _submit(client, "Relevés 2024.csv", content, **fields)
+    assert state["statut"] == "erreur" and state["message"] == expected
+    assert html.escape(expected, quote=False) in page.replace("&#x27;", "'")
+    assert "--" not in state["message"] and str(jobs.folder("x").parent) not in state["message"]
+    assert "entree" not in state["message"]
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("faux.xlsx", b"id;lon;lat\n1;-1,6588;48,1258\n",
+     "faux.xlsx n'est pas un classeur XLSX lisible : c'est du texte."),
+    ("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01",
+     "image.csv n'est pas un fichier texte CSV : c'est une image PNG."),
+    ("archive.csv", b"PK\x03\x04\x14\x00\x00\x00\x08\x00",
+     "archive.csv n'est pas un fichier texte CSV : c'est une archive ZIP"),
+])
+def test_binary_and_fake_files_are_refused_in_french(client, name, content, expected):
+    _, state, page = _submit(client, name, content)
+    assert state["statut"] == "erreur" and state["message"].startswith(expected)
+    assert "zip file" not in state["message"].lower() and "Erreur" in page
+
+
+def test_an_unclosed_quote_names_the_uploaded_file_and_the_line(client):
+    content = "id;lon;lat\n1;-1,6588;48,1258\n2;\"-1,6588;48,1258\n" + "3;x;y\n" * 30_000
+    _, state, _ = _submit(client, "saisie.csv", content.encode())
+    assert re.match(r"saisie\.csv, ligne \d+ : une cellule", state["message"])
+
+
+def test_extra_cells_get_their_own_columns_and_counts_are_french(client):
+    lines = ["id;lon;lat"] + [f"{i};-1,6588;48,1258" for i in range(1500)]
+    lines += ["x;-1,6588;48,1258;extra;encore", "y;-1,70;48,30", "z;;"]
+    job_id, state, page = _submit(client, "gros.csv", "\r\n".join(lines).encode())
+    assert state["statut"] == "terminé"
+    assert re.search(r'id="count-rows">1\u202f503<', page)
+    assert re.search(r'id="count-inside">1\u202f501<', page)
+    assert 'id="count-outside">1<' in page and 'id="count-errors">1<' in page
+    assert "dont 1\u202f501 à vérifier" in page and "dont 0 à vérifier" in page
+    assert "colonne_sup_1 à colonne_sup_2" in page
+    summary = state["resume"]
+    assert summary["inside"] + summary["outside"] + summary["errors"] == summary["rows"] == 1503
+    rows = list(csv.reader(io.StringIO(b"".join(
+        client.get(f"/localiser/{job_id}/resultat").streaming_content).decode()), delimiter=";"))
+    assert rows[0][:6] == ["id", "lon", "lat", "colonne_sup_1", "colonne_sup_2", "qpv_code"]
+    assert rows[1501][:6] == ["x", "-1,6588", "48,1258", "extra", "encore", "QN03504M"]
+
+
+def test_the_upload_form_labels_every_field(client):
+    page = client.get("/localiser/").content.decode()
+    fields = re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', page)
+    assert {"fichier", "lon", "lat", "adresse", "crs"} <= set(fields)
+    for field in fields:
+        assert f'<label for="{field}"' in page or f'<label for="{field}" ' in page, field
+    assert "--lon" not in page and "colonne_sup_1" in page
 
 
 def _old_job(status: str) -> str:
@@ -98,9 +172,20 @@ def _old_job(status: str) -> str:
     return job_id
 
 
+def test_a_job_summarised_before_the_outside_count_existed_still_shows(client):
+    job_id = _old_job("terminé")
+    summary = {"rows": 3, "inside": 1, "check": 1, "errors": 1, "by_qpv": [], "sample": [],
+               "columns": ["lon", "lat"], "crs": "EPSG:4326", "perimeters": "QPV 2024",
+               "geocoder": "", "geocoded": 0}
+    jobs._save(job_id, resultat="f_qpv.csv", resume=summary)
+    page = client.get(f"/localiser/{job_id}/").content.decode()
+    assert 'id="count-rows">3<' in page and 'id="count-outside">n.d.<' in page
+
+
 def test_an_interrupted_job_says_so_and_old_jobs_are_deleted(client, settings):
     running, queued = _old_job("en cours"), _old_job("en attente")
-    assert "interrompue" in client.get(f"/localiser/{running}/").content.decode()
+    assert "la localisation de f.csv a été interrompue" in client.get(
+        f"/localiser/{running}/").content.decode()
     assert jobs.state(queued)["statut"] == "en attente"  # waiting behind a long job: not dead
     jobs._save(running, lignes=10)  # the worker was alive after all: nothing stale was stored
     assert jobs.state(running)["statut"] == "en cours"

@@ -9,6 +9,7 @@ WGS84 = "EPSG:4326"  # the web and the bundled files
 LAMBERT93 = "EPSG:2154"  # metric work in metropolitan France
 CRS_CODES = {"4326": WGS84, "2154": LAMBERT93}  # as users type them (CLI, forms, API)
 DEFAULT_RADIUS_M = 500.0  # how far the locator looks for the nearest QPV, unless told
+MAX_RADIUS_M = 2000.0  # the web locator's grid is built for this reach; smaller radii filter
 
 
 def connect(path: str | Path = ":memory:", read_only: bool = False):

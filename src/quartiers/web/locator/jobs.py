@@ -24,13 +24,19 @@ from pyproj import Transformer
 from quartiers.engine.geo import WGS84
 from quartiers.engine.locator import DEFAULT_RADIUS_M
 from quartiers.engine.locator.geocoding import Geocoder
-from quartiers.engine.locator.tables import Summary, TableError, locate_file
+from quartiers.engine.locator.tables import Options, Summary, TableError, locate_file
 
 from ..territories.locator import get_locator
 
 STALE_S = 3600  # a running job that has not moved for an hour died with its process
 RUNNING = ("en attente", "en cours")
 logger = logging.getLogger(__name__)
+# The upload form's option fields: their labels, and how messages name them
+LABELS = {"lon": "Colonne des longitudes (ou x)", "lat": "Colonne des latitudes (ou y)",
+          "adresse": "Colonnes d'adresse à géocoder"}
+FORM = Options(lon=f"« {LABELS['lon']} »", lat=f"« {LABELS['lat']} »",
+               address=f"« {LABELS['adresse']} »", where=" dans les options du formulaire",
+               geocoding="")  # an administrator's setting, not the user's
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="localisation")
 _lock = threading.Lock()
 
@@ -63,8 +69,9 @@ def state(job_id: str) -> dict | None:
     except FileNotFoundError:
         return None
     if current["statut"] == "en cours" and time.time() - moved > STALE_S:
-        current.update(statut="erreur", message="la localisation a été interrompue (redémarrage "
-                                                "du serveur ?) : déposez le fichier à nouveau.")
+        current.update(statut="erreur", message=f"la localisation de {current['fichier']} a été "
+                                                "interrompue (redémarrage du serveur ?) : déposez "
+                                                "le fichier à nouveau.")
     return current
 
 
@@ -135,15 +142,16 @@ def _run(job_id: str, lon, lat, crs, address) -> None:
     try:
         summary = locate_file(source, result, get_locator(), lon=lon, lat=lat, crs=crs,
                               radius_m=DEFAULT_RADIUS_M, geocoder=geocoder, address=address,
-                              progress=lambda rows: _save(job_id, lignes=rows))
+                              progress=lambda rows: _save(job_id, lignes=rows),
+                              name=job["fichier"], options=FORM)
         _save(job_id, statut="terminé", resultat=result.name, lignes=summary.rows,
               resume=_for_the_page(summary))
     except TableError as error:
-        _save(job_id, statut="erreur", message=str(error).replace(str(source), job["fichier"]))
+        _save(job_id, statut="erreur", message=str(error))
     except Exception:  # the user must see the job fail, not wait forever
         logger.exception("localisation %s", job_id)
-        _save(job_id, statut="erreur", message="erreur interne : le fichier n'a pas pu être "
-                                               "traité ; l'incident est journalisé.")
+        _save(job_id, statut="erreur", message=f"{job['fichier']} n'a pas pu être traité "
+                                               "(erreur interne, journalisée).")
         raise
     finally:
         source.unlink(missing_ok=True)  # personal data: only the enriched file is kept

@@ -26,9 +26,9 @@ def upload(request):
         if upload is None:
             error = "Choisissez un fichier CSV ou XLSX."
         elif Path(upload.name).suffix.lower() not in ACCEPTED:
-            error = f"« {upload.name} » : formats acceptés CSV (.csv, .txt) et XLSX (.xlsx)."
+            error = f"{upload.name} : formats acceptés CSV (.csv, .txt) et XLSX (.xlsx)."
         elif upload.size == 0:
-            error = f"« {upload.name} » est vide."
+            error = f"{upload.name} : fichier vide."
         elif request.POST.get("crs") and request.POST["crs"] not in CRS_CODES:
             error = "Système de coordonnées inconnu."
         else:
@@ -38,7 +38,7 @@ def upload(request):
             return redirect("locator_job", job_id=job_id)
     geocoder = Geocoder.setting(settings.QUARTIERS_GEOCODEUR)
     return render(request, "locator/upload.html", {
-        "error": error, "perimeters": get_locator().perimeters.label,
+        "error": error, "labels": jobs.LABELS, "perimeters": get_locator().perimeters.label,
         "result_columns": RESULT_COLUMNS, "geocoding_columns": GEOCODING_COLUMNS,
         "geocoder": public_url(geocoder) if geocoder else None,
         "kept_days": settings.QUARTIERS_JOBS_KEPT_DAYS}, status=400 if error else 200)
@@ -52,6 +52,8 @@ def job(request, job_id: str):
     return render(request, "locator/job.html", {
         "job_id": job_id, "job": state, "summary": summary,
         "by_qpv": summary["by_qpv"] if summary else [],
+        "check_outside": summary["check"] - summary["check_inside"]
+        if summary and "check_inside" in summary else None,
         "points": json.dumps(summary["sample"] if summary else []),
         "running": state["statut"] in jobs.RUNNING})
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 
+from quartiers.engine.geo import MAX_RADIUS_M
 from quartiers.engine.locator import Locator, current
 from quartiers.engine.locator.perimeters import IMPORTED
 from quartiers.paths import DATA_DIR
 
 from .warehouse import get_store
 
-MAX_RADIUS_M = 2000.0  # the grid is built for this reach; smaller radii filter afterwards
 _lock = threading.Lock()
 _built: dict = {}
 
