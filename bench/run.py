@@ -49,6 +49,7 @@ def run_child(code: str) -> tuple[float, float]:
 def serving(port: str, workers: int | None = None):
     """``quartiers serve`` on the bench warehouse; yields its base URL once it answers."""
     more = ["--workers", str(workers)] if workers else []
+    os.environ["QUARTIERS_CACHE_PAGES"] = tempfile.mkdtemp(prefix="quartiers-pages-")
     server = subprocess.Popen([str(Path(PY).with_name("quartiers")), "--warehouse",
                                str(WAREHOUSE), "serve", "--port", port, *more], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -66,12 +67,13 @@ def serving(port: str, workers: int | None = None):
         server.wait()
 
 
-def wrk(url: str) -> dict:
+def wrk(url: str, *headers: str) -> dict:
     """Requests/s and latency percentiles of wrk (2 threads, 8 connections, 10 s), once every
     worker has answered the URL (opened the warehouse, loaded its templates)."""
     for _ in range(16):
         subprocess.run(["curl", "-sf", url, "-o", "/dev/null"])
-    lines = subprocess.run([shutil.which("wrk"), "-t2", "-c8", "-d10s", "--latency", url],
+    more = [arg for header in headers for arg in ("-H", header)]
+    lines = subprocess.run([shutil.which("wrk"), "-t2", "-c8", "-d10s", "--latency", *more, url],
                            capture_output=True, text=True, check=True).stdout.splitlines()
 
     def percentile(name: str) -> str:
@@ -98,6 +100,7 @@ def bench_build() -> dict:
 def _django():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quartiers.web.settings")
     os.environ["QUARTIERS_WAREHOUSE"] = str(WAREHOUSE)
+    os.environ["QUARTIERS_CACHE_PAGES"] = tempfile.mkdtemp(prefix="quartiers-pages-")  # cold
     import django
 
     django.setup()
@@ -180,16 +183,27 @@ def bench_pdf() -> dict:
 
 
 def bench_load() -> dict:
-    """Requests/s on a profile page with wrk, against a static file on the same server."""
+    """Requests/s on repeated profile pages with wrk (served from the page cache), and on a
+    conditional request answered 304, against a static file on the same server."""
     if not shutil.which("wrk"):
         return {"load": "wrk absent (apt-get install wrk)"}
     results = {}
     with serving("8765", workers=2) as base:
+        static = wrk(base + "/static/quartiers/site.css")
+        results["baseline_static_css_rps"], results["baseline_static_css_p99"] = (
+            static["rps"], static["p99"])
         for name, path in (("profile_commune_rennes", "/territoires/commune/35238/"),
-                           ("profile_qpv_maurepas", "/territoires/qpv/QN03504M/"),
-                           ("baseline_static_css", "/static/quartiers/site.css")):
+                           ("profile_qpv_maurepas", "/territoires/qpv/QN03504M/")):
             figures = wrk(base + path)
             results[f"{name}_rps"], results[f"{name}_p99"] = figures["rps"], figures["p99"]
+            results[f"{name}_vs_static"] = round(figures["rps"] / static["rps"], 2)
+        etag = subprocess.run(["curl", "-sI", base + "/territoires/qpv/QN03504M/"],
+                              capture_output=True, text=True).stdout
+        etag = next(line.split(":", 1)[1].strip() for line in etag.splitlines()
+                    if line.lower().startswith("etag:"))
+        figures = wrk(base + "/territoires/qpv/QN03504M/", f"If-None-Match: {etag}")
+        results["conditional_304_maurepas_rps"] = figures["rps"]
+        results["conditional_304_vs_static"] = round(figures["rps"] / static["rps"], 2)
     return results
 
 

@@ -3,40 +3,142 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.cache import cache
 
+from quartiers.web.api import urls  # noqa: F401 - registers every endpoint
 from quartiers.web.api.openapi import schema
+from quartiers.web.api.views import ENDPOINTS
 
 pytestmark = pytest.mark.django_db
 
-SAMPLES = {"level": "commune", "code": "35238", "indicator_code": "taux_pauvrete"}
+JSON_TYPES = ("application/json", "application/geo+json")
+PYTHON_TYPES = {"null": type(None), "boolean": bool, "integer": int, "number": (int, float),
+                "string": str, "array": list, "object": dict}
 
 
 def get(client, url, **params):
     """GET that must succeed; JSON and GeoJSON bodies decoded."""
     response = client.get(url, params)
     assert response.status_code == 200, (url, response.content[:300])
-    if response["Content-Type"].startswith(("application/json", "application/geo+json")):
+    if response["Content-Type"].startswith(JSON_TYPES):
         return json.loads(response.content)
     return response.content
 
 
-def test_openapi_document_covers_every_endpoint(client):
-    document = json.loads(client.get("/api/v1/openapi.json").content)
-    assert document["openapi"].startswith("3.1")
-    assert len(document["paths"]) >= 12
-    for path, item in document["paths"].items():
-        url = path.format(**SAMPLES)
-        params = {"q": "rennes"} if "recherche" in url else {}
-        if "localiser" in url:
-            params.update(lon="-1.6588", lat="48.1258")
-        if url.endswith("/commune.geojson"):
-            params["dans"] = "departement:35"
-        get(client, url, **params)
+def check(value, schema: dict, components: dict, where: str = "$") -> None:
+    """Does ``value`` match ``schema``? The JSON Schema subset the API declares: $ref, anyOf,
+    type, enum, const, properties, required, additionalProperties, items, min/maxItems."""
+    if "$ref" in schema:
+        check(value, components[schema["$ref"].rsplit("/", 1)[1]], components, where)
+    if "anyOf" in schema:
+        failures = []
+        for option in schema["anyOf"]:
+            try:
+                check(value, option, components, where)
+                break
+            except AssertionError as error:
+                failures.append(str(error))
+        else:
+            raise AssertionError(f"{where}: no option fits: {failures}")
+    kinds = schema.get("type", [])
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    assert not kinds or any(isinstance(value, PYTHON_TYPES[k]) and not (
+        isinstance(value, bool) and k in ("integer", "number")) for k in kinds), \
+        f"{where}: {value!r:.80} is not {kinds}"
+    assert "enum" not in schema or value in schema["enum"], f"{where}: {value!r} not in enum"
+    assert "const" not in schema or value == schema["const"], f"{where}: {value!r}"
+    if isinstance(value, dict) and "properties" in schema:
+        missing = set(schema.get("required", [])) - set(value)
+        assert not missing, f"{where}: missing {missing}"
+        for key, item in value.items():
+            if key in schema["properties"]:
+                check(item, schema["properties"][key], components, f"{where}.{key}")
+            else:
+                assert schema.get("additionalProperties", True) is not False, \
+                    f"{where}: undeclared key « {key} »"
+    if isinstance(value, list) and "items" in schema:
+        assert schema.get("minItems", 0) <= len(value) <= schema.get("maxItems", len(value))
+        for i, item in enumerate(value):
+            check(item, schema["items"], components, f"{where}[{i}]")
+
+
+@pytest.fixture(scope="module")
+def document():
+    return schema()
+
+
+def check_answer(client, document, url, params=None, status=200, method="get"):
+    """Request ``url`` and check the answer against the schema its path declares."""
+    response = client.get(url, params or {}) if method == "get" else client.post(
+        url, params, content_type="application/json")
+    assert response.status_code == status, (url, params, response.content[:300])
+    path = next(e.public_path for e in ENDPOINTS if re.fullmatch(
+        re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(e.public_path)), url))
+    content_type = response["Content-Type"].split(";")[0]
+    declared = document["paths"][path][method]["responses"][str(status)]["content"]
+    assert content_type in declared, (url, content_type, list(declared))
+    if content_type in JSON_TYPES:
+        body = json.loads(response.content)
+        check(body, declared[content_type]["schema"], document["components"]["schemas"])
+        return body
+    return response.content
+
+
+def test_openapi_document_covers_every_endpoint(client, document):
+    served = json.loads(client.get("/api/v1/openapi.json").content)
+    assert served == document
+    assert document["openapi"].startswith("3.1") and document["servers"]
+    assert len(document["paths"]) >= 13
+    components = document["components"]["schemas"]
+    assert {"Territoire", "Valeur", "Indicateur", "Serie", "Erreur", "PageTerritoires",
+            "PageValeurs", "Couche", "Perimetre", "Localisation"} <= set(components)
+    assert components["Statut"]["enum"][:2] == ["ok", "non_publie"]
+    assert "qpv_region" in components["NiveauValeur"]["enum"]
+    assert "qpv_region" not in components["Niveau"]["enum"]
+    text = json.dumps(document)
+    for ref in re.findall(r'"\$ref": "#/components/schemas/(\w+)"', text):
+        assert ref in components
+    assert "<str:" not in text and "/api/v1/territoires/{niveau}/{code}" in document["paths"]
+    untyped = {e.name for e in ENDPOINTS if e.content_types[0].endswith("json")
+               and "$ref" not in e.response}
+    assert untyped <= {"basemap_places", "basemap_overseas"}  # declared in api/basemap.py
+    for item in document["paths"].values():
         assert {"200", "400", "404"} <= set(item["get"]["responses"])
-    assert schema() == document
+
+
+def test_every_example_answers_as_declared(client, document):
+    """Each endpoint's example (the one linked from /api/) answers 200 with its schema."""
+    for endpoint in ENDPOINTS:
+        url, _, query = endpoint.example_url.partition("?")
+        check_answer(client, document, url, dict(p.split("=") for p in query.split("&") if p))
+
+
+@pytest.mark.parametrize(("level", "code"), [
+    ("qpv", "QN03504M"), ("qpv", "QN97101M"), ("qpv2015", "QP035004"), ("commune", "35238"),
+    ("arrondissement", "75101"), ("epci", "243500139"), ("departement", "35"),
+    ("region", "53"), ("france", "FR")])
+def test_territory_answers_match_their_schemas(client, document, level, code):
+    base = f"/api/v1/territoires/{level}/{code}"
+    for suffix in ("", "/series", "/valeurs", "/comparaison"):
+        check_answer(client, document, base + suffix)
+    if level in ("commune", "epci", "departement", "region", "france"):
+        check_answer(client, document, f"{base}/comparaison-qpv")
+    check_answer(client, document, f"{base}/valeurs", {"indicateur": "population"})
+
+
+def test_indicators_and_errors_match_their_schemas(client, document):
+    catalogue = check_answer(client, document, "/api/v1/indicateurs")["resultats"]
+    for indicator in catalogue[::10]:  # every theme and level, in a few seconds
+        check_answer(client, document, f"/api/v1/indicateurs/{indicator['code']}")
+        check_answer(client, document, f"/api/v1/indicateurs/{indicator['code']}/valeurs",
+                     {"taille": 5})
+    check_answer(client, document, "/api/v1/territoires/qpv/QN03504X", status=404)
+    check_answer(client, document, "/api/v1/territoires", {"niveau": "canton"}, status=400)
+    check_answer(client, document, "/api/v1/localiser", {"points": [[-1.6588, 48.1258], [0, 0]]},
+                 method="post")
 
 
 def test_territories_paginated_and_filtered(client):
@@ -211,3 +313,84 @@ def test_qpv_layer_of_a_territory_holds_only_its_qpv(client):
     unknown = client.get("/api/v1/couches/qpv.geojson", {"dans": "commune:35238",
                                                           "indicateur": "pauvrete"})
     assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/api/v1/nimporte", "/api/v2/x", "/api/v1/territoire",
+                                 "/api/v1/territoires/qpv/QN03504M/inconnu", "/api/x.json"])
+def test_unknown_api_paths_answer_json_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    body = json.loads(response.content)
+    assert body["statut"] == 404 and url in body["erreur"] and "/api/" in body["erreur"]
+    assert response["Access-Control-Allow-Origin"] == "*"
+    if url == "/api/v1/territoire":
+        assert {"chemin": "/api/v1/territoires"} in body["suggestions"]
+    assert client.post(url, {}, content_type="application/json").status_code == 404
+
+
+def test_unknown_pages_keep_the_html_404(client):
+    response = client.get("/nimporte/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(("url", "params", "needle"), [
+    # an indicator at a level where it has no value: the levels where it has some
+    ("/api/v1/indicateurs/part_femmes/valeurs", {"niveau": "qpv"}, "qpv2015, qpv2015_commune"),
+    ("/api/v1/indicateurs/part_menages_imposes/valeurs", {"niveau": "qpv2015_france"},
+     "niveaux disponibles : qpv2015, arrondissement, commune"),
+    ("/api/v1/indicateurs/population/valeurs", {"niveau": "qpv", "millesime": "1999"},
+     "millésimes disponibles"),
+    ("/api/v1/territoires/qpv/QN03504M/valeurs", {"indicateur": "part_femmes"},
+     "aucune valeur au niveau « qpv »"),
+    ("/api/v1/couches/qpv.geojson", {"indicateur": "part_femmes"}, "qpv2015"),
+    # a level that cannot lie inside the enclosing territory
+    ("/api/v1/territoires", {"niveau": "region", "dans": "commune:35238"},
+     "niveaux englobants possibles : france"),
+    ("/api/v1/couches/epci.geojson", {"dans": "commune:35238"}, "aucun territoire de niveau"),
+])
+def test_a_level_without_data_is_a_400_naming_the_levels(client, url, params, needle):
+    response = client.get(url, params)
+    assert response.status_code == 400, response.content[:300]
+    assert needle in json.loads(response.content)["erreur"]
+
+
+def test_indicator_values_default_to_a_level_with_values(client):
+    body = get(client, "/api/v1/indicateurs/part_femmes/valeurs")
+    assert body["niveau"] == "qpv2015" and body["total"] > 1000
+    indicator = get(client, "/api/v1/indicateurs/part_femmes")
+    assert "qpv2015_region" in indicator["niveaux"] and "qpv" not in indicator["niveaux"]
+
+
+def test_cors_for_get_and_head_with_preflight(client):
+    for url in ("/api/v1/territoires/qpv/QN03504M", "/api/v1/openapi.json",
+                "/api/v1/territoires/qpv/QN03504X"):
+        assert client.get(url)["Access-Control-Allow-Origin"] == "*"
+    head = client.head("/api/v1/territoires/qpv/QN03504M")
+    assert head.status_code == 200 and head["Access-Control-Allow-Origin"] == "*"
+    preflight = client.options("/api/v1/recherche", HTTP_ORIGIN="https://exemple.fr",
+                               HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+                               HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match")
+    assert preflight.status_code == 204 and preflight["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in preflight["Access-Control-Allow-Methods"]
+    assert "If-None-Match" in preflight["Access-Control-Allow-Headers"]
+    # the batch POST stays for scripts and this site's pages: other sites cannot read it
+    locate = client.options("/api/v1/localiser", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
+    assert "POST" not in locate["Access-Control-Allow-Methods"]
+    post = client.post("/api/v1/localiser", {"points": [[-1.6588, 48.1258]]},
+                       content_type="application/json")
+    assert post.status_code == 200 and "Access-Control-Allow-Origin" not in post
+
+
+def test_the_api_page_documents_every_endpoint(client):
+    page = client.get("/api/").content.decode()
+    html = page.replace("<wbr>", "")  # where long paths may wrap on a phone
+    assert "<str:" not in html and "&lt;str:" not in html
+    for endpoint in ENDPOINTS:
+        assert f"<code>{endpoint.public_path}</code>" in html, endpoint.public_path
+        assert f'href="{endpoint.example_url.replace("&", "&amp;")}"' in html
+        if "$ref" in endpoint.response:
+            name = endpoint.response["$ref"].rsplit("/", 1)[1]
+            assert f'/api/v1/openapi.json#/components/schemas/{name}">{name}</a>' in html
+    assert "/<wbr>api/<wbr>v1/<wbr>territoires/<wbr>{niveau}/<wbr>{code}" in page
+    assert '<th scope="col">Type</th>' in html and 'class="table-wrap"' in html
+    assert "texte : qpv, commune, epci" in html  # the levels' enum, in words

@@ -16,7 +16,9 @@ from quartiers.web.territories.warehouse import get_store
 pytestmark = pytest.mark.django_db
 
 PAGES = ["/", "/territoires/qpv/QN03504M/", "/territoires/commune/35238/fiche.pdf",
-         "/indicateurs/", "/indicateurs/population/", "/donnees/", "/recherche/?q=rennes"]
+         "/indicateurs/", "/indicateurs/population/", "/donnees/", "/recherche/?q=rennes",
+         "/territoires/region/53/tableau-qpv.csv", "/api/v1/territoires/qpv/QN03504M",
+         "/api/v1/couches/qpv.geojson?indicateur=taux_pauvrete"]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -46,6 +48,7 @@ def test_a_repeated_page_is_not_rendered_again(client, monkeypatch):
 def test_errors_and_other_pages_carry_no_build_etag(client):
     assert "ETag" not in client.get("/territoires/commune/00000/")
     assert "ETag" not in client.get("/localiser/")
+    assert "ETag" not in client.get("/api/v1/localiser?lon=-1.65&lat=48.12")  # perimeters may change
 
 
 @pytest.fixture

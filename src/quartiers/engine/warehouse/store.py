@@ -504,3 +504,27 @@ class Warehouse:
         return self._cached("build_info", lambda: json.loads(
             self.query("SELECT info FROM marts.build_info")[0]["info"]))
 
+    # -- basemap --------------------------------------------------------------------------
+    def places(self, level: str, within: tuple, min_population: float = 0) -> list[dict]:
+        """Named points of a level inside a territory (labels of the maps' basemap), the most
+        populous first: a map labels them in that order."""
+        return self.remember(("places", level, within, min_population), lambda: self.query("""
+            SELECT t.level, t.code, t.name, t.population, t.lon, t.lat FROM marts.territories t
+            WHERE t.level = ? AND t.lon IS NOT NULL AND coalesce(t.population, 0) >= ?
+              AND t.code IN (SELECT code FROM marts.territory_links WHERE level = ?
+                             AND parent_level = ? AND parent_code = ?)
+            ORDER BY t.population DESC NULLS LAST, t.code""",
+            [level, min_population, level, *within]))
+
+    def overseas_qpv_extents(self) -> list[dict]:
+        """Each overseas département or collectivité with QPV: its name, QPV count and their
+        extent (the national map's insets)."""
+        return self.remember(("overseas_qpv_extents",), lambda: self.query("""
+            SELECT q.departement AS code, d.name, count(*) AS qpv, min(q.xmin) AS xmin,
+                   min(q.ymin) AS ymin, max(q.xmax) AS xmax, max(q.ymax) AS ymax
+            FROM marts.territories q
+            JOIN marts.territories d ON d.level = 'departement' AND d.code = q.departement
+            WHERE q.level = 'qpv' AND q.geometry IS NOT NULL
+              AND (q.departement LIKE '97%' OR q.departement LIKE '98%')
+            GROUP BY ALL ORDER BY q.departement"""))
+

@@ -16,7 +16,7 @@ from quartiers.engine.locator import DEFAULT_RADIUS_M
 from quartiers.engine.locator.geocoding import MAX_QUERY, AddressColumns, Geocoder
 
 from ..territories.locator import MAX_RADIUS_M, get_locator
-from .views import BadRequest, TooManyRequests, endpoint
+from .views import BOOLEAN, NUMBER, STRING, BadRequest, TooManyRequests, component, endpoint, obj
 
 MAX_BATCH = 100_000
 CRS = {**CRS_CODES, **{crs: crs for crs in CRS_CODES.values()}}  # « 2154 » or « EPSG:2154 »
@@ -27,6 +27,24 @@ BODY = {"type": "object", "required": ["points"], "properties": {
                                           "lat": {"type": "number"}}}]}},
     "crs": {"type": "string", "enum": sorted(CRS)},
     "rayon": {"type": "number", "maximum": MAX_RADIUS_M}}}
+ANSWER = {  # one point's answer: which keys are present depends on « statut » and « dans_qpv »
+    "statut": {"type": "string", "enum": ["ok", "à vérifier", "erreur"]}, "id": {},
+    "erreur": STRING, "motif": STRING, "dans_qpv": BOOLEAN,
+    "qpv": obj({"code": STRING, "nom": STRING, "commune": STRING}),
+    "qpv_proche": obj({"code": STRING, "nom": STRING}), "distance_limite_m": NUMBER}
+OPTIONAL = tuple(k for k in ANSWER if k != "statut")
+RULES = {"perimetres": STRING, "precision_m": NUMBER, "regle_limite": STRING}
+LOCALISATION = component("Localisation", obj({
+    **RULES, **ANSWER,
+    "geocodage": obj({"service": STRING, "libelle": {"type": ["string", "null"]},
+                      "type": {"type": ["string", "null"]}, "score": {"type": ["number", "null"]},
+                      "lon": NUMBER, "lat": NUMBER}, ("lon", "lat"))},
+    (*OPTIONAL, "geocodage"),
+    "un point (ou une adresse géocodée) : dans un QPV, ou le QPV le plus proche"))
+LOT = component("LocalisationLot", obj({
+    **RULES, "rayon_m": NUMBER,
+    "resultats": {"type": "array", "items": obj(ANSWER, OPTIONAL)}},
+    description="un résultat par point, dans l'ordre donné"))
 
 
 def _crs(value) -> str:
@@ -126,7 +144,8 @@ def _answers(a, b, crs: str, radius: float, ids=None, notes=None) -> dict:
            ("crs", "string", "4326 (défaut) ou 2154"),
            ("rayon", "number", "rayon de recherche du QPV le plus proche (m, défaut "
                                f"{DEFAULT_RADIUS_M:.0f})")),
-          tags=("localisation",), methods=("GET", "POST"), body=BODY)
+          tags=("localisation",), methods=("GET", "POST"), body=BODY, response=LOCALISATION,
+          body_response=LOT, example="v1/localiser?lon=-1.6588&lat=48.1258")
 def locate(request):
     if request.method == "GET":
         if "adresse" in request.GET and "lon" not in request.GET:

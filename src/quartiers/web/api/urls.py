@@ -1,12 +1,14 @@
-from django.urls import path
-from django.views.generic import TemplateView
+from django.urls import path, re_path
 
-from . import locate, openapi  # noqa: F401 - locate registers its endpoints
-from .views import ENDPOINTS
+from ..territories.build_cache import served_from_build
+from . import basemap, locate, openapi  # noqa: F401 - basemap and locate register endpoints
+from .views import ENDPOINTS, unknown_path
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="api/index.html",
-                                  extra_context={"endpoints": ENDPOINTS}), name="api"),
+    path("", openapi.index, name="api"),
     path("v1/openapi.json", openapi.openapi_view, name="openapi"),
-    *(path(e.path, e.view, name=f"api_{e.name}") for e in ENDPOINTS),
+    # what only reads the warehouse is served from the build (ETag, 304, page cache)
+    *(path(e.path, served_from_build(e.view) if e.methods == ("GET",) else e.view,
+           name=f"api_{e.name}") for e in ENDPOINTS),
+    re_path(r"^.*$", unknown_path, name="api_unknown"),  # last: a JSON 404, not the HTML page
 ]

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import TemplateView
 
 from . import views
 
@@ -10,7 +11,11 @@ urlpatterns = [
     path(f"territoires/{LEVEL}/", views.profile, name="profile"),
     path(f"territoires/{LEVEL}/fiche.pdf", views.profile_pdf, name="profile_pdf"),
     path(f"territoires/{LEVEL}/chiffres.<str:fmt>", views.profile_export, name="profile_export"),
+    path(f"territoires/{LEVEL}/tableau-<str:inner>.<str:fmt>", views.profile_table,
+         name="profile_table"),
     path("indicateurs/", views.indicator_list, name="indicators"),
     path("indicateurs/<str:code>/", views.indicator_detail, name="indicator"),
     path("donnees/", views.data_page, name="data"),
+    path("accessibilite/", TemplateView.as_view(template_name="territories/accessibility.html"),
+         name="accessibility"),
 ]

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
-from quartiers.engine import exports
 from quartiers.engine.indicators.catalogue import INDICATORS, THEMES
-from quartiers.engine.levels import LEVELS
+from quartiers.engine.levels import LEVELS, territory_label
 from quartiers.engine.profiles import QPV_COLUMNS, build_profile
 from quartiers.engine.reports import histogram, render_fiche
 from quartiers.engine.reports.comparison import comparison_charts, series_chart
 
+from . import downloads
+from .build_cache import served_from_build
 from .middleware import not_found
 from .warehouse import get_store
 
@@ -22,6 +23,7 @@ MAP_INDICATORS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers"
                   "part_alloc_rsa", "taux_logements_sociaux", "indice_jeunesse")
 
 
+@served_from_build
 def home(request):
     store = get_store()
     return render(request, "territories/home.html", {
@@ -31,6 +33,7 @@ def home(request):
     })
 
 
+@served_from_build
 def search(request):
     """Every territory the query may mean, each with why it matched; straight to the profile
     only when exactly one territory has the query as code or postcode (44100 is the INSEE
@@ -43,17 +46,13 @@ def search(request):
     if len(exact) == 1:
         return HttpResponseRedirect(reverse("profile", args=[exact[0]["level"], exact[0]["code"]]))
 
-    def label(level: str) -> str:  # arrondissements municipaux may come before their label
-        return LEVELS[level].label if level in LEVELS else {
-            "arrondissement": "Arrondissement municipal"}.get(level, level.capitalize())
-
     shown = {(r["level"], r["code"]) for r in results}
     suggestions = [] if not query or any(r["match"] != "partial" for r in results) else [
-        {**s, "level_label": label(s["niveau"])} for s in store.suggest(None, query)
+        {**s, "level_label": territory_label(s["niveau"], s["code"])} for s in store.suggest(None, query)
         if (s["niveau"], s["code"]) not in shown]
     return render(request, "territories/search.html", {
         "query": query, "exact": exact, "suggestions": suggestions,
-        "results": [{**r, "level_label": label(r["level"])} for r in results]})
+        "results": [{**r, "level_label": territory_label(r["level"], r["code"])} for r in results]})
 
 
 def _charts(comparison: dict) -> list[dict]:
@@ -72,6 +71,7 @@ def _table(comparison: dict) -> dict:
     return {"references": references, "themes": [t for t in themes if t[1]]}
 
 
+@served_from_build
 def profile(request, level: str, code: str):
     store = get_store()
     profile = build_profile(store, level, code)
@@ -90,36 +90,25 @@ def profile(request, level: str, code: str):
     })
 
 
+@served_from_build
 def profile_export(request, level: str, code: str, fmt: str):
-    store = get_store()
-    rows = exports.profile_rows(build_profile(store, level, code))
-    filename = f"quartiers_{level}_{code}"
-    if fmt == "csv":
-        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            exports.to_xlsx(rows, store.sources()),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    elif fmt == "json":
-        response = JsonResponse({"territoire": {"niveau": level, "code": code},
-                                 "chiffres": rows}, json_dumps_params={"ensure_ascii": False})
-    else:
-        raise Http404(fmt)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
-    return response
+    return downloads.profile_download(level, code, fmt)
 
 
+@served_from_build
 def profile_pdf(request, level: str, code: str):
     response = HttpResponse(render_fiche(get_store(), level, code), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="fiche_{level}_{code}.pdf"'
     return response
 
 
+@served_from_build
 def indicator_list(request):
     themes = [(theme, [i for i in INDICATORS if i.theme == theme]) for theme in THEMES]
     return render(request, "territories/indicators.html", {"themes": themes})
 
 
+@served_from_build
 def indicator_detail(request, code: str):
     store = get_store()
     indicator = store.indicator(code)
@@ -138,6 +127,7 @@ def indicator_detail(request, code: str):
     })
 
 
+@served_from_build
 def data_page(request):
     store = get_store()
     return render(request, "territories/data.html", {
@@ -147,3 +137,9 @@ def data_page(request):
 
 def page_not_found(request, exception=None):  # Django's handler404
     return not_found(request, "Cette page n'existe pas.", [])
+
+
+@served_from_build
+def profile_table(request, level: str, code: str, inner: str, fmt: str):
+    """Every territory of a finer level inside this one, one column per indicator."""
+    return downloads.table_download(level, code, inner, fmt)
