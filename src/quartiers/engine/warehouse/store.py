@@ -500,6 +500,19 @@ class Warehouse:
         return self._cached("sources", lambda: self.query(
             "SELECT * FROM marts.sources ORDER BY key"))
 
+    def coverage(self) -> dict[str, dict[str, list[str]]]:
+        """{indicator: {level: [vintages]}}: where the warehouse has values of each indicator
+        (the catalogue declares where it is computed, not where the sources have figures)."""
+        def compute() -> dict:
+            found: dict[str, dict] = {}
+            for row in self.query("""SELECT indicator, level,
+                    list(DISTINCT vintage ORDER BY vintage) AS vintages
+                FROM marts.indicator_values GROUP BY indicator, level"""):
+                found.setdefault(row["indicator"], {})[row["level"]] = row["vintages"]
+            return found
+
+        return self._cached("coverage", compute)
+
     def build_info(self) -> dict:
         return self._cached("build_info", lambda: json.loads(
             self.query("SELECT info FROM marts.build_info")[0]["info"]))

@@ -358,20 +358,9 @@ def _level(value: str | None, allowed=PROFILE_LEVELS) -> str:
 
 
 def _coverage() -> dict[str, dict[str, list[str]]]:
-    """{indicator: {level: [vintages]}}: where the warehouse has values of each indicator
-    (the catalogue declares where it is computed, not where the sources have figures)."""
-    store = get_store()
-
-    def compute() -> dict:
-        found: dict[str, dict] = {}
-        for row in store.query("""SELECT indicator, level,
-                list(DISTINCT vintage ORDER BY vintage) AS vintages
-            FROM marts.indicator_values GROUP BY indicator, level"""):
-            found.setdefault(row["indicator"], {})[row["level"]] = row["vintages"]
-        return {code: {lv: levels[lv] for lv in VALUE_LEVELS if lv in levels}
-                for code, levels in found.items()}
-
-    return store.remember(("api_coverage",), compute)
+    """Where the warehouse has values of each indicator, levels in the API's order."""
+    return {code: {lv: levels[lv] for lv in VALUE_LEVELS if lv in levels}
+            for code, levels in get_store().coverage().items()}
 
 
 def _levels_of(code: str) -> list[str]:
