@@ -69,10 +69,22 @@ def test_missing_warehouse_is_explained(capsys, tmp_path):
     assert code == 1 and "quartiers build" in output
 
 
-@pytest.mark.parametrize("args", [["inconnue"], ["fiches", "--dossier", "x"]])
-def test_bad_arguments(capsys, args):
+@pytest.mark.parametrize(("args", "message"), [
+    (["inconnue"], "commande : choix inconnu 'inconnue' (possibles : 'build'"),
+    (["fiches", "--dossier", "x"], "arguments requis : --dans"),
+    (["fiche"], "arguments requis : code"), (["fiche", "35238", "--niveau"], "--niveau attend"),
+    (["cherche", "a", "b"], "arguments inconnus : b")])
+def test_bad_arguments_are_explained_in_french(capsys, args, message):
     code, output = run(capsys, *args)
-    assert code == 2 and "usage" in output
+    assert code == 2 and "utilisation : quartiers" in output and "erreur : " in output
+    assert message in output and "usage" not in output and "required" not in output
+
+
+def test_help_is_in_french(capsys):
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    help_text = capsys.readouterr().out
+    assert "afficher cette aide et quitter" in help_text and "show this" not in help_text
 
 
 def test_a_mistyped_territory_gets_suggestions_from_every_command(capsys, warehouse_path,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -279,11 +280,46 @@ def cmd_bundle(args) -> int:
     return 0
 
 
+class FrenchParser(argparse.ArgumentParser):
+    """argparse writes its own words in English: those a user sees, in French (its help
+    headings, and the messages of a mistyped command line)."""
+
+    WORDS = (("usage: ", "utilisation : "), ("positional arguments:", "arguments :"),
+             ("options:", "options :"), ("show this help message and exit",
+                                         "afficher cette aide et quitter"))
+    MESSAGES = ((r"the following arguments are required: (.*)", r"arguments requis : \1"),
+                (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)",
+                 r"\1 : choix inconnu \2 (possibles : \3)"),
+                (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
+                (r"argument (\S+): expected one argument", r"\1 attend une valeur"),
+                (r"argument (\S+): invalid (\w+) value: (.*)", r"\1 : valeur invalide \3"),
+                (r"argument (\S+): (.*)", r"\1 : \2"))
+
+    def format_help(self) -> str:
+        return self._french(super().format_help())
+
+    def format_usage(self) -> str:
+        return self._french(super().format_usage())
+
+    def _french(self, text: str) -> str:
+        for english, french in self.WORDS:
+            text = text.replace(english, french)
+        return text
+
+    def error(self, message: str):
+        for pattern, french in self.MESSAGES:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, french, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {message}\n")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="quartiers", description=__doc__)
+    parser = FrenchParser(prog="quartiers", description=__doc__)
     parser.add_argument("--warehouse", type=Path, default=paths.WAREHOUSE,
                         help="fichier DuckDB de l'entrepôt (défaut : %(default)s)")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="commande", required=True)
 
     build = commands.add_parser("build", help="construire l'entrepôt depuis les données embarquées")
     build.add_argument("--data", type=Path, default=paths.DATA_DIR)
