@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 import xml.etree.ElementTree as ET
 
@@ -17,6 +18,9 @@ from quartiers.engine.reports import (
     render_fiche,
     territory_map_svg,
 )
+from quartiers.engine.reports.charts import STRONG
+from quartiers.engine.reports.maps import MARGIN_SHARE, OUTLINE_FILL, perimeters_overlap
+from quartiers.engine.reports.pdf import MAP_BOX
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -95,6 +99,69 @@ def test_map_labels_few_qpv_only(store):
 def test_map_without_any_geometry():
     root = ET.fromstring(territory_map_svg(None, {"type": "FeatureCollection", "features": []}))
     assert [t.text for t in root.iter(f"{SVG}text")] == ["Contour non disponible"]
+
+
+def _drawn_bounds(svg: str, fill: str) -> tuple[float, float, float, float]:
+    """Pixel extent of the paths drawn with ``fill`` (the outline, or the highlighted QPV)."""
+    root = ET.fromstring(svg)
+    points = [tuple(map(float, pair.split(","))) for path in root.iter(f"{SVG}path")
+              if path.get("fill") == fill
+              for pair in re.findall(r"-?[\d.]+,-?[\d.]+", path.get("d"))]
+    assert points, f"nothing drawn in {fill}"
+    xs, ys = zip(*points, strict=True)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _geographic_ratio(geometry: dict) -> float:
+    """Width over height of a geometry's extent, longitudes shrunk as the map does."""
+    lons, lats = zip(*(c for ring in _rings(geometry) for c in ring), strict=True)
+    shrink = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    return (max(lons) - min(lons)) * shrink / (max(lats) - min(lats))
+
+
+def _rings(geometry: dict) -> list:
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    return [ring for polygon in polygons for ring in polygon]
+
+
+@pytest.mark.parametrize(("level", "code"), [("commune", "35238"), ("departement", "35"),
+                                             ("departement", "974"), ("epci", "243500139")])
+def test_pdf_map_frames_the_territory_with_margins(store, level, code):
+    """The outline fills the box on one axis, inside a margin on every side, shape kept."""
+    width, height = MAP_BOX
+    outline = store.geojson(level, code)
+    svg = territory_map_svg(outline, store.layer("qpv", within=(level, code)), *MAP_BOX)
+    xmin, ymin, xmax, ymax = _drawn_bounds(svg, OUTLINE_FILL)
+    margin = MARGIN_SHARE * min(width, height)
+    assert xmin >= margin - 1 and ymin >= margin - 1
+    assert xmax <= width - margin + 1 and ymax <= height - margin + 1
+    assert max((xmax - xmin) / (width - 2 * margin), (ymax - ymin) / (height - 2 * margin)) > 0.98
+    assert (xmax - xmin) / (ymax - ymin) == pytest.approx(_geographic_ratio(outline), rel=0.03)
+    centre = ((xmin + xmax) / 2, (ymin + ymax) / 2)
+    assert centre == pytest.approx((width / 2, height / 2), abs=2)  # centred, not in a corner
+
+
+@pytest.mark.parametrize("code", ["QN03504M", "QN97101M", "QN98701M"])
+def test_pdf_map_of_a_qpv_centres_it_in_its_surroundings(store, code):
+    width, height = MAP_BOX
+    commune = store.territory("qpv", code)["commune"]
+    svg = territory_map_svg(store.geojson("commune", commune),
+                            store.layer("qpv", within=("commune", commune)), *MAP_BOX, highlight=code)
+    xmin, ymin, xmax, ymax = _drawn_bounds(svg, STRONG)
+    assert ((xmin + xmax) / 2, (ymin + ymax) / 2) == pytest.approx((width / 2, height / 2),
+                                                                   abs=0.1 * width)
+    assert 0.1 * width < max(xmax - xmin, (ymax - ymin)) < 0.5 * width  # visible, with context
+
+
+def test_overlapping_perimeters_are_said_where_they_show(store):
+    rennes = ("commune", "35238")
+    assert not perimeters_overlap(store.layer("qpv", within=rennes), store.geojson(*rennes))
+    marseille = ("commune", "13055")
+    assert perimeters_overlap(store.layer("qpv", within=marseille), store.geojson(*marseille))
+    qpv = store.territories("qpv", within=marseille)[1][0]["code"]
+    _, text = pdf_text(render_fiche(store, "qpv", qpv))
+    assert "Périmètres simplifiés : ils peuvent se chevaucher de quelques mètres" in text
+    assert "localisateur" in text
 
 
 @pytest.mark.parametrize(("level", "code"), [

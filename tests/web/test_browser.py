@@ -33,8 +33,8 @@ FIND_QPV_PIXEL = """(layer) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser():
+def launched_chromium():
+    """Real Chromium for one test module (also the accessibility tests' fixture)."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     playwright = pytest.importorskip("playwright.sync_api").sync_playwright().start()
     browser = playwright.chromium.launch(
@@ -45,6 +45,9 @@ def browser():
     yield browser
     browser.close()
     playwright.stop()
+
+
+browser = pytest.fixture(scope="module", name="browser")(launched_chromium)
 
 
 def shot(page, name: str) -> None:
@@ -71,7 +74,7 @@ def test_search_profile_map_click_pdf(browser, live_server):
     page.wait_for_function("document.getElementById('map').dataset.loaded === '1'", timeout=30000)
     page.wait_for_timeout(500)
     shot(page, "3-fiche-rennes")
-    population = "#qpv-table th:nth-child(3)"
+    population = "#qpv-table th:nth-child(3) button"
     page.click(population)
     page.click(population)  # second click: descending
     values = page.eval_on_selector_all(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -146,6 +148,69 @@ def test_data_page_lists_sources_licences_and_doubts(client):
     assert "qpv2024/perimetres.parquet" in page
 
 
+@pytest.mark.parametrize("url", ["/territoires/qpv/QN03504M/", "/territoires/commune/35238/",
+                                 "/donnees/", "/indicateurs/", "/indicateurs/taux_pauvrete/"])
+def test_notes_are_not_hidden_in_hover_titles(client, url):
+    """Notes must reach keyboard and touch users: no ``title`` attribute, no « Survolez une
+    valeur » (the maps, declared not accessible, keep their hover)."""
+    page = client.get(url).content.decode()
+    assert " title=" not in page
+    assert "Survolez une valeur" not in page
+
+
+def test_comparison_names_its_sources_and_keeps_notes_in_the_row(client):
+    page = client.get("/territoires/qpv/QN03504M/").content.decode()
+    assert 'id="legende-incomplet"' in page and 'href="#legende-incomplet"' in page
+    # sources in words, linked to their entry on /donnees/, not internal ids
+    assert '<a href="/donnees/#source-qpv2024_indicateurs">ANCT / INSEE (compilation SIG Ville) ' \
+        "— Chiffres clés des QPV 2024" in page
+    assert "<summary>qpv2024_indicateurs</summary>" not in page
+    # the method of each reference's value, when it differs, in the row's disclosure
+    assert "<li>Rennes Métropole : population légale 2023 · somme des communes</li>" in page
+    # blanks say why in words to screen readers
+    assert '<span class="sr">non disponible à ce niveau</span>' in page
+    data = client.get("/donnees/").content.decode()
+    for anchor in ("source-qpv2024_indicateurs", "source-qpv2015_demo:2017", "source-qpv2015_demo"):
+        assert f'id="{anchor}"' in data
+
+
+def test_counts_and_dates_in_french(client, store):
+    data = client.get("/donnees/").content.decode()
+    values = store.build_info()["territories"]["valeurs"]
+    assert f"{values:,}".replace(",", "\u202f") + " valeurs" in data
+    assert "Commune : 34\u202f969" in data
+    assert store.build_info()["built_at"] not in data
+    assert re.search(r"<strong>\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre"
+                     r"|octobre|novembre|décembre) \d{4} à \d{2} h \d{2}</strong>", data)
+
+
+@pytest.mark.parametrize(("level", "code", "reason"), [
+    ("qpv", "QN98701M", "collectivité d'outre-mer"),  # Polynésie française: no source covers it
+    ("departement", "984", "sans population permanente")])  # TAAF
+def test_territory_without_figures_says_so(client, level, code, reason):
+    page = client.get(f"/territoires/{level}/{code}/").content.decode()
+    assert "Aucun chiffre n'est publié pour ce territoire dans les sources de l'observatoire" \
+        in page
+    assert html.unescape(page).count(reason) >= 1
+    assert 'class="comparison"' not in page and "key-figures" not in page
+
+
+def test_territory_with_figures_does_not_say_it_has_none(client):
+    page = client.get("/territoires/qpv/QN03504M/").content.decode()
+    assert "Aucun chiffre" not in page and 'class="comparison"' in page
+
+
+def test_accessibility_statement(client):
+    page = client.get("/accessibilite/").content.decode()
+    assert "Déclaration d'accessibilité" in html.unescape(page)
+    for words in ("RGAA", "non conforme", "axe-core", "375 px", "Défenseur des droits",
+                  "cartes", "Technologies utilisées"):
+        assert words in page, words
+    home = client.get("/donnees/").content.decode()
+    assert 'href="/accessibilite/"' in home and 'href="#contenu"' in home
+    assert '<main id="contenu"' in home and '<html lang="fr">' in home
+
+
 def test_a_random_sample_of_profiles_renders(client, store):
     """Every level, odd cases included (overseas, no geometry, intercommunal QPV)."""
     import random
@@ -173,3 +238,25 @@ def test_django_database_is_the_configured_one(admin_client):
         else "sqlite"
     assert connection.vendor == expected
     assert admin_client.get("/admin/").status_code == 200  # users and sessions stored
+
+
+def test_home_lists_overseas_collectivities_apart_from_regions(client):
+    page = client.get("/").content.decode()
+    regions, collectivities = page.split("Collectivités d'outre-mer</h2>", 1)
+    assert "/territoires/region/53/" in regions and "/territoires/region/987/" not in page
+    assert "/territoires/departement/987/" in collectivities
+    assert "Terres australes" not in collectivities and "Clipperton" not in collectivities
+
+
+def test_profiles_link_the_wide_tables_of_their_territories(client):
+    page = client.get("/territoires/epci/243500139/").content.decode()
+    section = page.split('id="wide-tables"', 1)[1].split("</p>", 1)[0]
+    assert "Quartiers prioritaires (5)" in section and "Communes (43)" in section
+    for fmt in ("csv", "xlsx", "parquet"):
+        assert f'href="/territoires/epci/243500139/tableau-commune.{fmt}"' in section
+    rows = client.get("/territoires/epci/243500139/tableau-qpv.csv").content.decode("utf-8-sig")
+    assert len([line for line in rows.splitlines() if line.startswith("QN035")]) == 5
+    france = client.get("/territoires/france/FR/").content.decode()
+    france = france.split('id="wide-tables"', 1)[1].split("</p>", 1)[0]
+    assert "tableau-commune.csv" in france and "tableau-commune.xlsx" not in france  # too big
+    assert 'id="wide-tables"' not in client.get("/territoires/qpv/QN03504M/").content.decode()

@@ -108,6 +108,8 @@ def with_arrondissements(tmp_path, settings):
         ("arrondissement", "13201", "Marseille 1er Arrondissement", 40919, "13001"),
         ("arrondissement", "13202", "Marseille 2e Arrondissement", 25779, "13002")])
     marts.build_search(con)
+    con.execute("""CREATE TABLE marts.build_info AS
+                   SELECT '{"built_at": "2026-11-30T08:00:00+00:00"}' AS info""")
     con.close()
     settings.QUARTIERS_WAREHOUSE = path
     get_store.cache_clear()

@@ -18,8 +18,9 @@ from .charts import FONT, MUTED, STRONG
 
 OUTLINE_FILL, OUTLINE_STROKE = "#eef0f2", "#9aa5b1"
 OTHER_QPV_FILL = "#e8b4b7"  # QPV shown for context when the map is about one of them
-MARGIN = 10
+MARGIN_SHARE = 0.06  # of the box's smaller side, kept free around the framed territory
 MAX_LABELS = 15
+OVERLAP_AREA = 1e-8  # square degrees: about 100 m² in France, under a pixel of any map here
 DOT_BELOW = 3.0  # px: a QPV smaller than this is drawn as a dot
 
 
@@ -55,6 +56,20 @@ def territory_map_svg(outline: dict | None, qpv: dict, width: int = 520, height:
     return _frame(width, height, body)
 
 
+def perimeters_overlap(qpv: dict, outline: dict | None) -> bool:
+    """Whether simplified QPV perimeters overlap one another or spill over the outline (a
+    commune's or a territory's) by more than about 100 m²: the map's note then says so."""
+    geometries = [shapely.make_valid(g) for _, g in _features(qpv)]
+    tree = shapely.STRtree(geometries)
+    pairs = tree.query(geometries, predicate="intersects")
+    if any(i < j and geometries[i].intersection(geometries[j]).area > OVERLAP_AREA
+           for i, j in zip(*pairs, strict=True)):
+        return True
+    border = shapely.make_valid(shape(outline)) if outline else None
+    return border is not None and any(g.difference(border).area > OVERLAP_AREA
+                                      for g in geometries)
+
+
 def _features(collection: dict) -> list[tuple[str, object]]:
     geometries = [(f["properties"]["code"], shape(f["geometry"]))
                   for f in collection.get("features", []) if f.get("geometry")]
@@ -76,11 +91,13 @@ def _around(bounds: tuple, context: float = 1.5) -> tuple:
 
 
 def _projection(bounds: tuple, width: int, height: int):
-    """A function mapping a lon/lat geometry to pixels, fitted to ``bounds`` inside the box."""
+    """A function mapping a lon/lat geometry to pixels: ``bounds`` centred in the box with a
+    margin on every side, one scale on both axes (the aspect kept)."""
     xmin, ymin, xmax, ymax = bounds
+    margin = MARGIN_SHARE * min(width, height)
     shrink = math.cos(math.radians((ymin + ymax) / 2))
     span_x, span_y = max((xmax - xmin) * shrink, 1e-9), max(ymax - ymin, 1e-9)
-    scale = min((width - 2 * MARGIN) / span_x, (height - 2 * MARGIN) / span_y)
+    scale = min((width - 2 * margin) / span_x, (height - 2 * margin) / span_y)
     offset_x = (width - span_x * scale) / 2
     offset_y = (height - span_y * scale) / 2
 

@@ -22,7 +22,7 @@ from ..profiles import Profile, build_profile
 from ..warehouse.store import Value, Warehouse
 from .charts import SYMBOL_UNITS, UNITLESS, format_number
 from .comparison import RATE_UNITS, comparison_charts, series_chart
-from .maps import territory_map_svg
+from .maps import perimeters_overlap, territory_map_svg
 
 TEMPLATE = Path(__file__).with_name("templates") / "fiche.typ"
 LICENCE = "Licence Ouverte / Etalab 2.0 — données ; document généré par Quartiers"
@@ -96,7 +96,7 @@ def _gather(store: Warehouse, level: str, code: str) -> tuple[dict, dict[str, st
     rows = comparison["rows"]
     refs = _shown_references(comparison, level, code)
     files: dict[str, str] = {}
-    map_svg = _map(store, territory)
+    map_svg, overlapping = _map(store, territory)
     if map_svg:
         files["carte.svg"] = map_svg
     qpv_list = _qpv_list(profile) if level in LIST_LEVELS else None
@@ -110,7 +110,7 @@ def _gather(store: Warehouse, level: str, code: str) -> tuple[dict, dict[str, st
         "name": territory["name"], "level_label": territory["level_label"], "code": code,
         "parents": _parents_line(profile.parents),
         "map": "carte.svg" if map_svg else None,
-        "map_note": _map_note(territory, bool(map_svg), bool(qpv_list)),
+        "map_note": _map_note(territory, bool(map_svg), bool(qpv_list), overlapping),
         "key_figures": [_key_figure(row) for row in profile.key_figures],
         "table": _table(territory, rows, refs),
         "qpv_table": _qpv_table(profile) if qpv_list else None,
@@ -217,8 +217,9 @@ def _charts(territory: dict, rows: list[dict], refs: list[tuple[int, dict]]) -> 
             for number, chart in enumerate(comparison_charts(territory["name"], rows, refs), 1)]
 
 
-def _map(store: Warehouse, territory: dict) -> str | None:
-    """The territory and its QPV; a QPV is shown within its commune, among its neighbours."""
+def _map(store: Warehouse, territory: dict) -> tuple[str | None, bool]:
+    """The territory and its QPV (a QPV within its commune, among its neighbours), and whether
+    simplified perimeters visibly overlap there."""
     level, code = territory["level"], territory["code"]
     if level == "qpv":
         commune = territory["commune"]
@@ -227,25 +228,32 @@ def _map(store: Warehouse, territory: dict) -> str | None:
         if not any(f["properties"]["code"] == code for f in layer.get("features", [])):
             layer = {"features": [{"geometry": store.geojson("qpv", code),
                                    "properties": {"code": code}}]}
-        return territory_map_svg(outline, layer, *MAP_BOX, highlight=code)
+        return (territory_map_svg(outline, layer, *MAP_BOX, highlight=code),
+                perimeters_overlap(layer, outline))
     if level not in LIST_LEVELS:
-        return None  # QPV 2015: no contours in the warehouse
+        return None, False  # QPV 2015: no contours in the warehouse
     outline = store.geojson(level, code)
     layer = store.layer("qpv", within=(level, code))
     if not (outline or layer["features"]):
-        return None
-    return territory_map_svg(outline, layer, *MAP_BOX)
+        return None, False
+    return territory_map_svg(outline, layer, *MAP_BOX), perimeters_overlap(layer, outline)
 
 
-def _map_note(territory: dict, drawn: bool, has_qpv: bool) -> str:
+OVERLAP_NOTE = (" Périmètres simplifiés : ils peuvent se chevaucher de quelques mètres ou déborder "
+                "d'une limite communale ; l'éligibilité d'une adresse se vérifie avec le "
+                "localisateur (page « Localiser » ou commande « quartiers locate »).")
+
+
+def _map_note(territory: dict, drawn: bool, has_qpv: bool, overlapping: bool) -> str:
     if not drawn:
         return "Pas de contour disponible pour ce territoire."
+    overlap = OVERLAP_NOTE if overlapping else ""
     if territory["level"] == "qpv":
         text = "Le quartier (rouge) dans sa commune, avec les autres QPV 2024 de la commune."
-        return text + (" Contour réparé lors de l'empaquetage." if territory["repaired"] else "")
+        return text + (" Contour réparé lors de l'empaquetage." if territory["repaired"] else "") + overlap
     if not has_qpv:
         return "Le territoire (gris) ; il ne compte aucun quartier prioritaire 2024."
-    return "Le territoire (gris) et ses quartiers prioritaires 2024 (rouge)."
+    return "Le territoire (gris) et ses quartiers prioritaires 2024 (rouge)." + overlap
 
 
 def _qpv_list(profile: Profile) -> dict | None:

@@ -230,6 +230,13 @@ class Warehouse:
         return self.query("SELECT code, name, pop_qpv FROM marts.contrats_de_ville WHERE epci = ?",
                           [epci])
 
+    @_remembered
+    def inner_counts(self, level: str, code: str) -> dict[str, int]:
+        """How many territories of each finer level lie inside this one (its wide tables)."""
+        return {r["level"]: r["n"] for r in self.query(
+            "SELECT level, count(DISTINCT code) AS n FROM marts.territory_links "
+            "WHERE parent_level = ? AND parent_code = ? GROUP BY level", [level, code])}
+
     def territories(self, level: str, limit: int = 100, offset: int = 0,
                     within: tuple[str, str] | None = None) -> tuple[int, list[dict]]:
         where, params = "level = ?", [level]

@@ -8,8 +8,9 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from quartiers.engine.exports import nested_levels
 from quartiers.engine.indicators.catalogue import INDICATORS, THEMES
-from quartiers.engine.levels import LEVELS, territory_label
+from quartiers.engine.levels import LEVELS, OVERSEAS_STATUS, territory_label
 from quartiers.engine.profiles import QPV_COLUMNS, build_profile
 from quartiers.engine.reports import histogram, render_fiche
 from quartiers.engine.reports.comparison import comparison_charts, series_chart
@@ -19,6 +20,7 @@ from .build_cache import served_from_build
 from .middleware import not_found
 from .warehouse import get_store
 
+WIDE_XLSX_MAX_ROWS = 5000
 MAP_INDICATORS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers", "part_immigres",
                   "part_alloc_rsa", "taux_logements_sociaux", "indice_jeunesse")
 
@@ -28,6 +30,9 @@ def home(request):
     store = get_store()
     return render(request, "territories/home.html", {
         "regions": store.territories("region", limit=50)[1],
+        # not régions: listed apart, those with inhabitants (not the TAAF nor Clipperton)
+        "collectivities": [t for t in (store.territory("departement", code)
+                                       for code in OVERSEAS_STATUS) if t["population"]],
         "map_indicators": [store.indicator(code) for code in MAP_INDICATORS],
         "info": store.build_info(),
     })
@@ -84,6 +89,9 @@ def profile(request, level: str, code: str):
         "series": store.remember(("series_charts", level, code), lambda: [
             {"series": s, "svg": series_chart(s)} for s in profile.series]),
         "qpv": profile.qpv, "qpv_columns": [store.indicator(c) for c in QPV_COLUMNS],
+        # wide tables of the finer levels inside it (XLSX only where a spreadsheet copes)
+        "tables": [(LEVELS[inner], n, n <= WIDE_XLSX_MAX_ROWS) for inner in nested_levels(level)
+                   if (n := store.inner_counts(level, code).get(inner))],
         "has_map": territory["xmin"] is not None,
         "bbox": json.dumps([territory["xmin"], territory["ymin"], territory["xmax"],
                             territory["ymax"]]),
@@ -118,7 +126,7 @@ def indicator_detail(request, code: str):
     if distribution and distribution["count"]:
         chart = histogram([r["value"] for r in distribution["rows"] if r["value"] is not None],
                           distribution["quantiles"]["mediane"], indicator.unit,
-                          decimals=indicator.decimals)
+                          decimals=indicator.decimals, title=indicator.label)
     return render(request, "territories/indicator.html", {
         "indicator": indicator, "distribution": distribution, "chart": chart,
         "level_label": LEVELS[level].plural if level else "",

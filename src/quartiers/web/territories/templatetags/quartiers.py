@@ -1,13 +1,19 @@
-"""Template filters: French number formatting and level labels, shared with the PDF."""
+"""Template filters: French numbers and dates, level labels, sources in words, and the tables of
+values (shared formatting with the PDF)."""
+
+from datetime import datetime
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from quartiers.engine.levels import level_label
+from quartiers.engine.levels import OVERSEAS_STATUS, level_label
 from quartiers.engine.reports import format_number
 from quartiers.engine.reports.charts import SYMBOL_UNITS
+
+from ..warehouse import get_store
 
 register = template.Library()
 
@@ -26,6 +32,18 @@ def number(value, indicator):
 
 
 @register.filter
+def count(value):
+    """A count with French thousands separators: « 2 961 234 »."""
+    return format_number(value, 0)
+
+
+@register.filter
+def local_time(iso: str) -> datetime:
+    """An ISO timestamp (the build's) as a local time, for the ``date`` filter in French."""
+    return timezone.localtime(datetime.fromisoformat(iso))
+
+
+@register.filter
 def level_name(level):
     return level_label(level)
 
@@ -35,70 +53,172 @@ def get_item(mapping, key):
     return mapping.get(key)
 
 
+def _sources() -> dict[str, dict]:
+    """Sources by key, and by family for the first source of each (kept with the store)."""
+    store = get_store()
+
+    def index() -> dict[str, dict]:
+        by_key: dict[str, dict] = {}
+        for source in store.sources():
+            by_key.setdefault(source["family"], source)
+            by_key[source["key"]] = source
+        return by_key
+
+    return store.remember(("sources_by_key",), index)
+
+
+@register.filter
+def source_link(key: str):
+    """A source (key or family) in words — producer, dataset, vintage — linked to its entry on
+    the data page; the vintage only for one file (a family may span several)."""
+    source = _sources().get(key)
+    if source is None:
+        return key
+    vintage = f", {source['vintage']}" if source["key"] == key else ""
+    return format_html('<a href="{}#source-{}">{} — {}</a>{}', reverse("data"), key,
+                       source["producer"], source["dataset"], vintage)
+
+
+@register.filter
+def source_links(keys):
+    return format_html_join(" ; ", "{}", ((source_link(key),) for key in keys))
+
+
+@register.filter
+def has_own_figures(profile) -> bool:
+    """Whether the territory itself has at least one value (not only its references)."""
+    return any(row["subject"].value is not None for row in profile.comparison["rows"])
+
+
+@register.simple_tag
+def no_figures_reason(territory) -> str:
+    """Why a territory has no figure, when its status says it: the overseas collectivities and
+    the lands without inhabitants are outside every file the observatory reads."""
+    code = territory["code"] if territory["level"] in ("departement", "region") else \
+        territory.get("departement")
+    status = OVERSEAS_STATUS.get(code or "")
+    if not status:
+        return ""
+    if "sans population" in status:
+        return f"Ce territoire est une {status[0].lower()}{status[1:]}."
+    return (f"Ce territoire relève d'une {status[0].lower()}{status[1:]}, qu'aucun des fichiers "
+            "nationaux lus par l'observatoire (INSEE, CNAF, compilation du SIG Ville de l'ANCT) "
+            "ne couvre.")
+
+
+# Marks of a value that is not plainly published: shown as a letter linked to the legend, said
+# in words to screen readers.
+FLAGS = {"autre_millesime": "*", "incomplet": "p", "estimation": "e", "hors_bornes": ">"}
+FLAG_WORDS = {"autre_millesime": "millésime différent", "incomplet": "somme partielle",
+              "estimation": "estimation", "hors_bornes": "au-delà de 100 % par construction"}
+BLANKS = {"absent": ("—", "non disponible à ce niveau"), "secret": ("s", "secret statistique"),
+          "non_publie": ("n.p.", "non publié par la source")}
+
+
+def _flag(kind: str, detail: str = ""):
+    words = FLAG_WORDS[kind] + (f" : {detail}" if detail else "")
+    return format_html('<a class="flag" href="#legende-{}"><span aria-hidden="true">{}</span>'
+                       '<span class="sr"> ({})</span></a>', kind, FLAGS[kind], words)
+
+
+def _blank(kind: str, words: str = ""):
+    mark, default = BLANKS[kind]
+    return format_html('<span class="blank"><span aria-hidden="true">{}</span>'
+                       '<span class="sr">{}</span></span>', mark, words or default)
+
+
+@register.simple_tag
+def flags_legend():
+    """The legend of the marks, each an anchor the marks link to."""
+    items = format_html_join("", '<li id="legende-{}"><span class="flag">{}</span> {}</li>', (
+        ("autre_millesime", "*", "millésime différent de celui du territoire (voir la ligne)"),
+        ("incomplet", "p", "somme partielle : des unités n'ont pas de valeur publiée ; elle "
+                           "n'est ni un chiffre clé, ni une référence des graphiques"),
+        ("estimation", "e", "estimation"),
+        ("hors_bornes", ">", "au-delà de 100 % par construction (voir la note de la ligne)")))
+    blanks = format_html_join("", '<li><span class="blank">{}</span> {}</li>',
+                              BLANKS.values())
+    return format_html('<ul class="flags-legend" aria-label="Légende des tableaux">{}{}</ul>',
+                       items, blanks)
+
+
 @register.simple_tag
 def value_cell(cell, indicator):
-    """One cell of the comparison table: the value with its vintage and method on hover,
-    marks for another vintage and incomplete sums, or why it is blank (a tag: the table has
-    hundreds of cells, an include per cell would dominate the page's time)."""
+    """One cell of a table of values: the number and its marks, or why it is blank; its method
+    and notes are in the row's disclosure (a tag: a table has hundreds of cells, an include per
+    cell would dominate the page's time)."""
     value = cell["value"]
     if value is None:
-        return mark_safe('<span class="blank" title="non disponible pour ce territoire">—</span>')
+        return _blank("absent")
     if value.value is None:
-        mark = "s" if value.status == "secret" else "n.p."
-        return format_html('<span class="blank" title="{}">{}</span>', value.status_label, mark)
-    title = " · ".join(part for part in (
+        return _blank("secret" if value.status == "secret" else "non_publie", value.status_label)
+    flags = _flag("autre_millesime", value.vintage) if cell["other_vintage"] else mark_safe("")
+    if value.status in FLAGS:
+        flags += _flag(value.status)
+    if value.status == "incomplet":
+        flags += format_html('<br><small class="partial">{}</small>', value.status_label)
+    unit = indicator.unit if indicator.unit in SYMBOL_UNITS else ""  # else in the row header
+    return format_html("{}{}", format_number(value.value, indicator.decimals, unit), flags)
+
+
+def _about(value) -> str:
+    return " · ".join(part for part in (
         value.vintage, value.method,
         f"{value.n_missing} unité(s) sans valeur" if value.n_missing else "", value.note) if part)
-    flags = mark_safe("")
-    if cell["other_vintage"]:
-        flags += format_html('<sup class="flag" title="millésime différent : {}">*</sup>',
-                             value.vintage)
-    flags += _status_flag(value)
-    unit = indicator.unit if indicator.unit in SYMBOL_UNITS else ""  # else in the row header
-    return format_html('<span title="{}">{}</span>{}', title,
-                       format_number(value.value, indicator.decimals, unit), flags)
 
 
-STATUS_FLAGS = {"incomplet": "p", "estimation": "e", "hors_bornes": ">"}
+def _provenance(indicator, labelled: list[tuple[str, object]]):
+    """Sources of the values in words, the method, and the note of every value that differs
+    from the first one (another vintage or method, missing units, a note)."""
+    values = [(label, v) for label, v in labelled if v is not None and v.value is not None]
+    sources = list(dict.fromkeys(v.source for _, v in values if v.source))
+    first = values[0][1] if values else None
+    notes = [(label, _about(v)) for label, v in values if v.note or v.n_missing or
+             (v.vintage, v.method) != (first.vintage, first.method)]
+    return format_html(
+        "<p>Source{} : {}</p><p>Méthode : {}{}</p><p>{}</p>{}",
+        "s" if len(sources) > 1 else "", source_links(sources) or "—",
+        first.method if first else "—", f" — {indicator.method}" if indicator.method else "",
+        indicator.definition,
+        format_html("<ul>{}</ul>", format_html_join("", "<li>{} : {}</li>", notes))
+        if notes else "")
 
 
-def _status_flag(value):
-    """A value that is not plainly published says so on itself, in words for a partial sum."""
-    flag = STATUS_FLAGS.get(value.status)
-    if not flag:
-        return mark_safe("")
-    text = format_html('<sup class="flag" title="{}">{}</sup>', value.status_label, flag)
-    if value.status == "incomplet":
-        text += format_html('<br><small class="partial">{}</small>', value.status_label)
-    return text
+def _summary(value) -> str:
+    """The source of a row in a few words: its producer (the vintage is under the label)."""
+    source = _sources().get(value.source) if value is not None else None
+    return source["producer"] if source else "Source et méthode"
 
 
 @register.simple_tag
-def comparison_rows(rows):
-    """Rows of a comparison table: the indicator, its vintage, a cell per reference, its source
-    and method (in one piece, for the same reason as ``series_table``)."""
+def comparison_rows(rows, references):
+    """Rows of a comparison table: the indicator and its vintage, a cell per reference, then its
+    sources and notes in a disclosure (in one piece, for the same reason as ``series_table``)."""
     html = []
     for row in rows:
         indicator, subject = row["indicator"], row["subject"]
         cells = format_html_join("", '<td class="num{}">{}</td>', (
             (" subject" if index == 0 else "", value_cell(cell, indicator))
             for index, cell in enumerate(row["cells"])))
+        labelled = [(ref["label"], cell["value"])
+                    for ref, cell in zip(references, row["cells"], strict=True)]
+        shown = next((v for _, v in labelled if v is not None and v.value is not None), subject)
         html.append(format_html(
-            '<tr><th><a href="{}">{}</a> <small>({})</small></th><td class="vintage">{}</td>{}'
-            '<td class="source"><details><summary>{}</summary><p>{}{}</p><p>{}</p></details>'
-            "</td></tr>",
+            '<tr><th scope="row"><a href="{}">{}</a> <small>({})</small>'
+            '<small class="vintage">{}</small></th>{}'
+            '<td class="source"><details><summary>{}</summary>{}</details></td></tr>',
             reverse("indicator", args=[indicator.code]), indicator.label, indicator.unit,
-            subject.vintage, cells, subject.source, subject.method,
-            f" — {indicator.method}" if indicator.method else "", indicator.definition))
+            subject.vintage, cells, _summary(shown), _provenance(indicator, labelled)))
     return mark_safe("\n".join(html))
 
 
 @register.simple_tag
 def series_table(series):
-    """A series as a table, one row per line and a column per year (built here in one piece:
-    a profile has dozens of them, and template loops per cell dominated its rendering)."""
+    """A series as a table, one row per line and a column per year, then its sources and notes
+    (built here in one piece: a profile has dozens of them, and template loops per cell
+    dominated its rendering)."""
     indicator = series.indicator
-    head = format_html_join("", "<th>{}</th>", ((year,) for year in series.years))
+    head = format_html_join("", '<th scope="col">{}</th>', ((year,) for year in series.years))
     rows = []
     for line in series.lines:
         by_year = {v.year: v for v in line.points}
@@ -109,7 +229,10 @@ def series_table(series):
         cells = format_html_join("", '<td class="num">{}</td>', (
             (value_cell({"value": by_year.get(year), "other_vintage": False}, indicator),)
             for year in series.years))
-        rows.append(format_html("<tr><th>{}</th>{}</tr>", label, cells))
-    return format_html('<div class="table-wrap"><table class="series-table"><thead><tr>'
-                       "<th>Série</th>{}</tr></thead><tbody>{}</tbody></table></div>",
-                       head, mark_safe("".join(rows)))
+        rows.append(format_html('<tr><th scope="row">{}</th>{}</tr>', label, cells))
+    labelled = [(f"{line.label}, {v.year}", v) for line in series.lines for v in line.points]
+    return format_html(
+        '<div class="table-wrap" tabindex="0" role="region" aria-label="Tableau : {}">'
+        '<table class="series-table"><thead><tr><th scope="col">Série</th>{}</tr></thead>'
+        '<tbody>{}</tbody></table></div><div class="provenance">{}</div>',
+        indicator.label, head, mark_safe("".join(rows)), _provenance(indicator, labelled))
