@@ -260,3 +260,15 @@ def test_profiles_link_the_wide_tables_of_their_territories(client):
     france = france.split('id="wide-tables"', 1)[1].split("</p>", 1)[0]
     assert "tableau-commune.csv" in france and "tableau-commune.xlsx" not in france  # too big
     assert 'id="wide-tables"' not in client.get("/territoires/qpv/QN03504M/").content.decode()
+
+
+def test_series_charts_are_images_loaded_apart(client):
+    page = client.get("/territoires/qpv/QN03504M/").content.decode()
+    series = page.split('id="series"', 1)[1]
+    charts = re.findall(r'<img src="(/territoires/qpv/QN03504M/series/[a-z0-9_]+\.svg)" alt="Évolution : ',
+                        series)
+    assert len(charts) >= 5 and 'loading="lazy"' in series
+    chart = client.get(charts[0])
+    assert chart["Content-Type"] == "image/svg+xml" and "ETag" in chart
+    assert chart.content.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"')
+    assert client.get("/territoires/qpv/QN03504M/series/inconnu.svg").status_code == 404

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -86,8 +86,7 @@ def profile(request, level: str, code: str):
         "profile": profile, "territory": territory, "parents": profile.parents,
         "comparison": _table(profile.comparison), "qpv_comparison": groups and _table(groups),
         "key_figures": profile.key_figures[:6], "charts": charts[:3],
-        "series": store.remember(("series_charts", level, code), lambda: [
-            {"series": s, "svg": series_chart(s)} for s in profile.series]),
+        "series": profile.series,  # charts as images apart: half of the page's weight
         "qpv": profile.qpv, "qpv_columns": [store.indicator(c) for c in QPV_COLUMNS],
         # wide tables of the finer levels inside it (XLSX only where a spreadsheet copes)
         "tables": [(LEVELS[inner], n, n <= WIDE_XLSX_MAX_ROWS) for inner in nested_levels(level)
@@ -96,6 +95,16 @@ def profile(request, level: str, code: str):
         "bbox": json.dumps([territory["xmin"], territory["ymin"], territory["xmax"],
                             territory["ymax"]]),
     })
+
+
+@served_from_build
+def profile_series_chart(request, level: str, code: str, indicator: str):
+    """One series chart of a profile, as an SVG image the page loads lazily."""
+    profile = build_profile(get_store(), level, code)
+    series = next((s for s in profile.series if s.indicator.code == indicator), None)
+    if series is None:
+        raise Http404(f"pas de série « {indicator} » pour ce territoire")
+    return HttpResponse(series_chart(series), content_type="image/svg+xml")
 
 
 @served_from_build
