@@ -1,6 +1,7 @@
 """Template filters: French numbers and dates, level labels, sources in words, and the tables of
 values (shared formatting with the PDF)."""
 
+import functools
 from datetime import datetime
 
 from django import template
@@ -16,6 +17,12 @@ from quartiers.engine.reports.charts import SYMBOL_UNITS
 from ..warehouse import get_store
 
 register = template.Library()
+
+
+@functools.cache
+def _url(name: str, *args: str) -> str:
+    """A page's address, reversed once per process: a comparison table links hundreds."""
+    return reverse(name, args=args)
 
 
 @register.filter
@@ -75,7 +82,7 @@ def source_link(key: str):
     if source is None:
         return key
     vintage = f", {source['vintage']}" if source["key"] == key else ""
-    return format_html('<a href="{}#source-{}">{} — {}</a>{}', reverse("data"), key,
+    return format_html('<a href="{}#source-{}">{} — {}</a>{}', _url("data"), key,
                        source["producer"], source["dataset"], vintage)
 
 
@@ -207,7 +214,7 @@ def comparison_rows(rows, references):
             '<tr><th scope="row"><a href="{}">{}</a> <small>({})</small>'
             '<small class="vintage">{}</small></th>{}'
             '<td class="source"><details><summary>{}</summary>{}</details></td></tr>',
-            reverse("indicator", args=[indicator.code]), indicator.label, indicator.unit,
+            _url("indicator", indicator.code), indicator.label, indicator.unit,
             subject.vintage, cells, _summary(shown), _provenance(indicator, labelled)))
     return mark_safe("\n".join(html))
 
