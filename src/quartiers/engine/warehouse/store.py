@@ -230,12 +230,18 @@ class Warehouse:
         return self.query("SELECT code, name, pop_qpv FROM marts.contrats_de_ville WHERE epci = ?",
                           [epci])
 
-    @_remembered
     def inner_counts(self, level: str, code: str) -> dict[str, int]:
-        """How many territories of each finer level lie inside this one (its wide tables)."""
-        return {r["level"]: r["n"] for r in self.query(
-            "SELECT level, count(DISTINCT code) AS n FROM marts.territory_links "
-            "WHERE parent_level = ? AND parent_code = ? GROUP BY level", [level, code])}
+        """How many territories of each finer level lie inside this one (its wide tables):
+        counted once per warehouse file for every territory (a few thousand parents), since
+        a query per page scans the links table."""
+        def count_all() -> dict[tuple[str, str], dict[str, int]]:
+            counts: dict[tuple[str, str], dict[str, int]] = {}
+            for r in self.query("""SELECT parent_level, parent_code, level,
+                    count(DISTINCT code) AS n FROM marts.territory_links GROUP BY ALL"""):
+                counts.setdefault((r["parent_level"], r["parent_code"]), {})[r["level"]] = r["n"]
+            return counts
+
+        return self._cached("inner_counts", count_all).get((level, code), {})
 
     def territories(self, level: str, limit: int = 100, offset: int = 0,
                     within: tuple[str, str] | None = None) -> tuple[int, list[dict]]:

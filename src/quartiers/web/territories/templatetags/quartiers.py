@@ -7,7 +7,7 @@ from datetime import datetime
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from quartiers.engine.levels import OVERSEAS_STATUS, level_label
@@ -78,6 +78,10 @@ def _sources() -> dict[str, dict]:
 def source_link(key: str):
     """A source (key or family) in words — producer, dataset, vintage — linked to its entry on
     the data page; the vintage only for one file (a family may span several)."""
+    return get_store().remember(("source_link", key), lambda: _source_link(key))
+
+
+def _source_link(key: str):
     source = _sources().get(key)
     if source is None:
         return key
@@ -122,12 +126,14 @@ BLANKS = {"absent": ("—", "non disponible à ce niveau"), "secret": ("s", "sec
           "non_publie": ("n.p.", "non publié par la source")}
 
 
+@functools.lru_cache(maxsize=4096)  # the same few marks, in hundreds of cells
 def _flag(kind: str, detail: str = ""):
     words = FLAG_WORDS[kind] + (f" : {detail}" if detail else "")
     return format_html('<a class="flag" href="#legende-{}"><span aria-hidden="true">{}</span>'
                        '<span class="sr"> ({})</span></a>', kind, FLAGS[kind], words)
 
 
+@functools.lru_cache(maxsize=4096)
 def _blank(kind: str, words: str = ""):
     mark, default = BLANKS[kind]
     return format_html('<span class="blank"><span aria-hidden="true">{}</span>'
@@ -165,7 +171,7 @@ def value_cell(cell, indicator):
     if value.status == "incomplet":
         flags += format_html('<br><small class="partial">{}</small>', value.status_label)
     unit = indicator.unit if indicator.unit in SYMBOL_UNITS else ""  # else in the row header
-    return format_html("{}{}", format_number(value.value, indicator.decimals, unit), flags)
+    return mark_safe(escape(format_number(value.value, indicator.decimals, unit)) + flags)
 
 
 def _about(value) -> str:
@@ -204,8 +210,8 @@ def comparison_rows(rows, references):
     html = []
     for row in rows:
         indicator, subject = row["indicator"], row["subject"]
-        cells = format_html_join("", '<td class="num{}">{}</td>', (
-            (" subject" if index == 0 else "", value_cell(cell, indicator))
+        cells = mark_safe("".join(  # safe parts: no escaping per cell (hundreds of them)
+            f'<td class="num{" subject" if index == 0 else ""}">{value_cell(cell, indicator)}</td>'
             for index, cell in enumerate(row["cells"])))
         labelled = [(ref["label"], cell["value"])
                     for ref, cell in zip(references, row["cells"], strict=True)]
@@ -233,9 +239,9 @@ def series_table(series):
                             format_html(" <small>(géographie {})</small>", line.geography)
                             if line.geography else "",
                             format_html("<br><small>{}</small>", line.note) if line.note else "")
-        cells = format_html_join("", '<td class="num">{}</td>', (
-            (value_cell({"value": by_year.get(year), "other_vintage": False}, indicator),)
-            for year in series.years))
+        cells = mark_safe("".join(
+            f'<td class="num">{value_cell(cell, indicator)}</td>' for cell in (
+                {"value": by_year.get(year), "other_vintage": False} for year in series.years)))
         rows.append(format_html('<tr><th scope="row">{}</th>{}</tr>', label, cells))
     labelled = [(f"{line.label}, {v.year}", v) for line in series.lines for v in line.points]
     return format_html(
