@@ -88,3 +88,11 @@ def test_a_rebuild_while_a_page_renders_never_mixes_builds(client, monkeypatch, 
     assert after["Last-Modified"] == "Thu, 02 Jan 2031 03:04:05 GMT"
     # a conditional request with the old build's ETag gets the new page, never a 304
     assert client.get("/donnees/", headers={"if-none-match": during["ETag"]}).status_code == 200
+
+
+def test_a_setting_shown_on_pages_changes_their_etag(client, settings):
+    before = client.get("/territoires/commune/35238/")
+    settings.QUARTIERS_FOND_DE_CARTE = "https://tuiles.example/{z}/{x}/{y}.png"
+    after = client.get("/territoires/commune/35238/")
+    assert after["ETag"] != before["ETag"] and "tuiles.example" in after.content.decode()
+    assert "tuiles.example" not in before.content.decode()

@@ -1,22 +1,27 @@
 """Pages that cost almost nothing to serve: what they show changes only at a build.
 
-A page served from the warehouse carries an ETag made of the code's stamp and the build's
-stamp, and a Last-Modified at the build's time; a conditional request for the same build is
-answered 304 without rendering. Rendered pages are kept in the ``pages`` cache (files on disk:
-shared by every gunicorn worker) under a key holding that ETag, so a rebuild invalidates them
-all at once. The warehouse is pinned for the whole request: a page and its ETag always come
-from one build, even when a build replaces the file while the page is being rendered.
+A page served from the warehouse carries an ETag made of the stamps of the code (and of the
+settings pages show) and of the build, and a Last-Modified at the build's time; a conditional
+request for the same build is answered 304 without rendering. Rendered pages are kept in the
+``pages`` cache (files on disk: shared by every gunicorn worker) under a key holding that ETag,
+so a rebuild invalidates them all at once; each process also keeps its last pages in memory.
+The warehouse is pinned for the whole request: a page and its ETag always come from one
+build, even when a build replaces the file while the page is being rendered.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import threading
+from collections import OrderedDict
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
@@ -35,6 +40,50 @@ def _code_stamp() -> str:
 CODE_STAMP = _code_stamp()
 
 
+def _shown_stamp() -> str:
+    """The code and the settings a page shows (the online basemap): a new deployment or a
+    changed setting never serves the pages of the previous one."""
+    shown = (CODE_STAMP, settings.QUARTIERS_FOND_DE_CARTE,
+             settings.QUARTIERS_FOND_DE_CARTE_ATTRIBUTION)
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:12]
+
+
+class _RecentPages:
+    """The pages this process served last, kept in memory in front of the shared file cache
+    (which costs a file read, a decompression and an unpickling per request)."""
+
+    SIZE = 64  # ≈ 20 MB of pages per process
+
+    def __init__(self):
+        self._pages: OrderedDict[str, HttpResponse] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> HttpResponse | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: HttpResponse) -> None:
+        with self._lock:
+            self._pages[key] = page
+            while len(self._pages) > self.SIZE:
+                self._pages.popitem(last=False)
+
+
+_recent = _RecentPages()
+
+
+def _copy(page: HttpResponse) -> HttpResponse:
+    """A response of its own for each request (its headers are set below); the kept page is
+    never changed."""
+    fresh = HttpResponse(page.content, status=page.status_code)
+    for name, value in page.items():
+        fresh[name] = value
+    return fresh
+
+
 def served_from_build(view):
     """Decorate a view whose answer depends only on the warehouse and the URL."""
 
@@ -44,16 +93,21 @@ def served_from_build(view):
             return view(request, *args, **kwargs)  # a signed-in user may see other things
         store = get_store()
         with store.pinned() as build:
-            etag = f'"{CODE_STAMP}-{build}"'
+            etag = f'"{_shown_stamp()}-{build}"'
             built_at = datetime.fromisoformat(store.build_info()["built_at"]).timestamp()
             response = get_conditional_response(request, etag=etag, last_modified=built_at)
             if response is None:
                 key = f"{etag}:{request.get_full_path()}"
-                response = caches["pages"].get(key)
+                response = _recent.get(key)
+                if response is None:
+                    response = caches["pages"].get(key)
                 if response is None:
                     response = view(request, *args, **kwargs)
                     if response.status_code == 200 and not response.streaming:
                         caches["pages"].set(key, response)
+                if response.status_code == 200 and not response.streaming:
+                    _recent.put(key, response)
+                    response = _copy(response)
         response["ETag"] = etag
         response["Last-Modified"] = http_date(built_at)
         response["Cache-Control"] = "no-cache"  # always ask: a rebuild shows at once
