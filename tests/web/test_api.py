@@ -11,6 +11,7 @@ from django.core.cache import cache
 from quartiers.web.api import urls  # noqa: F401 - registers every endpoint
 from quartiers.web.api.openapi import schema
 from quartiers.web.api.views import ENDPOINTS
+from quartiers.web.territories.warehouse import get_store
 
 pytestmark = pytest.mark.django_db
 
@@ -394,3 +395,25 @@ def test_the_api_page_documents_every_endpoint(client):
     assert "/<wbr>api/<wbr>v1/<wbr>territoires/<wbr>{niveau}/<wbr>{code}" in page
     assert '<th scope="col">Type</th>' in html and 'class="table-wrap"' in html
     assert "texte : qpv, commune, epci" in html  # the levels' enum, in words
+
+
+def test_a_batch_must_be_sent_as_json(client):
+    """A page elsewhere may post a form (text/plain) without a preflight: refused unread."""
+    response = client.post("/api/v1/localiser", '{"points": [[-1.6588, 48.1258]]}',
+                           content_type="text/plain")
+    assert response.status_code == 400 and "application/json" in response.json()["erreur"]
+
+
+def test_conditional_api_answers_keep_cors(client):
+    first = client.get("/api/v1/territoires/qpv/QN03504M", headers={"origin": "https://ailleurs.example"})
+    assert first["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in first["Access-Control-Expose-Headers"]
+    again = client.get("/api/v1/territoires/qpv/QN03504M", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_missing_warehouse_is_answered_in_json(client, settings, tmp_path):
+    settings.QUARTIERS_WAREHOUSE = tmp_path / "absent.duckdb"
+    get_store.cache_clear()
+    response = client.get("/api/v1/territoires/qpv/QN03504M")
+    assert response.status_code == 503 and "quartiers build" in response.json()["erreur"]

@@ -166,3 +166,10 @@ def test_bad_table_requests_to_the_api(client, url, params, status, needle):
     response = client.get(url, params)
     assert response.status_code == status
     assert needle in json.dumps(json.loads(response.content), ensure_ascii=False)
+
+
+def test_an_xlsx_too_large_for_a_spreadsheet_is_refused_with_the_alternatives(client):
+    response = client.get("/territoires/france/FR/tableau-commune.xlsx")
+    assert response.status_code == 404 and "prenez le CSV ou le Parquet" in response.content.decode()
+    api = client.get("/api/v1/territoires/france/FR/tableau.xlsx", {"niveau": "commune"})
+    assert api.status_code == 404 and "34\u202f9" in api.json()["erreur"]

@@ -178,7 +178,9 @@ SOURCES: tuple[Source, ...] = (
             "3 QPV de l'Essonne et du Val-d'Oise (QN09105I Rive Droite, QN09113I Le Vieillet, "
             "QN09503I Champioux) ont un contour réduit à un point dans la copie simplifiée : "
             "ils figurent sans contour.",
-            "91 QPV d'outre-mer sans code région dans la source : région déduite du département.",
+            "91 QPV d'outre-mer sans code région dans la source : région déduite du département "
+            "(aucune pour ceux de Saint-Martin et de Polynésie française, collectivités "
+            "d'outre-mer).",
         ),
     ),
     Source(

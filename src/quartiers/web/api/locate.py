@@ -161,6 +161,9 @@ def locate(request):
                              ) from error
         body = _answers([a], [b], _crs(request.GET.get("crs")), _radius(request.GET.get("rayon")))
         return _single(body)
+    if request.content_type != "application/json":  # a form post from another site: refused
+        raise BadRequest("corps attendu en JSON, avec l'en-tête « Content-Type: "
+                         "application/json »")
     try:
         payload = json.loads(request.body or b"null")
     except json.JSONDecodeError as error:

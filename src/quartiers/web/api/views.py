@@ -270,6 +270,7 @@ def open_to_other_sites(view: Callable, methods: tuple[str, ...] = ("GET",)) -> 
             response = view(request, **kwargs)
         if request.method in ("GET", "HEAD", "OPTIONS"):
             response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = "ETag, Content-Disposition"
         return response
 
     wrapped.__name__ = view.__name__

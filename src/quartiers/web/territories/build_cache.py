@@ -25,6 +25,8 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from quartiers.engine.warehouse.store import WarehouseMissing
+
 from .warehouse import get_store
 
 
@@ -32,9 +34,11 @@ def _code_stamp() -> str:
     """The running code, so that a deployment of new templates never serves old pages: the
     package version and the latest change to its files (the same in every worker)."""
     package = Path(__file__).resolve().parents[2]
-    latest = max(path.stat().st_mtime_ns for path in package.rglob("*")
-                 if path.suffix in (".py", ".html", ".js", ".css"))
-    return hashlib.sha256(f"{version('quartiers')}:{latest}".encode()).hexdigest()[:10]
+    digest = hashlib.sha256(version("quartiers").encode())
+    for path in sorted(package.rglob("*")):  # contents, not times: builds may normalise those
+        if path.suffix in (".py", ".html", ".js", ".css"):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 CODE_STAMP = _code_stamp()
@@ -53,6 +57,7 @@ class _RecentPages:
     (which costs a file read, a decompression and an unpickling per request)."""
 
     SIZE = 64  # ≈ 20 MB of pages per process
+    LARGEST = 1024 * 1024  # a wide table of thousands of territories stays on disk only
 
     def __init__(self):
         self._pages: OrderedDict[str, HttpResponse] = OrderedDict()
@@ -66,6 +71,8 @@ class _RecentPages:
             return page
 
     def put(self, key: str, page: HttpResponse) -> None:
+        if len(page.content) > self.LARGEST:
+            return
         with self._lock:
             self._pages[key] = page
             while len(self._pages) > self.SIZE:
@@ -91,26 +98,33 @@ def served_from_build(view):
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or request.COOKIES.get("sessionid"):
             return view(request, *args, **kwargs)  # a signed-in user may see other things
-        store = get_store()
-        with store.pinned() as build:
-            etag = f'"{_shown_stamp()}-{build}"'
-            built_at = datetime.fromisoformat(store.build_info()["built_at"]).timestamp()
-            response = get_conditional_response(request, etag=etag, last_modified=built_at)
-            if response is None:
-                key = f"{etag}:{request.get_full_path()}"
-                response = _recent.get(key)
-                if response is None:
-                    response = caches["pages"].get(key)
-                if response is None:
-                    response = view(request, *args, **kwargs)
-                    if response.status_code == 200 and not response.streaming:
-                        caches["pages"].set(key, response)
-                if response.status_code == 200 and not response.streaming:
-                    _recent.put(key, response)
-                    response = _copy(response)
-        response["ETag"] = etag
-        response["Last-Modified"] = http_date(built_at)
-        response["Cache-Control"] = "no-cache"  # always ask: a rebuild shows at once
-        return response
+        try:
+            return _from_build(view, request, *args, **kwargs)
+        except WarehouseMissing:  # the view answers it, in its own format (page or JSON)
+            return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _from_build(view, request, *args, **kwargs):
+    store = get_store()
+    with store.pinned() as build:
+        etag = f'"{_shown_stamp()}-{build}"'
+        built_at = int(datetime.fromisoformat(store.build_info()["built_at"]).timestamp())
+        response = get_conditional_response(request, etag=etag, last_modified=built_at)
+        if response is None:
+            key = f"{etag}:{request.get_full_path()}"
+            response = _recent.get(key)
+            if response is None:
+                response = caches["pages"].get(key)
+            if response is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code == 200 and not response.streaming:
+                    caches["pages"].set(key, response)
+            if response.status_code == 200 and not response.streaming:
+                _recent.put(key, response)
+                response = _copy(response)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(built_at)
+    response["Cache-Control"] = "no-cache"  # always ask: a rebuild shows at once
+    return response

@@ -11,9 +11,12 @@ from django.http import HttpResponse, JsonResponse
 
 from quartiers.engine import exports
 from quartiers.engine.profiles import build_profile
+from quartiers.engine.reports import format_number
 from quartiers.engine.warehouse.store import NotFound
 
 from .warehouse import get_store
+
+WIDE_XLSX_MAX_ROWS = 5000  # beyond, a spreadsheet takes a minute to write: CSV or Parquet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROFILE_FORMATS = ("csv", "xlsx", "json")
@@ -53,6 +56,11 @@ def table_download(level: str, code: str, inner: str, fmt: str) -> HttpResponse:
     published; « absent » when the territory has no value at that vintage)."""
     _format(fmt, TABLE_FORMATS)
     store = get_store()
+    rows = store.inner_counts(level, code).get(inner, 0)
+    if fmt == "xlsx" and rows > WIDE_XLSX_MAX_ROWS:
+        raise NotFound(f"tableau de {format_number(rows, 0)} territoires : le XLSX est limité "
+                       f"à {format_number(WIDE_XLSX_MAX_ROWS, 0)} lignes ; prenez le CSV ou le "
+                       "Parquet")
     table = exports.wide_table(store, level, code, inner)
     body = {"csv": lambda: exports.wide_csv(table),
             "xlsx": lambda: exports.wide_xlsx(table, store.sources()),

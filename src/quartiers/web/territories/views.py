@@ -20,7 +20,6 @@ from .build_cache import served_from_build
 from .middleware import not_found
 from .warehouse import get_store
 
-WIDE_XLSX_MAX_ROWS = 5000
 MAP_INDICATORS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers", "part_immigres",
                   "part_alloc_rsa", "taux_logements_sociaux", "indice_jeunesse")
 
@@ -31,8 +30,9 @@ def home(request):
     return render(request, "territories/home.html", {
         "regions": store.territories("region", limit=50)[1],
         # not régions: listed apart, those with inhabitants (not the TAAF nor Clipperton)
-        "collectivities": [t for t in (store.territory("departement", code)
-                                       for code in OVERSEAS_STATUS) if t["population"]],
+        "collectivities": [{**t, "level_label": territory_label("departement", t["code"])}
+                           for t in store.territories("departement", limit=200)[1]
+                           if t["code"] in OVERSEAS_STATUS and t["population"]],
         "map_indicators": [store.indicator(code) for code in MAP_INDICATORS],
         "info": store.build_info(),
     })
@@ -89,7 +89,8 @@ def profile(request, level: str, code: str):
         "series": profile.series,  # charts as images apart: half of the page's weight
         "qpv": profile.qpv, "qpv_columns": [store.indicator(c) for c in QPV_COLUMNS],
         # wide tables of the finer levels inside it (XLSX only where a spreadsheet copes)
-        "tables": [(LEVELS[inner], n, n <= WIDE_XLSX_MAX_ROWS) for inner in nested_levels(level)
+        "tables": [(LEVELS[inner], n, n <= downloads.WIDE_XLSX_MAX_ROWS)
+                   for inner in nested_levels(level)
                    if (n := store.inner_counts(level, code).get(inner))],
         "has_map": territory["xmin"] is not None,
         "bbox": json.dumps([territory["xmin"], territory["ymin"], territory["xmax"],

@@ -89,5 +89,10 @@ window.quartiersBasemap = (function () {
     return UNITLESS.includes(unit) ? text : `${text}\u00a0${unit}`;
   }
 
-  return { online, style, options, json, addArea, addPlaces, formatValue };
+  // Text from the data, made safe to put in HTML (popups, legends).
+  function escapeHtml(text) {
+    return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  }
+
+  return { online, style, options, json, addArea, addPlaces, formatValue, escapeHtml };
 })();

@@ -45,15 +45,16 @@
     const labels = [`< ${fmt(cuts[0])}`, ...cuts.slice(0, -1).map((c, i) => `${fmt(c)} – ${fmt(cuts[i + 1])}`), `≥ ${fmt(cuts[cuts.length - 1])}`];
     const unit = option.dataset.unit ? `, en ${option.dataset.unit}` : "";
     document.getElementById("legend").innerHTML = labels.map((l, i) => `<span style="--c:${colours[i]}">${l}</span>`).join("") +
-      `<span style="--c:${BLANK}">non publié</span> <em>${option.textContent}${unit} — ${shown.vintage} — quintiles des QPV</em>`;
+      `<span style="--c:${BLANK}">non publié</span> <em>${basemap.escapeHtml(`${option.textContent}${unit} — ${shown.vintage}`)} — quintiles des QPV</em>`;
   }
 
   // The hover text: « Maurepas (QN03504M) — 5 012 habitants », the indicator's unit and decimals.
   function describe(p) {
     const option = shown.option;
     const value = basemap.formatValue(p.valeur, Number(option.dataset.decimals), option.dataset.unit);
-    const remark = p.remarque && p.remarque !== "null" ? `<br><em>${p.remarque}</em>` : "";
-    return `<strong>${p.nom}</strong> (${p.code}) — ${value}<br><small>${option.textContent}</small>${remark}`;
+    const html = basemap.escapeHtml;
+    const remark = p.remarque && p.remarque !== "null" ? `<br><em>${html(p.remarque)}</em>` : "";
+    return `<strong>${html(p.nom)}</strong> (${html(p.code)}) — ${html(value)}<br><small>${html(option.textContent)}</small>${remark}`;
   }
 
   // QPV of one map: dots below `dotsBelow`, perimeters above; hover names them, click opens them.

@@ -47,7 +47,7 @@
     map.on("mousemove", "qpv-fill", (e) => {
       map.getCanvas().style.cursor = "pointer";
       const p = e.features[0].properties;
-      popup.setLngLat(e.lngLat).setHTML(`<strong>${p.nom}</strong> (${p.code})<br><small>quartier prioritaire 2024 — cliquez pour sa fiche</small>`).addTo(map);
+      popup.setLngLat(e.lngLat).setHTML(`<strong>${basemap.escapeHtml(p.nom)}</strong> (${basemap.escapeHtml(p.code)})<br><small>quartier prioritaire 2024 — cliquez pour sa fiche</small>`).addTo(map);
     });
     map.on("mouseleave", "qpv-fill", () => { map.getCanvas().style.cursor = ""; popup.remove(); });
     d.qpvCount = String(qpv.features.length);
