@@ -7,8 +7,6 @@ from pathlib import Path
 
 from quartiers.cli import main
 from quartiers.engine.indicators.catalogue import INDICATORS
-from quartiers.engine.sources.bundle import sources_markdown
-from quartiers.paths import DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -33,10 +31,6 @@ def test_every_cli_command_in_the_readme_exists(capsys):
 
 def test_indicator_count_is_the_catalogue_s():
     assert f"{len(INDICATORS)} indicateurs" in README
-
-
-def test_sources_md_is_generated_from_the_catalogue():
-    assert (DATA_DIR / "SOURCES.md").read_text(encoding="utf-8") == sources_markdown()
 
 
 def test_no_placeholder_left():
