@@ -30,9 +30,11 @@ from quartiers.engine.warehouse.store import WarehouseMissing
 from .warehouse import get_store
 
 
+@functools.cache
 def _code_stamp() -> str:
     """The running code, so that a deployment of new templates never serves old pages: the
-    package version and the latest change to its files (the same in every worker)."""
+    package version and its files' contents (the same in every worker; read at the first page
+    served, not at import)."""
     package = Path(__file__).resolve().parents[2]
     digest = hashlib.sha256(version("quartiers").encode())
     for path in sorted(package.rglob("*")):  # contents, not times: builds may normalise those
@@ -41,14 +43,15 @@ def _code_stamp() -> str:
     return digest.hexdigest()[:10]
 
 
-CODE_STAMP = _code_stamp()
-
-
 def _shown_stamp() -> str:
     """The code and the settings a page shows (the online basemap): a new deployment or a
     changed setting never serves the pages of the previous one."""
-    shown = (CODE_STAMP, settings.QUARTIERS_FOND_DE_CARTE,
-             settings.QUARTIERS_FOND_DE_CARTE_ATTRIBUTION)
+    return _stamp_of(_code_stamp(), settings.QUARTIERS_FOND_DE_CARTE,
+                     settings.QUARTIERS_FOND_DE_CARTE_ATTRIBUTION)
+
+
+@functools.lru_cache(maxsize=8)
+def _stamp_of(*shown: str) -> str:
     return hashlib.sha256(repr(shown).encode()).hexdigest()[:12]
 
 
