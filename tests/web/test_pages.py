@@ -186,7 +186,8 @@ def test_counts_and_dates_in_french(client, store):
 
 @pytest.mark.parametrize(("level", "code", "reason"), [
     ("qpv", "QN98701M", "collectivité d'outre-mer"),  # Polynésie française: no source covers it
-    ("departement", "984", "sans population permanente")])  # TAAF
+    ("departement", "984", "Terres australes et antarctiques françaises : territoire d'outre-mer "
+                           "sans population permanente.")])  # TAAF
 def test_territory_without_figures_says_so(client, level, code, reason):
     page = client.get(f"/territoires/{level}/{code}/").content.decode()
     assert "Aucun chiffre n'est publié pour ce territoire dans les sources de l'observatoire" \

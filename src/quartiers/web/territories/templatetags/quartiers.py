@@ -105,13 +105,13 @@ def has_own_figures(profile) -> bool:
 def no_figures_reason(territory) -> str:
     """Why a territory has no figure, when its status says it: the overseas collectivities and
     the lands without inhabitants are outside every file the observatory reads."""
-    code = territory["code"] if territory["level"] in ("departement", "region") else \
+    code = territory["code"] if territory["level"] == "departement" else \
         territory.get("departement")
     status = OVERSEAS_STATUS.get(code or "")
     if not status:
         return ""
-    if "sans population" in status:
-        return f"Ce territoire est une {status[0].lower()}{status[1:]}."
+    if not territory["population"]:  # the TAAF, Clipperton
+        return f"{territory['name']} : {status[0].lower()}{status[1:]}."
     return (f"Ce territoire relève d'une {status[0].lower()}{status[1:]}, qu'aucun des fichiers "
             "nationaux lus par l'observatoire (INSEE, CNAF, compilation du SIG Ville de l'ANCT) "
             "ne couvre.")
