@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from quartiers.config import current
 from quartiers.engine.warehouse.build import build
 from quartiers.engine.warehouse.store import Warehouse
-from quartiers.paths import DATA_DIR
+
+DATA_DIR = current().data_dir
 
 
 @pytest.fixture(scope="session")

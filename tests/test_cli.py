@@ -9,7 +9,9 @@ import pytest
 from pypdf import PdfReader
 
 from quartiers.cli import main
-from quartiers.paths import DATA_DIR
+from quartiers.config import current
+
+DATA_DIR = current().data_dir
 
 
 def run(capsys, *args) -> tuple[int, str]:
@@ -258,15 +260,16 @@ def test_search_without_a_match_fails_with_suggestions(capsys, warehouse_path):
 
 
 def test_serve_uses_the_warehouse_it_is_given(tmp_path):
-    """`quartiers --warehouse X serve` sets the variable after quartiers.paths was imported."""
+    """`quartiers --warehouse X serve` hands its configuration to Django, after the environment
+    was read once (the settings take the process's configuration, not the environment again)."""
     import os
     import subprocess
     import sys
 
-    code = ("import os, quartiers.paths, django; "
-            f"os.environ['QUARTIERS_WAREHOUSE'] = '{tmp_path / 'autre.duckdb'}'; "
+    code = ("import os, django; from quartiers import config; "
+            f"config.use(config.current().with_options(warehouse='{tmp_path / 'autre.duckdb'}')); "
             "os.environ['DJANGO_SETTINGS_MODULE'] = 'quartiers.web.settings'; django.setup(); "
-            "from django.conf import settings; print(settings.QUARTIERS_WAREHOUSE)")
+            "from django.conf import settings; print(settings.QUARTIERS.warehouse)")
     env = {k: v for k, v in os.environ.items() if k != "QUARTIERS_WAREHOUSE"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          check=True).stdout.strip()

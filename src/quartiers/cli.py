@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from . import paths
+from . import config as configuration
 from .engine.geo import CRS_CODES, DEFAULT_RADIUS_M, MAX_RADIUS_M
 
 console = Console(stderr=True)
@@ -183,8 +183,8 @@ def cmd_search(args) -> int:
 
 def cmd_serve(args) -> int:
     """Migrate the Django database, collect static files (served by WhiteNoise), run gunicorn."""
+    configuration.use(args.config.with_options(warehouse=args.warehouse))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quartiers.web.settings")
-    os.environ["QUARTIERS_WAREHOUSE"] = str(args.warehouse)
     import django
     from django.core.management import call_command
 
@@ -215,9 +215,10 @@ def cmd_locate(args) -> int:
                      "-o" if args.sortie else "fichier de sortie par défaut ; -o pour un autre",
                      source)
     store = _store(args)
-    locator = Locator(current(store, paths.DATA_DIR), radius_m=args.rayon)
+    locator = Locator(current(store, args.config.data_dir), radius_m=args.rayon)
     crs = CRS_CODES.get(args.crs)
-    geocoder = Geocoder.from_setting(args.geocodeur)
+    geocoder = Geocoder.from_setting(args.geocodeur if args.geocodeur is not None
+                                      else args.config.geocoder)
     options = Options(lon="--lon", lat="--lat", address="--adresse",
                       geocoding="--geocodeur URL, ou la variable QUARTIERS_GEOCODEUR")
     with _progress() as progress:
@@ -316,13 +317,15 @@ class FrenchParser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    config = configuration.current()
     parser = FrenchParser(prog="quartiers", description=__doc__)
-    parser.add_argument("--warehouse", type=Path, default=paths.WAREHOUSE,
+    parser.set_defaults(config=config)
+    parser.add_argument("--warehouse", type=Path, default=config.warehouse,
                         help="fichier DuckDB de l'entrepôt (défaut : %(default)s)")
     commands = parser.add_subparsers(dest="command", metavar="commande", required=True)
 
     build = commands.add_parser("build", help="construire l'entrepôt depuis les données embarquées")
-    build.add_argument("--data", type=Path, default=paths.DATA_DIR)
+    build.add_argument("--data", type=Path, default=config.data_dir)
     build.set_defaults(func=cmd_build)
 
     serve = commands.add_parser("serve", help="servir la plateforme (gunicorn)")
@@ -372,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     data_commands = data.add_subparsers(dest="data_command", required=True)
     bundle = data_commands.add_parser("bundle", help="empaqueter depuis le kit de données partagé")
     bundle.add_argument("--from", dest="source", required=True)
-    bundle.add_argument("--data", default=str(paths.DATA_DIR))
+    bundle.add_argument("--data", default=str(config.data_dir))
     bundle.set_defaults(func=cmd_bundle)
     imported = data_commands.add_parser(
         "import-perimetres", help="importer les périmètres officiels des QPV 2024 (GeoJSON ANCT, "
@@ -382,7 +385,7 @@ def main(argv: list[str] | None = None) -> int:
                           help="télécharger le GeoJSON officiel du jeu de données de l'ANCT "
                                "sur data.gouv.fr (réseau nécessaire)")
     imported.add_argument("--url", help="avec --telecharger : adresse directe du GeoJSON")
-    imported.add_argument("--data", default=str(paths.DATA_DIR))
+    imported.add_argument("--data", default=str(config.data_dir))
     imported.set_defaults(func=cmd_import_perimeters)
 
     args = parser.parse_args(argv)

@@ -10,10 +10,12 @@ import threading
 
 import pytest
 
+from quartiers.config import current
 from quartiers.engine.warehouse.build import build
 from quartiers.engine.warehouse.staging import BuildError
 from quartiers.engine.warehouse.store import Warehouse
-from quartiers.paths import DATA_DIR
+
+DATA_DIR = current().data_dir
 
 
 def count(store, sql, params=()):

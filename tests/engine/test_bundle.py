@@ -7,10 +7,12 @@ import json
 
 import pytest
 
+from quartiers.config import current
 from quartiers.engine.sources.bundle import sha256, sources_markdown
 from quartiers.engine.sources.catalogue import SOURCES
 from quartiers.engine.warehouse.staging import raw_table
-from quartiers.paths import DATA_DIR
+
+DATA_DIR = current().data_dir
 
 EXPECTED_ROWS = {  # raw rows of the sources added from the kit of 2026-11-30
     "qpv_correspondance": 1_584,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+from quartiers.config import current
 from quartiers.engine.indicators.catalogue import INDICATORS
 from quartiers.engine.levels import LEVELS, level_label
 from quartiers.engine.sources.catalogue import SOURCES
-from quartiers.paths import DATA_DIR
+
+DATA_DIR = current().data_dir
 
 
 def test_at_least_thirty_indicators_fully_declared():

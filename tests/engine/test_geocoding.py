@@ -13,6 +13,7 @@ import httpx
 import numpy as np
 import pytest
 
+from quartiers.config import current
 from quartiers.engine.locator.geocoding import (
     DEFAULT_URL,
     AddressColumns,
@@ -27,7 +28,8 @@ from quartiers.engine.locator.tables import (
     column_names,
     locate_file,
 )
-from quartiers.paths import DATA_DIR
+
+DATA_DIR = current().data_dir
 
 SCHOOLS = DATA_DIR / "education" / "ecoles_35.csv"
 
@@ -193,10 +195,9 @@ def test_geocoding_can_be_turned_off(tmp_path, locator, monkeypatch):
     source.write_text("nom;adresse\nA;1 rue de Paris\n", encoding="utf-8")
     with pytest.raises(TableError, match="géocodage est désactivé"):
         locate_file(source, tmp_path / "out.csv", locator, geocoder=None)
-    monkeypatch.setenv("QUARTIERS_GEOCODEUR", "non")
-    assert Geocoder.from_setting(None) is None
-    monkeypatch.delenv("QUARTIERS_GEOCODEUR")
-    assert Geocoder.from_setting(None).url == DEFAULT_URL
+    assert Geocoder.from_setting("non") is None
+    assert Geocoder.from_setting(" NON ") is None
+    assert Geocoder.from_setting("").url == DEFAULT_URL
     assert Geocoder.from_setting("http://adresses.interne/search/csv/").url.startswith("http://adr")
 
 

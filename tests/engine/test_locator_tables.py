@@ -9,8 +9,10 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from quartiers.config import current
 from quartiers.engine.locator.tables import RESULT_COLUMNS, Options, TableError, locate_file
-from quartiers.paths import DATA_DIR
+
+DATA_DIR = current().data_dir
 
 MAUREPAS = ("-1,6588", "48,1258")
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"

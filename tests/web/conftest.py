@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from quartiers.web.territories.warehouse import get_store
+from quartiers.web.core.warehouse import get_store
 
 
 @pytest.fixture(scope="session")
@@ -15,7 +15,7 @@ def pages_cache_dir(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _web_warehouse(settings, warehouse_path, pages_cache_dir):
-    settings.QUARTIERS_WAREHOUSE = warehouse_path
+    settings.QUARTIERS = settings.QUARTIERS.with_options(warehouse=warehouse_path)
     settings.CACHES = {**settings.CACHES, "pages": {**settings.CACHES["pages"],
                                                      "LOCATION": str(pages_cache_dir)}}
     get_store.cache_clear()

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from quartiers.web.api import urls  # noqa: F401 - registers every endpoint
 from quartiers.web.api.openapi import schema
 from quartiers.web.api.views import ENDPOINTS
-from quartiers.web.territories.warehouse import get_store
+from quartiers.web.core.warehouse import get_store
 
 pytestmark = pytest.mark.django_db
 
@@ -229,7 +229,7 @@ def test_locate_one_point(client):
 
 
 def test_locate_an_address(client, settings, address_server):
-    settings.QUARTIERS_GEOCODEUR = address_server
+    settings.QUARTIERS = settings.QUARTIERS.with_options(geocoder=address_server)
     body = get(client, "/api/v1/localiser", adresse="11 rue du Bourbonnais 35016 Rennes")
     assert body["dans_qpv"] and body["qpv"]["code"] == "QN03502M"  # Collège Rosa Parks, Villejean
     assert body["geocodage"]["type"] == "housenumber" and body["geocodage"]["service"] == address_server
@@ -242,8 +242,8 @@ def test_locate_an_address(client, settings, address_server):
 
 
 def test_addresses_per_minute_are_limited(client, settings, address_server):
-    settings.QUARTIERS_GEOCODEUR = address_server
-    settings.QUARTIERS_GEOCODAGE_PAR_MINUTE = 2
+    settings.QUARTIERS = settings.QUARTIERS.with_options(geocoder=address_server)
+    settings.QUARTIERS = settings.QUARTIERS.with_options(geocoding_per_minute=2)
     cache.clear()
     for _ in range(2):
         get(client, "/api/v1/localiser", adresse="18 rue Théodore Botrel 35171 Bruz")
@@ -253,10 +253,10 @@ def test_addresses_per_minute_are_limited(client, settings, address_server):
 
 
 def test_locate_an_address_without_geocoder(client, settings):
-    settings.QUARTIERS_GEOCODEUR = "http://127.0.0.1:9/search/csv/"
+    settings.QUARTIERS = settings.QUARTIERS.with_options(geocoder="http://127.0.0.1:9/search/csv/")
     response = client.get("/api/v1/localiser", {"adresse": "1 rue de Brest Rennes"})
     assert response.status_code == 502 and "injoignable" in json.loads(response.content)["erreur"]
-    settings.QUARTIERS_GEOCODEUR = "non"
+    settings.QUARTIERS = settings.QUARTIERS.with_options(geocoder="non")
     response = client.get("/api/v1/localiser", {"adresse": "1 rue de Brest Rennes"})
     assert response.status_code == 400 and "désactivé" in json.loads(response.content)["erreur"]
 
@@ -413,7 +413,7 @@ def test_conditional_api_answers_keep_cors(client):
 
 
 def test_a_missing_warehouse_is_answered_in_json(client, settings, tmp_path):
-    settings.QUARTIERS_WAREHOUSE = tmp_path / "absent.duckdb"
+    settings.QUARTIERS = settings.QUARTIERS.with_options(warehouse=tmp_path / "absent.duckdb")
     get_store.cache_clear()
     response = client.get("/api/v1/territoires/qpv/QN03504M")
     assert response.status_code == 503 and "quartiers build" in response.json()["erreur"]

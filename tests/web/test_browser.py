@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from quartiers.paths import DATA_DIR
+from quartiers.config import current
+
+DATA_DIR = current().data_dir
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -124,7 +126,7 @@ def _locate(browser, live_server, source: Path, screenshot: str) -> tuple[str, s
 
 
 def test_locate_a_file_from_the_web_page(browser, live_server, settings, tmp_path):
-    settings.QUARTIERS_JOBS_DIR = tmp_path / "jobs"
+    settings.QUARTIERS = settings.QUARTIERS.with_options(jobs_dir=tmp_path / "jobs")
     source = tmp_path / "beneficiaires.csv"
     source.write_bytes("id;nom;longitude;latitude\r\n1;Zoé;-1,6588;48,1258\r\n2;Éric;;\r\n"
                        .encode("cp1252"))
@@ -135,8 +137,8 @@ def test_locate_a_file_from_the_web_page(browser, live_server, settings, tmp_pat
 
 def test_locate_the_schools_of_rennes_from_their_addresses(browser, live_server, settings,
                                                            tmp_path, address_server):
-    settings.QUARTIERS_JOBS_DIR = tmp_path / "jobs"
-    settings.QUARTIERS_GEOCODEUR = address_server
+    settings.QUARTIERS = settings.QUARTIERS.with_options(jobs_dir=tmp_path / "jobs")
+    settings.QUARTIERS = settings.QUARTIERS.with_options(geocoder=address_server)
     with (DATA_DIR / "education" / "ecoles_35.csv").open(encoding="utf-8") as handle:
         schools = [r for r in csv.DictReader(handle) if r["commune"] == "Rennes"]
     source = tmp_path / "ecoles_rennes.csv"

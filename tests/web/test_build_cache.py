@@ -10,8 +10,8 @@ import shutil
 import duckdb
 import pytest
 
+from quartiers.web.core.warehouse import get_store
 from quartiers.web.territories import views
-from quartiers.web.territories.warehouse import get_store
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def two_builds(tmp_path, warehouse_path, settings):
         info = json.loads(con.execute("SELECT info FROM marts.build_info").fetchone()[0])
         info["built_at"] = "2031-01-02T03:04:05+00:00"
         con.execute("UPDATE marts.build_info SET info = ?", [json.dumps(info)])
-    settings.QUARTIERS_WAREHOUSE = served
+    settings.QUARTIERS = settings.QUARTIERS.with_options(warehouse=served)
     get_store.cache_clear()
     return served, rebuilt
 
@@ -92,7 +92,7 @@ def test_a_rebuild_while_a_page_renders_never_mixes_builds(client, monkeypatch, 
 
 def test_a_setting_shown_on_pages_changes_their_etag(client, settings):
     before = client.get("/territoires/commune/35238/")
-    settings.QUARTIERS_FOND_DE_CARTE = "https://tuiles.example/{z}/{x}/{y}.png"
+    settings.QUARTIERS = settings.QUARTIERS.with_options(basemap_tiles="https://tuiles.example/{z}/{x}/{y}.png")
     after = client.get("/territoires/commune/35238/")
     assert after["ETag"] != before["ETag"] and "tuiles.example" in after.content.decode()
     assert "tuiles.example" not in before.content.decode()

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _jobs_dir(settings, tmp_path):
-    settings.QUARTIERS_JOBS_DIR = tmp_path / "jobs"
+    settings.QUARTIERS = settings.QUARTIERS.with_options(jobs_dir=tmp_path / "jobs")
 
 
 def wait(job_id: str) -> dict:
@@ -53,7 +53,7 @@ def test_upload_locate_and_download(client):
 
 
 def test_a_file_of_addresses_is_geocoded(client, settings, address_server):
-    settings.QUARTIERS_GEOCODEUR = address_server
+    settings.QUARTIERS = settings.QUARTIERS.with_options(geocoder=address_server)
     assert address_server in client.get("/localiser/").content.decode()
     upload = SimpleUploadedFile(
         "ecoles.csv", "nom;adresse;code postal;commune\r\nA;18 rue Théodore Botrel;35171;Bruz"
@@ -71,7 +71,7 @@ def test_a_file_of_addresses_is_geocoded(client, settings, address_server):
 
 
 def test_address_columns_chosen_on_the_form(client, settings, address_server):
-    settings.QUARTIERS_GEOCODEUR = address_server
+    settings.QUARTIERS = settings.QUARTIERS.with_options(geocoder=address_server)
     upload = SimpleUploadedFile("f.csv", "Lieu;Localité\n18 rue Théodore Botrel;Bruz\n".encode())
     response = client.post("/localiser/", {"fichier": upload, "adresse": "Lieu, Localité"})
     state = wait(response["Location"].rstrip("/").split("/")[-1])
@@ -79,7 +79,7 @@ def test_address_columns_chosen_on_the_form(client, settings, address_server):
 
 
 def test_without_geocoding_a_file_of_addresses_ends_with_a_clear_error(client, settings):
-    settings.QUARTIERS_GEOCODEUR = "non"
+    settings.QUARTIERS = settings.QUARTIERS.with_options(geocoder="non")
     assert "géocodage des adresses est désactivé" in client.get("/localiser/").content.decode()
     upload = SimpleUploadedFile("adresses.csv", b"nom;adresse\nA;1 rue de Brest\n")
     response = client.post("/localiser/", {"fichier": upload})
@@ -189,7 +189,7 @@ def test_an_interrupted_job_says_so_and_old_jobs_are_deleted(client, settings):
     assert jobs.state(queued)["statut"] == "en attente"  # waiting behind a long job: not dead
     jobs._save(running, lignes=10)  # the worker was alive after all: nothing stale was stored
     assert jobs.state(running)["statut"] == "en cours"
-    later = time.time() + settings.QUARTIERS_JOBS_KEPT_DAYS * 86400 + 1
+    later = time.time() + settings.QUARTIERS.jobs_kept_days * 86400 + 1
     assert jobs.purge(now=later) == 2
     assert not jobs.folder(running).exists() and not jobs.folder(queued).exists()
 
@@ -214,7 +214,7 @@ def test_an_expired_result_cannot_be_downloaded(client, settings):
     job_id = client.post("/localiser/", {"fichier": upload})["Location"].rstrip("/").split("/")[-1]
     assert wait(job_id)["statut"] == "terminé"
     assert client.get(f"/localiser/{job_id}/resultat").status_code == 200
-    long_ago = time.time() - settings.QUARTIERS_JOBS_KEPT_DAYS * 86400 - 60
+    long_ago = time.time() - settings.QUARTIERS.jobs_kept_days * 86400 - 60
     os.utime(jobs.folder(job_id), (long_ago, long_ago))
     assert client.get(f"/localiser/{job_id}/resultat").status_code == 404
     assert not jobs.folder(job_id).exists()

@@ -54,8 +54,8 @@ def test_overseas_insets_hold_every_overseas_qpv(client):
 def test_online_basemap_is_off_unless_set(client, settings):
     for path in ("/", "/territoires/commune/35238/"):
         assert "data-tiles" not in client.get(path).content.decode()
-    settings.QUARTIERS_FOND_DE_CARTE = "https://tuiles.example/{z}/{x}/{y}.png"
-    settings.QUARTIERS_FOND_DE_CARTE_ATTRIBUTION = "© contributeurs OpenStreetMap"
+    settings.QUARTIERS = settings.QUARTIERS.with_options(basemap_tiles="https://tuiles.example/{z}/{x}/{y}.png")
+    settings.QUARTIERS = settings.QUARTIERS.with_options(basemap_attribution="© contributeurs OpenStreetMap")
     for path in ("/", "/territoires/commune/35238/"):  # no stale cached page: the ETag and
         html = client.get(path).content.decode()  # the cache key hold the settings shown
         assert 'data-tiles="https://tuiles.example/{z}/{x}/{y}.png"' in html

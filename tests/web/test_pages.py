@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from quartiers.engine.indicators.catalogue import INDICATORS
-from quartiers.web.territories.warehouse import get_store
+from quartiers.web.core.warehouse import get_store
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_unknown_territory_is_a_helpful_404(client):
 
 
 def test_without_a_warehouse_pages_say_what_to_run(client, settings, tmp_path):
-    settings.QUARTIERS_WAREHOUSE = tmp_path / "absent.duckdb"
+    settings.QUARTIERS = settings.QUARTIERS.with_options(warehouse=tmp_path / "absent.duckdb")
     get_store.cache_clear()
     for url in ("/", "/territoires/commune/35238/", "/indicateurs/taux_pauvrete/"):
         response = client.get(url)
@@ -238,7 +238,7 @@ def test_django_database_is_the_configured_one(admin_client):
     expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") \
         else "sqlite"
     assert connection.vendor == expected
-    assert admin_client.get("/admin/").status_code == 200  # users and sessions stored
+    assert admin_client.get("/django-admin/").status_code == 200  # users and sessions stored
 
 
 def test_home_lists_overseas_collectivities_apart_from_regions(client):

@@ -11,7 +11,7 @@ import pytest
 from quartiers.cli import main
 from quartiers.engine.warehouse import marts
 from quartiers.engine.warehouse.store import Warehouse
-from quartiers.web.territories.warehouse import get_store
+from quartiers.web.core.warehouse import get_store
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def with_arrondissements(tmp_path, settings):
     con.execute("""CREATE TABLE marts.build_info AS
                    SELECT '{"built_at": "2026-11-30T08:00:00+00:00"}' AS info""")
     con.close()
-    settings.QUARTIERS_WAREHOUSE = path
+    settings.QUARTIERS = settings.QUARTIERS.with_options(warehouse=path)
     get_store.cache_clear()
     yield Warehouse(path)
     get_store.cache_clear()

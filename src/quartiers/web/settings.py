@@ -1,28 +1,56 @@
-"""Django settings: SQLite by default, PostgreSQL through DATABASE_URL in production."""
+"""Django settings, all taken from the one configuration object (quartiers.config).
+
+SQLite by default, PostgreSQL through DATABASE_URL in production.
+"""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import dj_database_url
 
-from quartiers.paths import ROOT, WAREHOUSE
+from quartiers.config import current
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "quartiers-local-only-not-a-secret")
-ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+QUARTIERS = current()
+
+DEBUG = QUARTIERS.debug
+SECRET_KEY = QUARTIERS.secret_key
+ALLOWED_HOSTS = list(QUARTIERS.allowed_hosts)
 
 INSTALLED_APPS = [
+    # what every app shares, first so that its templates (base, errors) win
+    "quartiers.web.core",
+    # the observatory, read-only over the warehouse
+    "quartiers.web.territories",
+    "quartiers.web.api",
+    "quartiers.web.locator",
+    # the resource centre: accounts, site pages, programme, library
+    "quartiers.web.accounts",
+    "quartiers.web.site",
+    "quartiers.web.programme",
+    "quartiers.web.library",
+    # content system and staff back office
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    # background jobs (Django's tasks API, database backend)
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "quartiers.web.territories",
-    "quartiers.web.api",
-    "quartiers.web.locator",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -33,7 +61,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "quartiers.web.territories.middleware.StoreErrorsMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "quartiers.web.core.middleware.StoreErrorsMiddleware",
 ]
 ROOT_URLCONF = "quartiers.web.urls"
 WSGI_APPLICATION = "quartiers.web.wsgi.application"
@@ -45,38 +74,75 @@ TEMPLATES = [{
         "django.template.context_processors.request",
         "django.contrib.auth.context_processors.auth",
         "django.contrib.messages.context_processors.messages",
-        "quartiers.web.territories.context_processors.maps",
+        "wagtail.contrib.settings.context_processors.settings",
+        "quartiers.web.core.context_processors.maps",
     ]},
 }]
-DATABASES = {"default": dj_database_url.config(
-    default=f"sqlite:///{ROOT / 'var' / 'quartiers.sqlite3'}", conn_max_age=60)}
+DATABASES = {"default": dj_database_url.parse(QUARTIERS.database_url, conn_max_age=60)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "fr-fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
+
+# Accounts: people log in with their e-mail address (accounts.User)
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:space"
+LOGOUT_REDIRECT_URL = "home"
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# E-mail: a real SMTP server (tests start one with aiosmtpd)
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = QUARTIERS.email_host
+EMAIL_PORT = QUARTIERS.email_port
+EMAIL_HOST_USER = QUARTIERS.email_user
+EMAIL_HOST_PASSWORD = QUARTIERS.email_password
+EMAIL_USE_TLS = QUARTIERS.email_tls
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = QUARTIERS.email_from
+
 # « pages »: rendered pages of the current build, on disk so that every worker shares them
-# (see territories/build_cache.py); « default » counts geocoded addresses per process.
+# (see core/build_cache.py); « default » counts geocoded addresses per process.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-              "LOCATION": os.environ.get("QUARTIERS_CACHE_PAGES", str(ROOT / "var" / "cache" / "pages")),
+              "LOCATION": str(QUARTIERS.cache_pages),
               "TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 5000}},
 }
 STATIC_URL = "/static/"
-STATIC_ROOT = ROOT / "var" / "static"
+STATIC_ROOT = QUARTIERS.var_dir / "static"
 WHITENOISE_USE_FINDERS = True
-# read here, not only in quartiers.paths: `quartiers serve --warehouse` sets it after that import
-QUARTIERS_WAREHOUSE = Path(os.environ.get("QUARTIERS_WAREHOUSE", WAREHOUSE))
+MEDIA_URL = "/medias/"
+MEDIA_ROOT = QUARTIERS.media_dir
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024  # a POST of 100,000 points to locate ≈ 6 MB
-QUARTIERS_JOBS_DIR = ROOT / "var" / "jobs"  # uploaded files being located, and their results
-# Enriched files hold personal data: deleted after a week (checked at each upload and page view)
-QUARTIERS_JOBS_KEPT_DAYS = float(os.environ.get("QUARTIERS_JOBS_KEPT_DAYS", "7"))
-# Service geocoding files of addresses: empty = the national service, « non » = never send any.
-QUARTIERS_GEOCODEUR = os.environ.get("QUARTIERS_GEOCODEUR", "")
-QUARTIERS_GEOCODAGE_PAR_MINUTE = int(os.environ.get("QUARTIERS_GEOCODAGE_PAR_MINUTE", "60"))
-# An online raster basemap under the maps (a tile URL with {z}/{x}/{y}, and its attribution):
-# off by default, the maps then draw their own basemap from the bundled data, with no request
-# leaving the platform.
-QUARTIERS_FOND_DE_CARTE = os.environ.get("QUARTIERS_FOND_DE_CARTE", "")
-QUARTIERS_FOND_DE_CARTE_ATTRIBUTION = os.environ.get("QUARTIERS_FOND_DE_CARTE_ATTRIBUTION", "")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background jobs: the database backend, run by `quartiers worker` (or inside `quartiers serve`)
+TASKS = {"default": {"BACKEND": {
+    "base": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[QUARTIERS.tasks_backend]}}
+
+# Wagtail: the content system and the staff back office at /gestion/
+WAGTAIL_SITE_NAME = "Quartiers"
+WAGTAILADMIN_BASE_URL = QUARTIERS.site_url
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES = [("fr", "Français")]
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "csv", "txt"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAIL_PASSWORD_RESET_ENABLED = True
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Blocks other apps add to the territories' profiles (core/sections.py)
+QUARTIERS_PROFILE_SECTIONS = ["quartiers.web.library.sections.territory_resources"]

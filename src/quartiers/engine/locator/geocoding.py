@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import time
 import unicodedata
@@ -145,13 +144,14 @@ class Geocoder:
         self._client: httpx.Client | None = None  # opened on the first request
 
     @staticmethod
-    def setting(value: str | None = None) -> str | None:
-        """``QUARTIERS_GEOCODEUR``: unset or empty → the national service; « non » → None."""
-        value = (value if value is not None else os.environ.get("QUARTIERS_GEOCODEUR", "")).strip()
+    def setting(value: str) -> str | None:
+        """The configured service (``QUARTIERS_GEOCODEUR``): empty → the national service;
+        « non » → None (never send addresses)."""
+        value = value.strip()
         return None if value.lower() in OFF else (value or DEFAULT_URL)
 
     @classmethod
-    def from_setting(cls, value: str | None = None, **options) -> Geocoder | None:
+    def from_setting(cls, value: str, **options) -> Geocoder | None:
         url = cls.setting(value)
         return None if url is None else cls(url, **options)
 

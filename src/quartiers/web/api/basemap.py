@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from quartiers.engine.reports.charts import format_number
 
-from ..territories.warehouse import get_store
+from ..core.warehouse import get_store
 from .views import _within, endpoint
 
 # Over a région or France, only the towns a map at that scale can name: the national map loads

@@ -15,7 +15,7 @@ from quartiers.engine.geo import CRS_CODES, WGS84
 from quartiers.engine.locator import DEFAULT_RADIUS_M
 from quartiers.engine.locator.geocoding import MAX_QUERY, AddressColumns, Geocoder
 
-from ..territories.locator import MAX_RADIUS_M, get_locator
+from ..core.locator import MAX_RADIUS_M, get_locator
 from .views import BOOLEAN, NUMBER, STRING, BadRequest, TooManyRequests, component, endpoint, obj
 
 MAX_BATCH = 100_000
@@ -75,8 +75,8 @@ def _within_quota(request) -> None:
     this whole server, shared with the files being geocoded (counted per process)."""
     key = f"geocodage:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=60)
-    if cache.incr(key) > settings.QUARTIERS_GEOCODAGE_PAR_MINUTE:
-        raise TooManyRequests(f"plus de {settings.QUARTIERS_GEOCODAGE_PAR_MINUTE} adresses par "
+    if cache.incr(key) > settings.QUARTIERS.geocoding_per_minute:
+        raise TooManyRequests(f"plus de {settings.QUARTIERS.geocoding_per_minute} adresses par "
                               "minute : réessayez dans une minute, ou envoyez un fichier "
                               "(page /localiser/)")
 
@@ -89,7 +89,7 @@ def _locate_address(request, address: str, radius: float) -> dict:
     if len(address) > MAX_QUERY:
         raise BadRequest(f"« adresse » : {MAX_QUERY} caractères au plus")
     # one public request must not hold a worker for minutes: short timeout, one retry
-    geocoder = Geocoder.from_setting(settings.QUARTIERS_GEOCODEUR, timeout_s=15.0, retries=1)
+    geocoder = Geocoder.from_setting(settings.QUARTIERS.geocoder, timeout_s=15.0, retries=1)
     if geocoder is None:
         raise BadRequest("le géocodage est désactivé sur cette installation : donnez lon et lat")
     with geocoder:

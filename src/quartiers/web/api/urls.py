@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from ..territories.build_cache import served_from_build
+from ..core.build_cache import served_from_build
 from . import basemap, locate, openapi  # noqa: F401 - basemap and locate register endpoints
 from .views import ENDPOINTS, open_to_other_sites, unknown_path
 

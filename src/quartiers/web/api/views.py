@@ -24,8 +24,8 @@ from quartiers.engine.profiles import build_profile
 from quartiers.engine.warehouse.marts import STATUS_LABELS
 from quartiers.engine.warehouse.store import NotFound, Value, WarehouseMissing, plain
 
-from ..territories.downloads import TABLE_FORMATS, profile_download, table_download
-from ..territories.warehouse import get_store
+from ..core.downloads import TABLE_FORMATS, profile_download, table_download
+from ..core.warehouse import get_store
 
 MAX_PAGE_SIZE = 1000
 # levels with values: territories, and the QPV of a territory taken together (« qpv_region »)

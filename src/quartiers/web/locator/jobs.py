@@ -26,7 +26,7 @@ from quartiers.engine.locator import DEFAULT_RADIUS_M
 from quartiers.engine.locator.geocoding import Geocoder
 from quartiers.engine.locator.tables import Options, Summary, TableError, locate_file
 
-from ..territories.locator import get_locator
+from ..core.locator import get_locator
 
 STALE_S = 3600  # a running job that has not moved for an hour died with its process
 RUNNING = ("en attente", "en cours")
@@ -42,7 +42,7 @@ _lock = threading.Lock()
 
 
 def folder(job_id: str) -> Path:
-    return Path(settings.QUARTIERS_JOBS_DIR) / job_id
+    return Path(settings.QUARTIERS.jobs_dir) / job_id
 
 
 def _stored(job_id: str) -> dict | None:
@@ -51,7 +51,7 @@ def _stored(job_id: str) -> dict | None:
 
 
 def _expired(job: Path, now: float) -> bool:
-    return job.stat().st_mtime < now - settings.QUARTIERS_JOBS_KEPT_DAYS * 86400
+    return job.stat().st_mtime < now - settings.QUARTIERS.jobs_kept_days * 86400
 
 
 def state(job_id: str) -> dict | None:
@@ -79,7 +79,7 @@ def purge(now: float | None = None) -> int:
     """Delete the jobs older than the retention period; returns how many."""
     now = now or time.time()
     deleted = 0
-    for job in Path(settings.QUARTIERS_JOBS_DIR).glob("*/"):
+    for job in Path(settings.QUARTIERS.jobs_dir).glob("*/"):
         try:
             if _expired(job, now):
                 shutil.rmtree(job)
@@ -138,7 +138,7 @@ def _run(job_id: str, lon, lat, crs, address) -> None:
     stem = Path(job["fichier"]).stem
     result = folder(job_id) / f"{stem}_qpv{source.suffix}"
     _save(job_id, statut="en cours")
-    geocoder = Geocoder.from_setting(settings.QUARTIERS_GEOCODEUR)
+    geocoder = Geocoder.from_setting(settings.QUARTIERS.geocoder)
     try:
         summary = locate_file(source, result, get_locator(), lon=lon, lat=lat, crs=crs,
                               radius_m=DEFAULT_RADIUS_M, geocoder=geocoder, address=address,

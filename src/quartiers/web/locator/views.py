@@ -13,7 +13,7 @@ from quartiers.engine.geo import CRS_CODES
 from quartiers.engine.locator.geocoding import Geocoder, public_url
 from quartiers.engine.locator.tables import GEOCODING_COLUMNS, RESULT_COLUMNS, column_names
 
-from ..territories.locator import get_locator
+from ..core.locator import get_locator
 from . import jobs
 
 ACCEPTED = (".csv", ".txt", ".xlsx")
@@ -36,12 +36,12 @@ def upload(request):
                                  request.POST.get("lat") or None, CRS_CODES.get(request.POST.get("crs")),
                                  column_names(request.POST.get("adresse")))
             return redirect("locator_job", job_id=job_id)
-    geocoder = Geocoder.setting(settings.QUARTIERS_GEOCODEUR)
+    geocoder = Geocoder.setting(settings.QUARTIERS.geocoder)
     return render(request, "locator/upload.html", {
         "error": error, "labels": jobs.LABELS, "perimeters": get_locator().perimeters.label,
         "result_columns": RESULT_COLUMNS, "geocoding_columns": GEOCODING_COLUMNS,
         "geocoder": public_url(geocoder) if geocoder else None,
-        "kept_days": settings.QUARTIERS_JOBS_KEPT_DAYS}, status=400 if error else 200)
+        "kept_days": settings.QUARTIERS.jobs_kept_days}, status=400 if error else 200)
 
 
 def job(request, job_id: str):

@@ -15,10 +15,10 @@ from quartiers.engine.profiles import QPV_COLUMNS, build_profile
 from quartiers.engine.reports import histogram, render_fiche
 from quartiers.engine.reports.comparison import comparison_charts, series_chart
 
-from . import downloads
-from .build_cache import served_from_build
-from .middleware import not_found
-from .warehouse import get_store
+from ..core import downloads
+from ..core.build_cache import served_from_build
+from ..core.sections import profile_sections
+from ..core.warehouse import get_store
 
 MAP_INDICATORS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers", "part_immigres",
                   "part_alloc_rsa", "taux_logements_sociaux", "indice_jeunesse")
@@ -92,6 +92,7 @@ def profile(request, level: str, code: str):
         "tables": [(LEVELS[inner], n, n <= downloads.WIDE_XLSX_MAX_ROWS)
                    for inner in nested_levels(level)
                    if (n := store.inner_counts(level, code).get(inner))],
+        "sections": profile_sections(request, profile),
         "has_map": territory["xmin"] is not None,
         "bbox": json.dumps([territory["xmin"], territory["ymin"], territory["xmax"],
                             territory["ymax"]]),
@@ -151,10 +152,6 @@ def data_page(request):
     return render(request, "territories/data.html", {
         "sources": store.sources(), "info": store.build_info(),
         "indicator_count": len(INDICATORS)})
-
-
-def page_not_found(request, exception=None):  # Django's handler404
-    return not_found(request, "Cette page n'existe pas.", [])
 
 
 @served_from_build

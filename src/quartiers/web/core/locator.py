@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 
+from django.conf import settings
+
 from quartiers.engine.geo import MAX_RADIUS_M
 from quartiers.engine.locator import Locator, current
 from quartiers.engine.locator.perimeters import IMPORTED
-from quartiers.paths import DATA_DIR
 
 from .warehouse import get_store
 
@@ -17,10 +18,11 @@ _built: dict = {}
 
 def get_locator() -> Locator:
     store = get_store()
-    imported = DATA_DIR / IMPORTED
+    data_dir = settings.QUARTIERS.data_dir
+    imported = data_dir / IMPORTED
     key = (str(store.path), store.build_info()["built_at"],
            imported.stat().st_mtime_ns if imported.exists() else None)
     with _lock:
         if _built.get("key") != key:
-            _built.update(key=key, locator=Locator(current(store, DATA_DIR), MAX_RADIUS_M))
+            _built.update(key=key, locator=Locator(current(store, data_dir), MAX_RADIUS_M))
         return _built["locator"]

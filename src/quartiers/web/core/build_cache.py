@@ -27,6 +27,7 @@ from django.utils.http import http_date
 
 from quartiers.engine.warehouse.store import WarehouseMissing
 
+from .content import changed_stamp
 from .warehouse import get_store
 
 
@@ -46,8 +47,8 @@ def _code_stamp() -> str:
 def _shown_stamp() -> str:
     """The code and the settings a page shows (the online basemap): a new deployment or a
     changed setting never serves the pages of the previous one."""
-    return _stamp_of(_code_stamp(), settings.QUARTIERS_FOND_DE_CARTE,
-                     settings.QUARTIERS_FOND_DE_CARTE_ATTRIBUTION)
+    return _stamp_of(_code_stamp(), settings.QUARTIERS.basemap_tiles,
+                     settings.QUARTIERS.basemap_attribution)
 
 
 @functools.lru_cache(maxsize=8)
@@ -95,7 +96,8 @@ def _copy(page: HttpResponse) -> HttpResponse:
 
 
 def served_from_build(view):
-    """Decorate a view whose answer depends only on the warehouse and the URL."""
+    """Decorate a view whose answer depends only on the warehouse, the URL and the published
+    content (see core/content.py)."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -112,7 +114,7 @@ def served_from_build(view):
 def _from_build(view, request, *args, **kwargs):
     store = get_store()
     with store.pinned() as build:
-        etag = f'"{_shown_stamp()}-{build}"'
+        etag = f'"{_shown_stamp()}-{build}-{changed_stamp():x}"'
         built_at = int(datetime.fromisoformat(store.build_info()["built_at"]).timestamp())
         response = get_conditional_response(request, etag=etag, last_modified=built_at)
         if response is None:

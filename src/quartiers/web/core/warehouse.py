@@ -11,4 +11,4 @@ from quartiers.engine.warehouse.store import Warehouse
 
 @cache
 def get_store() -> Warehouse:
-    return Warehouse(settings.QUARTIERS_WAREHOUSE)
+    return Warehouse(settings.QUARTIERS.warehouse)

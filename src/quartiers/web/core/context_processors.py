@@ -4,5 +4,5 @@ from django.conf import settings
 
 
 def maps(request) -> dict:
-    return {"basemap_tiles": settings.QUARTIERS_FOND_DE_CARTE,
-            "basemap_attribution": settings.QUARTIERS_FOND_DE_CARTE_ATTRIBUTION}
+    return {"basemap_tiles": settings.QUARTIERS.basemap_tiles,
+            "basemap_attribution": settings.QUARTIERS.basemap_attribution}

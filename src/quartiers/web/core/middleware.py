@@ -21,11 +21,11 @@ class StoreErrorsMiddleware:
         if isinstance(exception, NotFound):
             return not_found(request, str(exception), exception.suggestions)
         if isinstance(exception, WarehouseMissing):
-            return render(request, "territories/404.html", {
+            return render(request, "core/404.html", {
                 "title": "Données indisponibles", "message": str(exception)}, status=503)
         return None
 
 
 def not_found(request, message: str, suggestions: list[dict]):
-    return render(request, "territories/404.html",
+    return render(request, "core/404.html",
                   {"message": message, "suggestions": suggestions}, status=404)

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "quartiers.web.core"
+    verbose_name = "Socle commun"
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_unpublished
+
+        from .content import mark_changed
+
+        page_published.connect(mark_changed, dispatch_uid="core-content-published")
+        page_unpublished.connect(mark_changed, dispatch_uid="core-content-unpublished")
+
+        def page_deleted(sender, instance, **signal):
+            if isinstance(instance, Page):
+                mark_changed()
+
+        post_delete.connect(page_deleted, dispatch_uid="core-content-deleted", weak=False)
