@@ -21,3 +21,15 @@ def _web_warehouse(settings, warehouse_path, pages_cache_dir):
     get_store.cache_clear()
     yield
     get_store.cache_clear()
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run the background tasks waiting in the database, as `quartiers worker` does, then
+    return; the tests of a page that enqueues work call it where a worker would have run."""
+    from django.core.management import call_command
+
+    def run():
+        call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+    return run

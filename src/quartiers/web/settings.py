@@ -146,3 +146,12 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Blocks other apps add to the territories' profiles (core/sections.py)
 QUARTIERS_PROFILE_SECTIONS = ["quartiers.web.library.sections.territory_resources"]
+
+# What `quartiers init` loads, in this order, after the migrations (each idempotent, returning
+# a French line for the report): roles, the site's pages, the programmes, the first resources.
+QUARTIERS_BUNDLED_CONTENT = [
+    "quartiers.web.accounts.services.ensure_roles",
+    "quartiers.web.site.services.load_bundled",
+    "quartiers.web.programme.services.load_bundled",
+    "quartiers.web.library.services.load_bundled",
+]
