@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ADDOK_VENV := .venv-addok
 ADDOK_STAMP := $(ADDOK_VENV)/.installed
 
-.PHONY: run test install system-deps address-server build serve lint bench clean
+.PHONY: run test install system-deps address-server build init serve lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,15 @@ $(ADDOK_STAMP): tests/address_server/requirements.txt
 
 address-server: $(ADDOK_STAMP)
 
-## Main job: install, build the warehouse from the bundled data, serve on http://127.0.0.1:8000
-run: install build serve
+## Main job: install, build the warehouse from the bundled data, prepare the database (migrations,
+## static files, roles, pages, the two programmes), serve on http://127.0.0.1:8000 with a worker
+run: install build init serve
 
 build: install
 	$(BIN)/quartiers build
+
+init: install
+	$(BIN)/quartiers init
 
 serve: install
 	$(BIN)/quartiers serve
@@ -53,6 +57,7 @@ bench: install
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/locator.py
+	$(BIN)/python bench/worker.py
 
 clean:
 	rm -rf $(VENV) $(ADDOK_VENV) var

@@ -47,11 +47,14 @@ def run_child(code: str) -> tuple[float, float]:
 
 @contextlib.contextmanager
 def serving(port: str, workers: int | None = None):
-    """``quartiers serve`` on the bench warehouse; yields its base URL once it answers."""
+    """``quartiers serve`` on the bench warehouse, with a database of its own set up by
+    ``quartiers init``; yields its base URL once it answers."""
     more = ["--workers", str(workers)] if workers else []
-    os.environ["QUARTIERS_CACHE_PAGES"] = tempfile.mkdtemp(prefix="quartiers-pages-")
-    server = subprocess.Popen([str(Path(PY).with_name("quartiers")), "--warehouse",
-                               str(WAREHOUSE), "serve", "--port", port, *more], cwd=ROOT,
+    var = tempfile.mkdtemp(prefix="quartiers-bench-")
+    os.environ.update(QUARTIERS_VAR=var, QUARTIERS_CACHE_PAGES=var + "/pages")
+    quartiers = [str(Path(PY).with_name("quartiers")), "--warehouse", str(WAREHOUSE)]
+    subprocess.run([*quartiers, "init"], cwd=ROOT, check=True, capture_output=True)
+    server = subprocess.Popen([*quartiers, "serve", "--port", port, *more], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -65,6 +68,7 @@ def serving(port: str, workers: int | None = None):
     finally:
         server.terminate()
         server.wait()
+        shutil.rmtree(var, ignore_errors=True)
 
 
 def wrk(url: str, *headers: str) -> dict:

@@ -274,3 +274,114 @@ def test_serve_uses_the_warehouse_it_is_given(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                          check=True).stdout.strip()
     assert out == str(tmp_path / "autre.duckdb")
+
+
+@pytest.fixture
+def django_command(monkeypatch, settings, tmp_path):
+    """A command that starts Django in this process, over the test database: the process's
+    configuration is put back after it, static files go to a folder of the test."""
+    from quartiers import config
+
+    monkeypatch.setattr(config, "_current", config.current())
+    settings.STATIC_ROOT = tmp_path / "static"
+
+
+def loaded_by_init() -> str:
+    return "Contenu d'essai : déjà en place."
+
+
+@pytest.mark.django_db
+def test_init_runs_the_bundled_content_in_order_and_says_what_it_did(capsys, settings,
+                                                                     django_command):
+    settings.QUARTIERS_BUNDLED_CONTENT = ["tests.test_cli.loaded_by_init"]
+    code, output = run(capsys, "init")
+    assert code == 0, output
+    assert "à jour, aucune migration à appliquer." in output
+    assert re.search(r"Fichiers statiques \(\S+\) : \d+ copiés\.", output)
+    assert output.endswith("Contenu d'essai : déjà en place.")
+    code, output = run(capsys, "init")
+    assert code == 0 and "à jour, aucun fichier copié." in output
+
+
+@pytest.mark.django_db
+def test_init_names_a_bundled_content_that_does_not_exist(capsys, settings, django_command):
+    settings.QUARTIERS_BUNDLED_CONTENT = ["tests.test_cli.loaded_by_init",
+                                          "quartiers.web.absent.services.load_bundled"]
+    code, output = run(capsys, "init")
+    assert code == 1 and "Contenu d'essai : déjà en place." in output
+    assert "contenu embarqué quartiers.web.absent.services.load_bundled introuvable" in output
+
+
+@pytest.mark.django_db
+def test_no_worker_when_tasks_run_in_the_requests(capsys, settings, django_command):
+    settings.QUARTIERS = settings.QUARTIERS.with_options(tasks_backend="immediate")
+    code, output = run(capsys, "worker")
+    assert code == 1 and "pas de travailleur à lancer" in output
+
+
+@pytest.mark.parametrize(("args", "status", "message"), [
+    (["programme", "import", "absent.txt", "--annee", "2024"], 1,
+     "absent.txt : fichier introuvable"),
+    (["programme", "import", "x.txt"], 2, "arguments requis : --annee"),
+    (["programme", "import", "x.txt", "--annee", "24"], 2,
+     "--annee : année sur quatre chiffres attendue, ex. 2026, et non « 24 »"),
+    (["programme"], 2, "arguments requis : commande"),
+    (["worker", "--intervalle", "0"], 2,
+     "--intervalle : secondes attendues, plus de 0 et au plus 3600, et non « 0 »"),
+    (["compte", "creer"], 2, "arguments requis : ADRESSE"),
+])
+def test_resource_centre_commands_explain_bad_arguments(capsys, tmp_path, monkeypatch, args,
+                                                        status, message):
+    monkeypatch.chdir(tmp_path)
+    code, output = run(capsys, *args)
+    assert code == status and message in output, output
+
+
+def test_new_commands_help_in_french(capsys):
+    for command in (["init"], ["serve"], ["worker"], ["programme", "import"],
+                    ["compte", "creer"]):
+        with pytest.raises(SystemExit):
+            main([*command, "--help"])
+        help_text = capsys.readouterr().out
+        assert "afficher cette aide et quitter" in help_text and "show this" not in help_text
+
+
+@pytest.mark.django_db
+def test_create_a_staff_account(capsys, tmp_path, django_command):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from quartiers.web.accounts.models import Role
+
+    password = tmp_path / "mot-de-passe"
+    password.write_text("une phrase de passe assez longue\n")
+    code, output = run(capsys, "compte", "creer", "Marie@Exemple.fr", "--equipe",
+                       "--mot-de-passe-fichier", str(password))
+    assert code == 1 and "le rôle « Équipe du centre » n'existe pas encore" in output
+    Group.objects.get_or_create(name=Role.STAFF)
+    code, output = run(capsys, "compte", "creer", "Marie@Exemple.fr", "--equipe",
+                       "--mot-de-passe-fichier", str(password))
+    assert code == 0 and output == "Compte créé : marie@exemple.fr (Équipe du centre)"
+    user = get_user_model().objects.get(email="marie@exemple.fr")
+    assert user.check_password("une phrase de passe assez longue") and user.is_staff
+    assert user.roles == [Role.STAFF]
+    code, output = run(capsys, "compte", "creer", "marie@exemple.fr",
+                       "--mot-de-passe-fichier", str(password))
+    assert code == 1 and "un compte existe déjà pour marie@exemple.fr" in output
+
+
+@pytest.mark.django_db
+def test_an_account_is_refused_a_bad_address_or_password(capsys, monkeypatch, tmp_path,
+                                                        django_command):
+    from django.contrib.auth import get_user_model
+
+    code, output = run(capsys, "compte", "creer", "marie-exemple.fr")
+    assert code == 1 and "« marie-exemple.fr » n'est pas une adresse électronique valide" in output
+    typed = iter(["une phrase de passe assez longue", "une autre phrase de passe"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt: next(typed))
+    code, output = run(capsys, "compte", "creer", "paul@exemple.fr")
+    assert code == 1 and "les deux mots de passe diffèrent : rien n'a été créé" in output
+    monkeypatch.setattr("getpass.getpass", lambda prompt: "123456")
+    code, output = run(capsys, "compte", "creer", "paul@exemple.fr")
+    assert code == 1 and output.startswith("mot de passe refusé : ") and "12" in output
+    assert not get_user_model().objects.filter(email="paul@exemple.fr").exists()

@@ -24,10 +24,14 @@ def _web_warehouse(settings, warehouse_path, pages_cache_dir):
 
 
 @pytest.fixture
-def run_tasks(db):
+def run_tasks(db, monkeypatch):
     """Run the background tasks waiting in the database, as `quartiers worker` does, then
-    return; the tests of a page that enqueues work call it where a worker would have run."""
+    return; the tests of a page that enqueues work call it where a worker would have run.
+    The test's transaction holds the connection: the worker must not close it (PostgreSQL)."""
     from django.core.management import call_command
+
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections",
+                        lambda: None)
 
     def run():
         call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def test_search_profile_map_click_pdf(browser, live_server):
     page.close()
 
 
-def _locate(browser, live_server, source: Path, screenshot: str) -> tuple[str, str]:
+def _locate(browser, live_server, run_tasks, source: Path, screenshot: str) -> tuple[str, str]:
     """Upload ``source`` on the page, wait for the job and its map; returns the page text and
     the downloaded file (cp1252)."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -112,6 +113,8 @@ def _locate(browser, live_server, source: Path, screenshot: str) -> tuple[str, s
     shot(page, f"{screenshot}-depot")
     page.set_input_files("#fichier", str(source))
     page.click(".locator-form button")
+    page.wait_for_url(re.compile(r"/localiser/[0-9a-f]{32}/$"))
+    run_tasks()  # the worker
     page.wait_for_function("document.getElementById('job-status').dataset.status === 'terminé'",
                            timeout=60000)
     page.wait_for_function("document.getElementById('map').dataset.loaded === '1'",
@@ -125,20 +128,20 @@ def _locate(browser, live_server, source: Path, screenshot: str) -> tuple[str, s
     return text, content
 
 
-def test_locate_a_file_from_the_web_page(browser, live_server, settings, tmp_path):
+def test_locate_a_file_from_the_web_page(browser, live_server, run_tasks, settings, tmp_path):
     settings.QUARTIERS = settings.QUARTIERS.with_options(jobs_dir=tmp_path / "jobs")
     source = tmp_path / "beneficiaires.csv"
     source.write_bytes("id;nom;longitude;latitude\r\n1;Zoé;-1,6588;48,1258\r\n2;Éric;;\r\n"
                        .encode("cp1252"))
-    text, content = _locate(browser, live_server, source, "6-localisation")
+    text, content = _locate(browser, live_server, run_tasks, source, "6-localisation")
     assert "Maurepas" in text
     assert content.count("\r\n") == 3 and "QN03504M" in content
 
 
-def test_locate_the_schools_of_rennes_from_their_addresses(browser, live_server, settings,
-                                                           tmp_path, address_server):
-    settings.QUARTIERS = settings.QUARTIERS.with_options(jobs_dir=tmp_path / "jobs")
-    settings.QUARTIERS = settings.QUARTIERS.with_options(geocoder=address_server)
+def test_locate_the_schools_of_rennes_from_their_addresses(browser, live_server, run_tasks,
+                                                           settings, tmp_path, address_server):
+    settings.QUARTIERS = settings.QUARTIERS.with_options(jobs_dir=tmp_path / "jobs",
+                                                         geocoder=address_server)
     with (DATA_DIR / "education" / "ecoles_35.csv").open(encoding="utf-8") as handle:
         schools = [r for r in csv.DictReader(handle) if r["commune"] == "Rennes"]
     source = tmp_path / "ecoles_rennes.csv"
@@ -146,7 +149,7 @@ def test_locate_the_schools_of_rennes_from_their_addresses(browser, live_server,
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
         writer.writerow(["Établissement", "Adresse", "CP", "Ville"])
         writer.writerows([s["nom"], s["adresse"], s["code_postal"], s["commune"]] for s in schools)
-    text, content = _locate(browser, live_server, source, "7-localisation-adresses")
+    text, content = _locate(browser, live_server, run_tasks, source, "7-localisation-adresses")
     assert f"{len(schools)} adresses géocodées" in text and "Maurepas" in text
     rows = list(csv.DictReader(io.StringIO(content), delimiter=";"))
     assert [r["Établissement"] for r in rows] == [s["nom"] for s in schools]

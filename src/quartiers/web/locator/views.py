@@ -32,10 +32,11 @@ def upload(request):
         elif request.POST.get("crs") and request.POST["crs"] not in CRS_CODES:
             error = "Système de coordonnées inconnu."
         else:
-            job_id = jobs.submit(upload, request.POST.get("lon") or None,
-                                 request.POST.get("lat") or None, CRS_CODES.get(request.POST.get("crs")),
-                                 column_names(request.POST.get("adresse")))
-            return redirect("locator_job", job_id=job_id)
+            job = jobs.submit(upload, {"lon": request.POST.get("lon") or None,
+                                       "lat": request.POST.get("lat") or None,
+                                       "crs": CRS_CODES.get(request.POST.get("crs")),
+                                       "address": column_names(request.POST.get("adresse"))})
+            return redirect("locator_job", job_id=job.id.hex)
     geocoder = Geocoder.setting(settings.QUARTIERS.geocoder)
     return render(request, "locator/upload.html", {
         "error": error, "labels": jobs.LABELS, "perimeters": get_locator().perimeters.label,
@@ -45,22 +46,19 @@ def upload(request):
 
 
 def job(request, job_id: str):
-    state = jobs.state(job_id)
-    if state is None:
+    found = jobs.find(job_id)
+    if found is None:
         raise Http404("localisation inconnue")
-    summary = state.get("resume")
+    summary = found.summary
     return render(request, "locator/job.html", {
-        "job_id": job_id, "job": state, "summary": summary,
-        "by_qpv": summary["by_qpv"] if summary else [],
-        "check_outside": summary["check"] - summary["check_inside"]
-        if summary and "check_inside" in summary else None,
-        "points": json.dumps(summary["sample"] if summary else []),
-        "running": state["statut"] in jobs.RUNNING})
+        "job": found, "summary": summary, "by_qpv": summary["by_qpv"] if summary else [],
+        "check_outside": summary["check"] - summary["check_inside"] if summary else None,
+        "points": json.dumps(summary["sample"] if summary else [])})
 
 
 def result(request, job_id: str):
-    state = jobs.state(job_id)
-    if not state or state.get("statut") != "terminé":
+    found = jobs.find(job_id)
+    if found is None or found.status != found.Status.DONE:
         raise Http404("résultat indisponible")
-    path = jobs.folder(job_id) / state["resultat"]
+    path = found.result_path
     return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

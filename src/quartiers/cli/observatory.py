@@ -1,41 +1,16 @@
-"""``quartiers``: build the warehouse, serve the platform, print profiles as PDF, bundle data."""
+"""The observatory's commands: build the warehouse, profiles as PDF, search, locate a file,
+bundle the data. Plain engine work: Django is never started."""
 
 from __future__ import annotations
 
-import argparse
-import errno
-import os
-import re
-import sys
 import tempfile
 from pathlib import Path
 
-from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from . import config as configuration
-from .engine.geo import CRS_CODES, DEFAULT_RADIUS_M, MAX_RADIUS_M
-
-console = Console(stderr=True)
-OS_ERRORS = {errno.ENOENT: "fichier ou dossier introuvable", errno.EACCES: "permission refusée",
-             errno.EPERM: "opération non permise", errno.EISDIR: "c'est un dossier",
-             errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-             errno.ENOSPC: "plus de place sur le disque",
-             errno.EROFS: "système de fichiers en lecture seule"}
-
-
-class UserError(Exception):
-    """A mistake the user can put right (a path, a value): said in French, exit status 1."""
-
-
-def _say(text: str, style: str | None = None) -> None:
-    """Print text as it is: a file name such as « [2024] f.csv » is not rich markup."""
-    console.print(text, style=style, markup=False, highlight=False)
-
-
-def _why(error: OSError) -> str:
-    return OS_ERRORS.get(error.errno, error.strerror or str(error))
+from ..engine.geo import CRS_CODES, DEFAULT_RADIUS_M, MAX_RADIUS_M
+from .french import UserError, console, positive_number, say, why
 
 
 def _output(path: Path, option: str, source: Path | None = None) -> Path:
@@ -53,27 +28,15 @@ def _output(path: Path, option: str, source: Path | None = None) -> Path:
         tempfile.TemporaryFile(dir=path.parent).close()
     except OSError as error:
         raise UserError(f"{where} : impossible d'écrire dans le dossier {path.parent} "
-                        f"({_why(error)})") from error
+                        f"({why(error)})") from error
     return path
-
-
-def _radius(text: str) -> float:
-    """``--rayon``: metres, as argparse's ``type`` (its message is shown as written)."""
-    try:
-        radius = float(text.replace(",", "."))
-    except ValueError:
-        radius = float("nan")
-    if not 0 < radius <= MAX_RADIUS_M:
-        raise argparse.ArgumentTypeError(f"rayon en mètres attendu, plus de 0 et au plus "
-                                         f"{MAX_RADIUS_M:.0f}, et non « {text} »")
-    return radius
 
 
 class _Done(ProgressColumn):
     """« 12 000/300 000 »: steps done, and the total when known, in French figures."""
 
     def render(self, task) -> Text:
-        from .engine.reports import format_number
+        from ..engine.reports import format_number
 
         done = format_number(task.completed, 0)
         return Text(done if task.total is None else f"{done}/{format_number(task.total, 0)}")
@@ -85,8 +48,8 @@ def _progress() -> Progress:
 
 
 def cmd_build(args) -> int:
-    from .engine.warehouse.build import build
-    from .engine.warehouse.staging import BuildError
+    from ..engine.warehouse.build import build
+    from ..engine.warehouse.staging import BuildError
 
     with _progress() as progress:
         task = progress.add_task("construction", total=1)
@@ -110,7 +73,7 @@ def cmd_build(args) -> int:
 
 
 def _store(args):
-    from .engine.warehouse.store import Warehouse
+    from ..engine.warehouse.store import Warehouse
 
     return Warehouse(args.warehouse)
 
@@ -129,7 +92,7 @@ def _resolve(store, code: str, level: str | None) -> tuple[str, str]:
 
 
 def cmd_fiche(args) -> int:
-    from .engine.reports import render_fiche
+    from ..engine.reports import render_fiche
 
     store = _store(args)
     level, code = _resolve(store, args.code, args.niveau)
@@ -141,7 +104,7 @@ def cmd_fiche(args) -> int:
 
 
 def cmd_fiches(args) -> int:
-    from .engine.reports import render_batch
+    from ..engine.reports import render_batch
 
     store = _store(args)
     parent_level, _, parent_code = args.dans.partition(":")
@@ -163,7 +126,7 @@ def cmd_fiches(args) -> int:
 def cmd_search(args) -> int:
     """Every territory the text may mean (all those having it as code or postcode), with why
     it matched; close names when nothing matches, then a French error (exit status 1)."""
-    from .engine.warehouse.store import NotFound
+    from ..engine.warehouse.store import NotFound
 
     store = _store(args)
     rows = store.search(args.texte, 20, every_exact=True)
@@ -181,31 +144,11 @@ def cmd_search(args) -> int:
     return 0
 
 
-def cmd_serve(args) -> int:
-    """Migrate the Django database, collect static files (served by WhiteNoise), run gunicorn."""
-    configuration.use(args.config.with_options(warehouse=args.warehouse))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "quartiers.web.settings")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("collectstatic", verbosity=0, interactive=False)
-    from gunicorn.app.wsgiapp import run
-
-    sys.argv = ["gunicorn", "quartiers.web.wsgi:application", "--bind",
-                f"{args.host}:{args.port}", "--workers", str(args.workers), "--threads",
-                str(args.threads), "--access-logfile", "-"]
-    console.print(f"Quartiers sur http://{args.host}:{args.port}/")
-    run()
-    return 0
-
-
 def cmd_locate(args) -> int:
-    from .engine.locator import Locator, current
-    from .engine.locator.geocoding import Geocoder
-    from .engine.locator.tables import EXTRA_COLUMN, Options, TableError, column_names, locate_file
-    from .engine.reports import format_number
+    from ..engine.locator import Locator, current
+    from ..engine.locator.geocoding import Geocoder
+    from ..engine.locator.tables import EXTRA_COLUMN, Options, TableError, column_names, locate_file
+    from ..engine.reports import format_number
 
     source = Path(args.fichier)
     if not source.is_file():
@@ -230,7 +173,7 @@ def cmd_locate(args) -> int:
                                   options=options)
         except TableError as error:
             progress.stop()
-            _say(str(error), "red")
+            say(str(error), "red")
             return 1
         finally:
             if geocoder:
@@ -239,23 +182,23 @@ def cmd_locate(args) -> int:
     def n(count: int) -> str:
         return format_number(count, 0)
 
-    _say(f"{n(summary.rows)} lignes → {target}")
-    _say(f"  dans un QPV : {n(summary.inside)} (dont {n(summary.check_inside)} à vérifier) ; "
+    say(f"{n(summary.rows)} lignes → {target}")
+    say(f"  dans un QPV : {n(summary.inside)} (dont {n(summary.check_inside)} à vérifier) ; "
          f"hors QPV : {n(summary.outside)} (dont {n(summary.check - summary.check_inside)} à "
          f"vérifier) ; erreurs : {n(summary.errors)}")
     if summary.extra_columns:
-        _say(f"  cellules au-delà de l'en-tête : colonnes {EXTRA_COLUMN.format(1)} à "
+        say(f"  cellules au-delà de l'en-tête : colonnes {EXTRA_COLUMN.format(1)} à "
              f"{EXTRA_COLUMN.format(summary.extra_columns)} ajoutées après celles du fichier")
-    _say(f"  colonnes {summary.columns[0]} / {summary.columns[1]}, {summary.crs} ; "
+    say(f"  colonnes {summary.columns[0]} / {summary.columns[1]}, {summary.crs} ; "
          f"{summary.perimeters}")
     if summary.geocoder:
-        _say(f"  adresses envoyées au géocodeur {summary.geocoder} : {n(summary.geocoded)} (seules "
+        say(f"  adresses envoyées au géocodeur {summary.geocoder} : {n(summary.geocoded)} (seules "
              "les colonnes d'adresse ont été envoyées)")
     return 0
 
 
 def cmd_import_perimeters(args) -> int:
-    from .engine.locator.perimeters import download_official, import_official
+    from ..engine.locator.perimeters import download_official, import_official
 
     if bool(args.fichier) == args.telecharger:
         console.print("[red]indiquez un fichier GeoJSON, ou --telecharger (pas les deux)[/]")
@@ -274,66 +217,17 @@ def cmd_import_perimeters(args) -> int:
 
 
 def cmd_bundle(args) -> int:
-    from .engine.sources.bundle import bundle
+    from ..engine.sources.bundle import bundle
 
     manifest = bundle(Path(args.source), Path(args.data), log=console.print)
     console.print(f"{len(manifest)} fichiers empaquetés dans {args.data}")
     return 0
 
 
-class FrenchParser(argparse.ArgumentParser):
-    """argparse writes its own words in English: those a user sees, in French (its help
-    headings, and the messages of a mistyped command line)."""
-
-    WORDS = (("usage: ", "utilisation : "), ("positional arguments:", "arguments :"),
-             ("options:", "options :"), ("show this help message and exit",
-                                         "afficher cette aide et quitter"))
-    MESSAGES = ((r"the following arguments are required: (.*)", r"arguments requis : \1"),
-                (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)",
-                 r"\1 : choix inconnu \2 (possibles : \3)"),
-                (r"unrecognized arguments: (.*)", r"arguments inconnus : \1"),
-                (r"argument (\S+): expected one argument", r"\1 attend une valeur"),
-                (r"argument (\S+): invalid (\w+) value: (.*)", r"\1 : valeur invalide \3"),
-                (r"argument (\S+): (.*)", r"\1 : \2"))
-
-    def format_help(self) -> str:
-        return self._french(super().format_help())
-
-    def format_usage(self) -> str:
-        return self._french(super().format_usage())
-
-    def _french(self, text: str) -> str:
-        for english, french in self.WORDS:
-            text = text.replace(english, french)
-        return text
-
-    def error(self, message: str):
-        for pattern, french in self.MESSAGES:
-            if re.fullmatch(pattern, message):
-                message = re.sub(pattern, french, message)
-                break
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog} : erreur : {message}\n")
-
-
-def main(argv: list[str] | None = None) -> int:
-    config = configuration.current()
-    parser = FrenchParser(prog="quartiers", description=__doc__)
-    parser.set_defaults(config=config)
-    parser.add_argument("--warehouse", type=Path, default=config.warehouse,
-                        help="fichier DuckDB de l'entrepôt (défaut : %(default)s)")
-    commands = parser.add_subparsers(dest="command", metavar="commande", required=True)
-
+def add_commands(commands, config) -> None:
     build = commands.add_parser("build", help="construire l'entrepôt depuis les données embarquées")
     build.add_argument("--data", type=Path, default=config.data_dir)
     build.set_defaults(func=cmd_build)
-
-    serve = commands.add_parser("serve", help="servir la plateforme (gunicorn)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=2)
-    serve.add_argument("--threads", type=int, default=4)
-    serve.set_defaults(func=cmd_serve)
 
     fiche = commands.add_parser("fiche", help="fiche PDF d'un territoire")
     fiche.add_argument("code", help="code officiel : QN…, INSEE, SIREN d'EPCI, FR…")
@@ -359,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     locate.add_argument("--lat", help="colonne des latitudes (ou y) ; reconnue sinon")
     locate.add_argument("--crs", choices=tuple(CRS_CODES),
                         help="4326 = longitude/latitude WGS84, 2154 = Lambert-93 (deviné sinon)")
-    locate.add_argument("--rayon", type=_radius, default=DEFAULT_RADIUS_M,
+    locate.add_argument("--rayon", type=positive_number("rayon en mètres attendu", MAX_RADIUS_M),
+                        default=DEFAULT_RADIUS_M,
                         help="rayon de recherche du QPV le plus proche, en mètres "
                              f"(défaut {DEFAULT_RADIUS_M:.0f}, au plus {MAX_RADIUS_M:.0f})")
     locate.add_argument("--adresse", metavar="COLONNES",
@@ -387,24 +282,3 @@ def main(argv: list[str] | None = None) -> int:
     imported.add_argument("--url", help="avec --telecharger : adresse directe du GeoJSON")
     imported.add_argument("--data", default=str(config.data_dir))
     imported.set_defaults(func=cmd_import_perimeters)
-
-    args = parser.parse_args(argv)
-    from .engine.warehouse.store import NotFound, WarehouseMissing
-
-    try:
-        return args.func(args)
-    except (NotFound, WarehouseMissing, UserError) as error:
-        _say(str(error), "red")
-        for suggestion in getattr(error, "suggestions", []):
-            _say("  peut-être : " + " ".join(str(v) for v in suggestion.values()))
-        return 1
-    except OSError as error:  # a path the system refused midway (disk full, rights changed…)
-        _say(f"{error.filename} : {_why(error)}" if error.filename else _why(error), "red")
-        return 1
-    except KeyboardInterrupt:
-        _say("interrompu", "red")
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())
