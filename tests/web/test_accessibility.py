@@ -6,9 +6,16 @@ from __future__ import annotations
 
 import pytest
 
+from quartiers.web.accounts.services import ensure_roles
+from quartiers.web.site.services import load_bundled
+
+from .accounts.factories import PASSWORD, TerritoryAssignmentFactory
 from .test_browser import SCREENSHOTS, launched_chromium
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized rollback: the content system's pages are in the database (a transactional test
+# empties it after each test; this brings back what the migrations put there)
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 browser = pytest.fixture(scope="module", name="browser")(launched_chromium)
 
@@ -31,8 +38,13 @@ PAGES = {
     "localiser": "/localiser/",
     "api": "/api/",
     "introuvable": "/nulle-part/",
+    "connexion": "/comptes/connexion/",
+    "mot-de-passe-oublie": "/comptes/mot-de-passe/oubli/",
+    "mentions-legales": "/mentions-legales/",
+    "donnees-personnelles": "/donnees-personnelles/",
     "accessibilite": "/accessibilite/",
 }
+SIGNED_IN_PAGES = {"mon-espace": "/comptes/espace/"}
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
          "resultTypes": ["violations"]}
 
@@ -45,13 +57,38 @@ def _serious(page) -> list[str]:
             for v in violations if v["impact"] in ("serious", "critical")]
 
 
+@pytest.fixture(autouse=True)
+def _site_pages():
+    """The legal pages are the content system's, loaded as ``quartiers init`` does."""
+    load_bundled()
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_page_is_accessible_and_fits_the_screen(browser, live_server, name):
     page = browser.new_page()
+    _check(page, live_server.url, name, PAGES[name])
+
+
+@pytest.mark.parametrize("name", SIGNED_IN_PAGES)
+def test_signed_in_page_is_accessible_and_fits_the_screen(browser, live_server, name):
+    """Signed in through the login form, as a *chef·fe de projet* with two territories."""
+    ensure_roles()
+    assignment = TerritoryAssignmentFactory(user__email="cheffe@exemple.test")
+    TerritoryAssignmentFactory(user=assignment.user, level="commune", code="35238")
+    page = browser.new_page()
+    page.goto(live_server.url + "/comptes/connexion/")
+    page.fill("#id_username", "cheffe@exemple.test")
+    page.fill("#id_password", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url("**/comptes/espace/")
+    _check(page, live_server.url, name, SIGNED_IN_PAGES[name])
+
+
+def _check(page, server: str, name: str, path: str) -> None:
     failures = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(live_server.url + PAGES[name], wait_until="networkidle")
+        page.goto(server + path, wait_until="networkidle")
         scroll = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         if scroll[0] > scroll[1]:
             failures.append(f"{width} px : la page défile de côté ({scroll[0]} px de large)")

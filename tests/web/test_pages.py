@@ -202,6 +202,10 @@ def test_territory_with_figures_does_not_say_it_has_none(client):
 
 
 def test_accessibility_statement(client):
+    """The statement is a page of the content system, loaded by `quartiers init`."""
+    from quartiers.web.site.services import load_bundled
+
+    load_bundled()
     page = client.get("/accessibilite/").content.decode()
     assert "Déclaration d'accessibilité" in html.unescape(page)
     for words in ("RGAA", "non conforme", "axe-core", "375 px", "Défenseur des droits",

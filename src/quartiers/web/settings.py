@@ -33,7 +33,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "quartiers.web.accounts.apps.WagtailUsersConfig",  # wagtail.users with our account forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -145,7 +145,8 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "odt", "xlsx", "ods", "csv", "txt"]
 WAGTAILDOCS_DOCUMENT_MODEL = "library.ResourceDocument"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAIL_PASSWORD_RESET_ENABLED = True
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # one reset, ours (sent by the worker, links on QUARTIERS_URL)
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 

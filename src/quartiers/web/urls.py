@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -10,6 +11,8 @@ urlpatterns = [
     path("localiser/", include("quartiers.web.locator.urls")),
     path("comptes/", include("quartiers.web.accounts.urls")),
     path("programme/", include("quartiers.web.programme.urls")),
+    path("gestion/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+         name="gestion_login"),  # the back office logs in through our login page
     path("gestion/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("django-admin/", admin.site.urls),

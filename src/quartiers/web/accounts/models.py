@@ -1,9 +1,26 @@
-"""People with an account: they log in with their e-mail address; roles are groups."""
+"""People with an account: they log in with their e-mail address; roles are groups.
+
+The public has no account. Centre staff, *chef·fe·s de projet* (attached to territories) and
+members of partner organisations hold a role, a group of the same name created by
+``services.ensure_roles``.
+"""
 
 from __future__ import annotations
 
+import enum
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+
+from quartiers.web.core.territories import checked_territory, level_choices
+
+
+class Role(enum.StrEnum):
+    """The roles, each the name of its group."""
+
+    STAFF = "Équipe du centre"
+    PROJECT_LEAD = "Chef·fe de projet"
+    PARTNER_MEMBER = "Membre d'un partenaire"
 
 
 class EmailUserManager(UserManager):
@@ -29,10 +46,43 @@ class EmailUserManager(UserManager):
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
 
+    def get_by_natural_key(self, email):
+        """Log in whatever the case typed: « Marie@Exemple.fr » is marie@exemple.fr."""
+        return self.get(email__iexact=email)
+
+
+class PartnerOrganisation(models.Model):
+    """An organisation sharing data or working with the centre (social landlord, CAF…)."""
+
+    class Kind(models.TextChoices):
+        SOCIAL_LANDLORD = "bailleur", "Bailleur social"
+        CAF = "caf", "Caisse d'allocations familiales"
+        FRANCE_TRAVAIL = "france_travail", "France Travail"
+        INSURER = "assureur", "Assureur"
+        LOCAL_AUTHORITY = "collectivite", "Collectivité territoriale"
+        STATE = "etat", "Service de l'État"
+        ASSOCIATION = "association", "Association"
+        OTHER = "autre", "Autre"
+
+    name = models.CharField("nom", max_length=200, unique=True)
+    kind = models.CharField("type d'organisme", max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = "organisme partenaire"
+        verbose_name_plural = "organismes partenaires"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
 
 class User(AbstractUser):
     username = None
     email = models.EmailField("adresse électronique", unique=True)
+    partner_organisation = models.ForeignKey(
+        PartnerOrganisation, verbose_name="organisme partenaire", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="members",
+        help_text="Pour les membres d'un partenaire : l'organisme dont ils relèvent.")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -46,3 +96,52 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.lower()  # one account per address, whatever the case
+        super().save(*args, **kwargs)
+
+    @property
+    def roles(self) -> list[Role]:
+        """The roles held, in the order of ``Role``."""
+        names = set(self.groups.values_list("name", flat=True))
+        return [role for role in Role if role in names]
+
+    def has_role(self, *roles: Role) -> bool:
+        """Whether the account holds one of ``roles`` (a superuser holds them all)."""
+        if not self.is_active:
+            return False
+        return self.is_superuser or not set(roles).isdisjoint(self.roles)
+
+
+class TerritoryAssignment(models.Model):
+    """A territory a person works on (a *chef·fe de projet* on their EPCI or commune); the code
+    is checked against the referential of the warehouse, which is not in this database."""
+
+    LEVELS = ("epci", "commune")
+
+    user = models.ForeignKey(User, verbose_name="compte", on_delete=models.CASCADE,
+                             related_name="territory_assignments")
+    level = models.CharField("niveau", max_length=10, choices=level_choices(LEVELS))
+    code = models.CharField("code", max_length=12,
+                            help_text="Code INSEE de la commune ou SIREN de l'EPCI.")
+
+    class Meta:
+        verbose_name = "territoire d'un compte"
+        verbose_name_plural = "territoires des comptes"
+        ordering = ["user", "level", "code"]
+        constraints = [models.UniqueConstraint(fields=["user", "level", "code"],
+                                               name="one_assignment_per_territory")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_level_display()} {self.code}"
+
+    def clean(self):
+        self.code = self.code.strip().upper()
+        if self.level and self.code:
+            self.territory()
+
+    def territory(self) -> dict:
+        """The territory in the referential; a French ValidationError naming close matches
+        when the code is unknown."""
+        return checked_territory(self.level, self.code)

@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
 from . import views
 
@@ -18,6 +17,4 @@ urlpatterns = [
     path("indicateurs/", views.indicator_list, name="indicators"),
     path("indicateurs/<str:code>/", views.indicator_detail, name="indicator"),
     path("donnees/", views.data_page, name="data"),
-    path("accessibilite/", TemplateView.as_view(template_name="territories/accessibility.html"),
-         name="accessibility"),
 ]

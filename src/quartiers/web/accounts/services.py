@@ -1,0 +1,55 @@
+"""The roles as groups with their permissions, created or completed by ``quartiers init``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    PAGE_PERMISSION_CODENAMES,
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+)
+
+from .models import Role
+
+STAFF_APPS = ("programme", "library", "site", "accounts", "wagtailredirects")
+"""Apps whose every model (programme, resources, snippets, settings, accounts, redirects) the
+centre's staff add, change and delete."""
+
+STAFF_COLLECTION_PERMISSIONS = {
+    "wagtailimages": ("add_image", "change_image", "delete_image", "choose_image"),
+    "wagtaildocs": ("add_document", "change_document", "delete_document", "choose_document"),
+    "wagtailcore": ("add_collection", "change_collection", "delete_collection"),
+}
+
+
+@transaction.atomic
+def ensure_roles() -> str:
+    """Create the missing groups and give the centre's staff the back office: every page
+    (edit, publish, moderate), image, document, and the models of the centre's apps. Adds what
+    is missing and removes nothing, so that permissions staff gave by hand are kept."""
+    created = [role for role in Role if Group.objects.get_or_create(name=role)[1]]
+    staff = Group.objects.get(name=Role.STAFF)
+    staff.permissions.add(*Permission.objects.filter(
+        content_type__app_label="wagtailadmin", codename="access_admin"))
+    staff.permissions.add(*Permission.objects.filter(content_type__app_label__in=STAFF_APPS))
+    root_page = Page.get_first_root_node()
+    for permission in Permission.objects.filter(content_type__app_label="wagtailcore",
+                                                codename__in=PAGE_PERMISSION_CODENAMES):
+        GroupPagePermission.objects.get_or_create(group=staff, page=root_page,
+                                                  permission=permission)
+    root_collection = Collection.get_first_root_node()
+    for app, codenames in STAFF_COLLECTION_PERMISSIONS.items():
+        for permission in Permission.objects.filter(content_type__app_label=app,
+                                                    codename__in=codenames):
+            GroupCollectionPermission.objects.get_or_create(
+                group=staff, collection=root_collection, permission=permission)
+    for task in GroupApprovalTask.objects.all():  # moderation: the staff approve every step
+        task.groups.add(staff)
+    names = ", ".join(Role)
+    if not created:
+        return f"Rôles déjà en place : {names}."
+    return f"Rôles : {names} ({len(created)} créé{'s' if len(created) > 1 else ''})."

@@ -1,0 +1,61 @@
+"""Log in, log out, reset or change one's password (Django's views, our forms and French
+templates), and « Mon espace »: who I am, my roles, my territories."""
+
+from __future__ import annotations
+
+import contextlib
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.urls import reverse_lazy
+
+from quartiers.engine.levels import level_label
+
+from .forms import LoginForm, PasswordResetRequestForm
+from .models import TerritoryAssignment
+
+
+class LoginView(auth_views.LoginView):
+    """Also reached by people already logged in whom a page refused (the back office for a
+    *chef·fe de projet*): the page says so, with the account's name."""
+
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Always answers « message sent if an account exists »: never tells whether it does."""
+
+    template_name = "accounts/password_reset_form.html"
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+
+@login_required
+def space(request):
+    return render(request, "accounts/space.html", {
+        "territories": [_territory(a) for a in request.user.territory_assignments.all()],
+        "back_office": request.user.has_perm("wagtailadmin.access_admin"),
+    })
+
+
+def _territory(assignment: TerritoryAssignment) -> dict:
+    """The assigned territory as the page lists it; its code alone when the referential no
+    longer has it (a later vintage) or is missing."""
+    found = {"level": assignment.level, "code": assignment.code,
+             "level_label": level_label(assignment.level), "name": None}
+    with contextlib.suppress(ValidationError):
+        found["name"] = assignment.territory()["name"]
+    return found
