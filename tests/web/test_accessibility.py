@@ -17,7 +17,9 @@ from .test_browser import SCREENSHOTS, launched_chromium
 pytestmark = [pytest.mark.browser,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-browser = pytest.fixture(scope="module", name="browser")(launched_chromium)
+# one Chromium per test: while a Chromium started by an earlier test runs, the database
+# connection of the test thread is another wrapper, which a serialized rollback cannot restore
+browser = pytest.fixture(name="browser")(launched_chromium)
 
 WIDTHS = (375, 1366)
 PAGES = {
@@ -45,6 +47,17 @@ PAGES = {
     "accessibilite": "/accessibilite/",
 }
 SIGNED_IN_PAGES = {"mon-espace": "/comptes/espace/"}
+# the resource centre's pages, over the bundled programmes and first resources
+CENTRE_PAGES = {
+    "programmes": "/programme/",
+    "programme-2024": "/programme/2024/",
+    "programme-2024-filtre": "/programme/2024/?format=journee",
+    "action": "/programme/2024/actions/{action}/",
+    "programmes-comparaison": "/programme/comparer/2024/2026/",
+    "ressources": "/ressources/",
+    "ressources-recherche": "/ressources/?q=compostage",
+    "ressource": "/ressources/programme-dactions-2024/",
+}
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
          "resultTypes": ["violations"]}
 
@@ -67,6 +80,21 @@ def _site_pages():
 def test_page_is_accessible_and_fits_the_screen(browser, live_server, name):
     page = browser.new_page()
     _check(page, live_server.url, name, PAGES[name])
+
+
+@pytest.mark.parametrize("name", CENTRE_PAGES)
+def test_centre_page_is_accessible_and_fits_the_screen(browser, live_server, settings, name):
+    from quartiers.web.library.services import load_bundled as load_resources
+    from quartiers.web.programme.models import Action
+    from quartiers.web.programme.services import load_bundled as load_programmes
+
+    # the documents' text and the search index made at once (the worker is tested elsewhere)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    load_programmes()
+    load_resources()
+    dated = Action.objects.filter(axis__pole__programme__year=2024, place="Laval").get()
+    page = browser.new_page()
+    _check(page, live_server.url, name, CENTRE_PAGES[name].format(action=dated.pk))
 
 
 @pytest.mark.parametrize("name", SIGNED_IN_PAGES)

@@ -1,0 +1,73 @@
+"""The library's bundled content: the « Ressources » page and its first real resources, the
+centre's two action programmes (``data/programmes/``, see their README for provenance)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.files import File
+from django.urls import reverse
+from wagtail.models import Site
+from wagtail.rich_text import RichText
+
+from .models import Kind, ResourceDocument, ResourceFile, ResourceIndexPage, ResourcePage, ResourceTerritory
+
+# The programmes of RésO Villes, centre de ressources politique de la ville Bretagne – Pays de
+# la Loire: about those two régions.
+PROGRAMMES = (("programme-2024.txt", 2024), ("programme-2026.txt", 2026))
+PROGRAMME_REGIONS = ("53", "52")  # Bretagne, Pays de la Loire
+
+
+def load_bundled() -> str:
+    """Create what is missing (run again, nothing changes); the documents' text is extracted
+    and everything indexed for the search by the worker."""
+    index_page, index_created = _resource_index()
+    added = [year for file_name, year in PROGRAMMES
+             if _programme_resource(index_page, file_name, year)]
+    return (f"Ressources : page « {index_page.title} » "
+            f"{'créée' if index_created else 'déjà en place'}, "
+            + (f"programmes d'actions {' et '.join(map(str, added))} ajoutés comme ressources."
+               if added else "programmes d'actions déjà présents."))
+
+
+def _resource_index() -> tuple[ResourceIndexPage, bool]:
+    existing = ResourceIndexPage.objects.first()
+    if existing is not None:
+        return existing, False
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        raise RuntimeError("Aucun site par défaut dans Wagtail : les pages du site doivent être "
+                           "chargées avant les ressources.")
+    index_page = ResourceIndexPage(title="Ressources", slug="ressources")
+    site.root_page.add_child(instance=index_page)
+    index_page.save_revision().publish()
+    return index_page, True
+
+
+def _first_paragraph(text: str) -> str:
+    """The opening paragraph of a programme (its editorial), as the resource's summary: the
+    first line long enough to be prose rather than a title or an address."""
+    return next(line.strip() for line in text.splitlines() if len(line.strip()) >= 100)
+
+
+def _programme_resource(index_page: ResourceIndexPage, file_name: str, year: int) -> bool:
+    title = f"Programme d'actions {year}"
+    if ResourcePage.objects.filter(title=title).exists():
+        return False
+    path = settings.QUARTIERS.data_dir / "programmes" / file_name
+    document = ResourceDocument(title=f"{title} de RésO Villes (texte intégral)",
+                                file_size=path.stat().st_size)
+    with path.open("rb") as data:
+        document.file.save(file_name, File(data), save=False)
+    document.save()
+    page = ResourcePage(
+        title=title, kind=Kind.PROGRAMME,
+        summary=_first_paragraph(path.read_text(encoding="utf-8")),
+        body=[("paragraph", RichText(
+            f'<p>Le programme présenté par pôle, thème et action, avec ses dates : '
+            f'<a href="{reverse("programme:year", args=[year])}">programme d\'actions {year} '
+            'en ligne</a>.</p>'))],
+        files=[ResourceFile(document=document)],
+        territories=[ResourceTerritory(level="region", code=code) for code in PROGRAMME_REGIONS])
+    index_page.add_child(instance=page)
+    page.save_revision().publish()
+    return True
