@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from run import OUT, WAREHOUSE, _pct, bench_build  # noqa: E402
 
-RESOURCES = 1000
+RESOURCES = int(os.environ.get("BENCH_RESSOURCES", "1000"))
 REQUESTS = 200
 
 
@@ -57,11 +57,16 @@ def _make_resources() -> float:
     text = (settings.QUARTIERS.data_dir / "programmes" / "programme-2024.txt").read_text()
     sentences = [s.strip() for s in text.replace("\n", " ").split(".") if len(s.strip()) > 60]
     themes, publics = list(Theme.objects.all()), list(Public.objects.all())
-    codes = ["QN03504M", "QN03503M", "QN04401M", "QN04409M", "QN02901M", "QN05605M"]
+    from quartiers.web.core.warehouse import get_store
+
+    codes = [row["code"] for row in get_store().query(
+        "SELECT code FROM marts.territories WHERE level = 'qpv' AND region IN ('52', '53')")]
     index_page = ResourceIndexPage.objects.get()
     draw = random.Random(2026)
     started = time.perf_counter()
     for number in range(RESOURCES):
+        if number % 100 == 0:
+            print(f"  {number} ressources créées ({time.perf_counter() - started:.0f} s)", flush=True)
         sentence = draw.choice(sentences)
         page = ResourcePage(title=f"{sentence[:60]} ({number})", summary=sentence,
                             kind=draw.choice(Kind.values),

@@ -12,7 +12,7 @@ import enum
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
-from quartiers.web.core.territories import checked_territory, level_choices
+from quartiers.web.core.territories import TerritoryReference, checked_territory, level_choices
 
 
 class Role(enum.StrEnum):
@@ -114,7 +114,7 @@ class User(AbstractUser):
         return self.is_superuser or not set(roles).isdisjoint(self.roles)
 
 
-class TerritoryAssignment(models.Model):
+class TerritoryAssignment(TerritoryReference):
     """A territory a person works on (a *chef·fe de projet* on their EPCI or commune); the code
     is checked against the referential of the warehouse, which is not in this database."""
 
@@ -122,9 +122,7 @@ class TerritoryAssignment(models.Model):
 
     user = models.ForeignKey(User, verbose_name="compte", on_delete=models.CASCADE,
                              related_name="territory_assignments")
-    level = models.CharField("niveau", max_length=10, choices=level_choices(LEVELS))
-    code = models.CharField("code", max_length=12,
-                            help_text="Code INSEE de la commune ou SIREN de l'EPCI.")
+    level = models.CharField("niveau", max_length=20, choices=level_choices(LEVELS))
 
     class Meta:
         verbose_name = "territoire d'un compte"
@@ -135,11 +133,6 @@ class TerritoryAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_level_display()} {self.code}"
-
-    def clean(self):
-        self.code = self.code.strip().upper()
-        if self.level and self.code:
-            self.territory()
 
     def territory(self) -> dict:
         """The territory in the referential; a French ValidationError naming close matches

@@ -16,8 +16,7 @@ from django.db.models.functions import ExtractYear
 
 from quartiers.engine.levels import LEVELS
 
-from ..core.territories import territory_name
-from ..programme.models import TERRITORY_LEVELS
+from ..core.territories import TerritoryReference, territory_name
 from .models import Kind, ResourcePage
 
 PER_PAGE = 20
@@ -101,7 +100,7 @@ class TerritoryFacet(Facet):
 
     def accepts(self, value):
         level, _, code = value.partition(":")
-        return level in TERRITORY_LEVELS and bool(code)
+        return level in TerritoryReference.LEVELS and bool(code)
 
     def lookup(self, value):
         level, _, code = value.partition(":")

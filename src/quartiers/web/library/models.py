@@ -11,7 +11,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultipleChooserPanel
 from wagtail.documents.models import AbstractDocument, Document
@@ -19,8 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from ..core.territories import checked_territory, level_choices, territory_name
-from ..programme.models import TERRITORY_LEVELS
+from ..core.territories import TerritoryReference
 from .blocks import RICH_TEXT_FEATURES, BodyBlock
 from .contents import FILE_TYPES, extension, refusal
 
@@ -150,30 +148,12 @@ class ResourceFile(Orderable):
     panels = [FieldPanel("document")]
 
 
-class ResourceTerritory(Orderable):
+class ResourceTerritory(Orderable, TerritoryReference):
     page = ParentalKey(ResourcePage, on_delete=models.CASCADE, related_name="territories")
-    level = models.CharField("niveau", max_length=20, choices=level_choices(TERRITORY_LEVELS))
-    code = models.CharField(
-        "code", max_length=20,
-        help_text="Code officiel : QN03504M pour un QPV, code INSEE (35238) pour une commune, "
-                  "SIREN (243500139) pour un EPCI, 35 pour un département, 53 pour une région.")
 
     panels = [FieldPanel("level"), FieldPanel("code")]
 
     class Meta(Orderable.Meta):
         indexes = [models.Index(fields=["level", "code"])]
         verbose_name = "territoire"
-
-    def clean(self):
-        self.code = self.code.strip().upper()
-        if self.level:  # else the form says the level is missing
-            checked_territory(self.level, self.code)
-
-    @property
-    def name(self) -> str:
-        return territory_name(self.level, self.code)
-
-    @property
-    def url(self) -> str:
-        return reverse("profile", args=[self.level, self.code])
 

@@ -8,7 +8,7 @@ from operator import or_
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 
-from ..programme.models import TERRITORY_LEVELS
+from ..core.territories import TerritoryReference
 from .models import ResourcePage, ResourceTerritory
 
 # How a resource relates to the territory shown: tagged with the territory itself…
@@ -23,11 +23,11 @@ def _reasons(profile) -> dict[tuple[str, str], str]:
     """Why a resource tagged with each (level, code) appears on this profile, in the order
     they are said: the territory itself, its QPV, then its parents from the narrowest."""
     reasons = {}
-    if profile.level in TERRITORY_LEVELS:
+    if profile.level in TerritoryReference.LEVELS:
         reasons[(profile.level, profile.code)] = ITSELF[profile.level]
     around = [*(qpv for qpv, _figures in profile.qpv), *reversed(profile.parents)]
     for territory in around:
-        if territory["level"] in TERRITORY_LEVELS:
+        if territory["level"] in TerritoryReference.LEVELS:
             reasons[(territory["level"], territory["code"])] = \
                 f"{NAMED[territory['level']]} {territory['name']}"
     return reasons

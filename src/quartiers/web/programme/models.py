@@ -20,7 +20,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.models import RevisionMixin
 
-from ..core.territories import checked_territory, level_choices, territory_name
+from ..core.territories import TerritoryReference
 from .taxonomy import FORMATS, OTHER_FORMAT, Term
 
 Format = models.TextChoices(
@@ -28,7 +28,6 @@ Format = models.TextChoices(
                for slug, label in [*((f.slug, f.name) for f in FORMATS), OTHER_FORMAT]])
 """What kind of action: rencontre, journée, webinaire… (the library may reuse it)."""
 
-TERRITORY_LEVELS = ("qpv", "commune", "epci", "departement", "region")
 KEYWORDS_HELP = ("Un mot ou une expression par ligne, écrits comme dans les textes (accents et "
                  "majuscules indifférents) ; « * » à la fin d'un mot accepte les mots plus longs "
                  "(« éducati* » : éducation, éducative).")
@@ -205,32 +204,13 @@ class Action(RevisionMixin, ClusterableModel):
         return f"{'1er' if day.day == 1 else day.day} {month}"
 
 
-class ActionTerritory(models.Model):
+class ActionTerritory(TerritoryReference):
     """A territory the action concerns, checked against the referential."""
 
     action = ParentalKey(Action, on_delete=models.CASCADE, related_name="territories",
                          verbose_name="action")
-    level = models.CharField("niveau", max_length=20,
-                             choices=level_choices(TERRITORY_LEVELS))
-    code = models.CharField(
-        "code", max_length=20,
-        help_text="QN03504M pour un QPV, code INSEE pour une commune (35238), SIREN pour un EPCI "
-                  "(243500139), 35 pour un département, 53 pour une région.")
 
     class Meta:
         ordering = ["level", "code"]
         verbose_name = "territoire de l'action"
         verbose_name_plural = "territoires de l'action"
-
-    def __str__(self) -> str:
-        return f"{self.get_level_display()} {self.code}"
-
-    def clean(self):
-        self.code = self.code.strip().upper()
-        if self.level and self.code:
-            checked_territory(self.level, self.code)
-
-    @property
-    def name(self) -> str:
-        """The territory's name, or its code when the referential no longer knows it."""
-        return territory_name(self.level, self.code)
