@@ -363,7 +363,7 @@ def test_create_a_staff_account(capsys, tmp_path, django_command):
                        "--mot-de-passe-fichier", str(password))
     assert code == 0 and output == "Compte créé : marie@exemple.fr (Équipe du centre)"
     user = get_user_model().objects.get(email="marie@exemple.fr")
-    assert user.check_password("une phrase de passe assez longue") and user.is_staff
+    assert user.check_password("une phrase de passe assez longue") and not user.is_staff
     assert user.roles == [Role.STAFF]
     code, output = run(capsys, "compte", "creer", "marie@exemple.fr",
                        "--mot-de-passe-fichier", str(password))

@@ -80,8 +80,7 @@ def cmd_account_create(args) -> int:
     except ValidationError as error:
         raise UserError("mot de passe refusé : " + " ".join(error.messages)) from error
     with transaction.atomic():
-        user = user_model.objects.create_user(email=email, password=password,
-                                              is_staff=args.equipe)
+        user = user_model.objects.create_user(email=email, password=password)
         if args.equipe:
             user.groups.add(staff)
     say(f"Compte créé : {email}" + (f" ({Role.STAFF})" if args.equipe else " (sans rôle)"))

@@ -25,6 +25,9 @@ def start_django(args, *, migrated: bool = True) -> None:
     if migrated and (pending := _pending_migrations()):
         raise UserError(f"la base de données {_database()} n'est pas à jour ({len(pending)} "
                         f"migration{'s' if len(pending) > 1 else ''} en attente) : {INIT_HINT}")
+    from django.db import connections
+
+    connections.close_all()  # never shared with the processes gunicorn forks
 
 
 def _pending_migrations() -> list:
@@ -130,7 +133,9 @@ def cmd_serve(args) -> int:
     worker = None if args.sans_worker or _tasks_run_in_requests() else _start_worker(args)
     sys.argv = ["gunicorn", "quartiers.web.wsgi:application", "--bind",
                 f"{args.host}:{args.port}", "--workers", str(args.workers), "--threads",
-                str(args.threads), "--access-logfile", "-", "--no-control-socket"]
+                str(args.threads), "--access-logfile", "-", "--no-control-socket",
+                # paths without their query string: an address to locate is personal data
+                "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms']
     console.print(f"Quartiers sur http://{args.host}:{args.port}/"
                   + ("" if worker else " (sans travailleur de tâches de fond)"))
     try:

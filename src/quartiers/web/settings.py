@@ -14,6 +14,12 @@ QUARTIERS = current()
 DEBUG = QUARTIERS.debug
 SECRET_KEY = QUARTIERS.secret_key
 ALLOWED_HOSTS = list(QUARTIERS.allowed_hosts)
+if QUARTIERS.site_url.startswith("https://"):
+    # served behind a proxy that ends TLS (gunicorn listens on 127.0.0.1): forms posted from the
+    # public address are trusted, and the cookies never travel in clear
+    CSRF_TRUSTED_ORIGINS = [QUARTIERS.site_url]
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
 INSTALLED_APPS = [
     # what every app shares, first so that its templates (base, errors) win

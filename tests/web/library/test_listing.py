@@ -108,6 +108,13 @@ def test_search_combines_with_facets(client, collection, run_tasks):
     assert titles(client.get("/ressources/", {"q": "brouillon"})) == []
 
 
+@pytest.mark.parametrize("query", ['"', 'politique "de la', "(ville) OR *", "a:b ^c -d", "]["])
+def test_search_operators_are_words(client, collection, query):
+    """The database backends would read them as syntax (SQLite: « unterminated string »)."""
+    response = client.get("/ressources/", {"q": query})
+    assert response.status_code == 200
+
+
 def test_results_come_in_pages(client):
     for number in range(PER_PAGE + 2):
         ResourcePageFactory(title=f"Fiche {number:02d}", date=datetime.date(2020, 1, 1 + number))

@@ -69,6 +69,19 @@ def test_the_block_follows_publication(client):
     assert block(client, MAUREPAS) is None
 
 
+def test_a_resource_made_private_leaves_the_cached_block(client):
+    from wagtail.models import PageViewRestriction
+
+    page = ResourcePageFactory(title="Fiche bientôt privée",
+                               territories=[ResourceTerritory(level="qpv", code="QN03504M")])
+    assert block(client, MAUREPAS) == {"Fiche bientôt privée": "sur ce QPV"}
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.LOGIN)
+    assert block(client, MAUREPAS) is None
+    restriction.delete()
+    assert block(client, MAUREPAS) == {"Fiche bientôt privée": "sur ce QPV"}
+
+
 def test_a_draft_is_not_listed(client):
     ResourcePageFactory(title="Brouillon", live=False,
                         territories=[ResourceTerritory(level="qpv", code="QN03504M")])

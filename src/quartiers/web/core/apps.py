@@ -6,8 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Socle commun"
 
     def ready(self):
-        from django.db.models.signals import post_delete
-        from wagtail.models import Page
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page, PageViewRestriction
         from wagtail.signals import page_published, page_unpublished
 
         from .content import mark_changed
@@ -20,3 +20,7 @@ class CoreConfig(AppConfig):
                 mark_changed()
 
         post_delete.connect(page_deleted, dispatch_uid="core-content-deleted", weak=False)
+        # a page made private (or public again) leaves or enters the profiles' blocks
+        for signal in (post_save, post_delete):
+            signal.connect(mark_changed, sender=PageViewRestriction,
+                           dispatch_uid=f"core-content-restricted-{signal is post_save}")

@@ -101,7 +101,7 @@ def served_from_build(view):
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.COOKIES.get("sessionid"):
+        if request.method not in ("GET", "HEAD") or request.COOKIES.get(settings.SESSION_COOKIE_NAME):
             return view(request, *args, **kwargs)  # a signed-in user may see other things
         try:
             return _from_build(view, request, *args, **kwargs)

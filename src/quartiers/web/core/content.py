@@ -13,8 +13,12 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 
 MARKER = "contenu-modifie"
+
+RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+"""What staff may use in rich text, everywhere on the site (no embeds, no raw HTML)."""
 
 
 def _marker() -> Path:
@@ -30,7 +34,14 @@ def changed_stamp() -> int:
 
 
 def mark_changed(**_signal) -> None:
-    """Connected to Wagtail's publication signals (see CoreConfig.ready)."""
+    """Connected to Wagtail's publication signals (see CoreConfig.ready): at once, and again
+    once the change is committed, so that a page rendered in between (from the data before the
+    commit) is not kept under the last stamp."""
+    _touch()
+    transaction.on_commit(_touch)
+
+
+def _touch() -> None:
     marker = _marker()
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(str(time.time_ns()))

@@ -11,8 +11,7 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageBlock
 
-# What staff may put in a paragraph: what Draftail accepts is all that is stored.
-RICH_TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+from ..core.content import RICH_TEXT_FEATURES
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ own: a visitor sees what every other choice of that facet would give.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -21,6 +22,7 @@ from .models import Kind, ResourcePage
 
 PER_PAGE = 20
 LONGEST_QUERY = 200
+SEARCH_OPERATORS = re.compile(r"[\"*^:(){}\[\]<>&|!~+\\-]")
 
 
 @dataclass(frozen=True)
@@ -165,7 +167,8 @@ class Listing:
 
 def resource_listing(params) -> Listing:
     """The listing for a request's GET parameters (invalid values are ignored)."""
-    query = params.get("q", "").strip()[:LONGEST_QUERY]
+    # the database backends quote each word without escaping: FTS5 and tsquery operators go
+    query = " ".join(SEARCH_OPERATORS.sub(" ", params.get("q", "")[:LONGEST_QUERY]).split())
     selected = {}
     for facet in FACETS:
         value = params.get(facet.param, "")

@@ -18,8 +18,9 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from ..core.content import RICH_TEXT_FEATURES
 from ..core.territories import TerritoryReference
-from .blocks import RICH_TEXT_FEATURES, BodyBlock
+from .blocks import BodyBlock
 from .contents import FILE_TYPES, extension, refusal
 
 

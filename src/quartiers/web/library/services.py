@@ -9,11 +9,11 @@ from django.urls import reverse
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
+from ..programme.services import BUNDLED
 from .models import Kind, ResourceDocument, ResourceFile, ResourceIndexPage, ResourcePage, ResourceTerritory
 
 # The programmes of RésO Villes, centre de ressources politique de la ville Bretagne – Pays de
 # la Loire: about those two régions.
-PROGRAMMES = (("programme-2024.txt", 2024), ("programme-2026.txt", 2026))
 PROGRAMME_REGIONS = ("53", "52")  # Bretagne, Pays de la Loire
 
 
@@ -21,7 +21,7 @@ def load_bundled() -> str:
     """Create what is missing (run again, nothing changes); the documents' text is extracted
     and everything indexed for the search by the worker."""
     index_page, index_created = _resource_index()
-    added = [year for file_name, year in PROGRAMMES
+    added = [year for file_name, year in BUNDLED
              if _programme_resource(index_page, file_name, year)]
     return (f"Ressources : page « {index_page.title} » "
             f"{'créée' if index_created else 'déjà en place'}, "
@@ -50,8 +50,8 @@ def _first_paragraph(text: str) -> str:
 
 
 def _programme_resource(index_page: ResourceIndexPage, file_name: str, year: int) -> bool:
-    title = f"Programme d'actions {year}"
-    if ResourcePage.objects.filter(title=title).exists():
+    title, slug = f"Programme d'actions {year}", f"programme-dactions-{year}"
+    if ResourcePage.objects.filter(slug=slug).exists():  # staff may have renamed it
         return False
     path = settings.QUARTIERS.data_dir / "programmes" / file_name
     document = ResourceDocument(title=f"{title} de RésO Villes (texte intégral)",
@@ -60,7 +60,7 @@ def _programme_resource(index_page: ResourceIndexPage, file_name: str, year: int
         document.file.save(file_name, File(data), save=False)
     document.save()
     page = ResourcePage(
-        title=title, kind=Kind.PROGRAMME,
+        title=title, slug=slug, kind=Kind.PROGRAMME,
         summary=_first_paragraph(path.read_text(encoding="utf-8")),
         body=[("paragraph", RichText(
             f'<p>Le programme présenté par pôle, thème et action, avec ses dates : '

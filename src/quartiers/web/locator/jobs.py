@@ -103,6 +103,7 @@ def locate(job_id: str) -> None:
     """Locate the job's upload into its result file; the upload is deleted whatever happens
     (personal data: only the enriched file is kept). A mistake in the file ends the job with a
     French message; anything else too, and fails the task (logged by the worker)."""
+    purge()  # expired files go even when nobody uploads or looks (personal data)
     job = LocatorJob.objects.get(pk=uuid.UUID(hex=job_id))
     job.status = LocatorJob.Status.RUNNING
     job.save(update_fields=["status", "updated"])

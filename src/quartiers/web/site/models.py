@@ -10,7 +10,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-TEXT_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link"]
+from ..core.content import RICH_TEXT_FEATURES
+
 TO_FILL = "à renseigner à l'installation"
 
 
@@ -19,7 +20,7 @@ class HomePage(Page):
     Django view), which shows this page's published introduction (``{% centre_intro %}``)."""
 
     intro_title = models.CharField("titre de l'introduction", max_length=200, blank=True)
-    intro = RichTextField("introduction", features=TEXT_FEATURES, blank=True,
+    intro = RichTextField("introduction", features=RICH_TEXT_FEATURES, blank=True,
                           help_text="Présente le centre de ressources sur la page d'accueil.")
 
     content_panels = [*Page.content_panels, FieldPanel("intro_title"), FieldPanel("intro")]
@@ -35,7 +36,7 @@ class LegalPage(Page):
     """Mentions légales, données personnelles, accessibilité: a text the staff keep up to date,
     followed by the centre's identity."""
 
-    body = RichTextField("texte", features=TEXT_FEATURES)
+    body = RichTextField("texte", features=RICH_TEXT_FEATURES)
     last_updated = models.DateField("mise à jour le")
 
     content_panels = [*Page.content_panels, FieldPanel("last_updated"), FieldPanel("body")]
