@@ -89,11 +89,22 @@ def test_bundled_files_match_the_manifest():
 
 
 def test_every_bundled_file_is_in_the_manifest():
+    """Every statistical file; the centre's programmes are content, with their own README."""
     manifest = json.loads((DATA_DIR / "manifest.json").read_text())
     listed = {entry["path"] for entry in manifest.values()}
     on_disk = {str(path.relative_to(DATA_DIR)) for path in DATA_DIR.rglob("*")
-               if path.is_file() and path.name not in ("SOURCES.md", "manifest.json")}
+               if path.is_file() and path.name not in ("SOURCES.md", "manifest.json")
+               and path.parent.name != "programmes"}
     assert on_disk == listed
+
+
+def test_programme_documents_are_those_their_readme_describes():
+    folder = DATA_DIR / "programmes"
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    documents = sorted(path.name for path in folder.glob("*.txt"))
+    assert documents == ["programme-2024.txt", "programme-2026.txt"]
+    for name in documents:
+        assert f"{sha256(folder / name)}  {name}" in readme, name
 
 
 def test_sources_page_is_up_to_date():

@@ -9,6 +9,8 @@ import pytest
 
 from .test_browser import FIND_QPV_PIXEL, SCREENSHOTS, browser, shot  # noqa: F401 - a fixture
 
+pytestmark = pytest.mark.django_db  # every page shows the centre's identity, kept in the database
+
 OVERSEAS_QPV = 247
 
 
