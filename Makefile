@@ -58,6 +58,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/locator.py
 	$(BIN)/python bench/worker.py
+	$(BIN)/python bench/site.py
 
 clean:
 	rm -rf $(VENV) $(ADDOK_VENV) var
