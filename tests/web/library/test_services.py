@@ -11,6 +11,14 @@ from quartiers.web.library.services import load_bundled
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _programmes():
+    """The resources are made after the programmes they present, as `quartiers init` does."""
+    from quartiers.web.programme.services import load_bundled as load_programmes
+
+    load_programmes()
+
+
 def test_the_programmes_become_the_first_resources(client, run_tasks):
     report = load_bundled()
     assert report == ("Ressources : page « Ressources » créée, programmes d'actions 2024 et "

@@ -103,7 +103,7 @@ def test_the_multiple_upload_refuses_it_too(staff_client):
 def test_a_file_above_the_limit_is_refused(staff_client, settings):
     settings.QUARTIERS = settings.QUARTIERS.with_options(max_upload_mb=1)
     response = upload(staff_client, "gros.pdf", pdf_with_text("gros") + b"%" * 2**20)
-    assert "« gros.pdf » pèse 1,0 Mo : un document ne peut dépasser 1 Mo." in \
+    assert "« gros.pdf » pèse 1,0\xa0Mo : un document ne peut dépasser 1 Mo." in \
         response.content.decode().replace("&#x27;", "'")
     assert not ResourceDocument.objects.exists()
 

@@ -2,7 +2,7 @@
 
 from .charts import bar_chart, format_number, histogram
 from .maps import territory_map_svg
-from .pdf import render_batch, render_fiche
+from .pdf import compile_typst, render_batch, render_fiche
 
-__all__ = ["bar_chart", "format_number", "histogram", "render_batch", "render_fiche",
-           "territory_map_svg"]
+__all__ = ["bar_chart", "compile_typst", "format_number", "histogram", "render_batch",
+           "render_fiche", "territory_map_svg"]

@@ -47,7 +47,7 @@ _local = threading.local()
 def render_fiche(store: Warehouse, level: str, code: str) -> bytes:
     """PDF (A4, in French) of a territory: map, key figures, comparisons, sources."""
     data, files = _gather(store, level, code)
-    return _compile(data, files)
+    return compile_typst(TEMPLATE, data, files)
 
 
 def render_batch(store: Warehouse, level: str, codes: Iterable[str], folder: str | Path,
@@ -68,8 +68,8 @@ def render_batch(store: Warehouse, level: str, codes: Iterable[str], folder: str
 
 # -- compilation --------------------------------------------------------------------------
 @cache
-def _template() -> str:
-    return TEMPLATE.read_text(encoding="utf-8")
+def _template(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 def _compiler() -> typst.Compiler:
@@ -79,14 +79,17 @@ def _compiler() -> typst.Compiler:
     return _local.compiler
 
 
-def _compile(data: dict, files: dict[str, str]) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="quartiers-fiche-") as tmp:
+def compile_typst(template: Path, data: dict, files: dict[str, str] | None = None) -> bytes:
+    """A PDF from a Typst template that reads ``data.json`` (and the other ``files``): every
+    text arrives as a JSON string, never as Typst markup."""
+    with tempfile.TemporaryDirectory(prefix="quartiers-typst-") as tmp:
         root = Path(tmp)
-        (root / "fiche.typ").write_text(_template(), encoding="utf-8")
+        (root / "document.typ").write_text(_template(template), encoding="utf-8")
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        for name, text in files.items():
+        for name, text in (files or {}).items():
             (root / name).write_text(text, encoding="utf-8")
-        return _compiler().compile(input=str(root / "fiche.typ"), root=str(root), format="pdf")
+        return _compiler().compile(input=str(root / "document.typ"), root=str(root),
+                                   format="pdf")
 
 
 # -- content ------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from xml.etree import ElementTree
 
 from pypdf import PdfReader
 
+from quartiers.engine.reports import format_number
+
 # Text files: no control character but tab, line feed, form feed and carriage return
 # (binary files all have some in their first kilobytes).
 TEXT_CONTROLS = bytes(c for c in range(32) if c not in (9, 10, 12, 13))
@@ -134,16 +136,12 @@ def extension(filename: str) -> str:
     return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
 
 
-def megabytes(size: int) -> str:
-    """« 61,2 Mo », whatever the active language."""
-    return f"{size / 2**20:.1f}".replace(".", ",") + " Mo"
-
-
 def refusal(filename: str, size: int, data, largest_mb: int) -> str | None:
     """Why an upload is refused, in French and naming the file; None when it is accepted.
     ``data`` is read from its start and left there."""
     if size > largest_mb * 2**20:
-        return (f"« {filename} » pèse {megabytes(size)} : un document ne peut dépasser "
+        weight = format_number(size / 2**20, 1, "Mo")
+        return (f"« {filename} » pèse {weight} : un document ne peut dépasser "
                 f"{largest_mb} Mo.")
     file_type = FILE_TYPES.get(extension(filename))
     if file_type is None:

@@ -15,9 +15,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
-from quartiers.engine.levels import LEVELS
+from quartiers.engine.levels import LEVELS, territory_label
 
 from ..core.territories import TerritoryReference, territory_name
+from ..programme.taxonomy import normalise
 from .models import Kind, ResourcePage
 
 PER_PAGE = 20
@@ -76,8 +77,9 @@ class TaxonomyFacet(Facet):
     def choices(self, resources):
         slug, name = f"{self.relation}__slug", f"{self.relation}__name"
         rows = (resources.filter(**{f"{slug}__isnull": False}).values_list(slug, name)
-                .annotate(n=Count("pk", distinct=True)).order_by(name))
-        return [Choice(value, label, count) for value, label, count in rows]
+                .annotate(n=Count("pk", distinct=True)).order_by())
+        return [Choice(value, label, count) for value, label, count
+                in sorted(rows, key=lambda row: normalise(row[1]))]  # French order
 
 
 class YearFacet(Facet):
@@ -111,10 +113,10 @@ class TerritoryFacet(Facet):
     def choices(self, resources):
         rows = (resources.values_list("territories__level", "territories__code")
                 .filter(territories__isnull=False).annotate(n=Count("pk", distinct=True)))
-        choices = [(LEVELS[level].rank, territory_name(level, code), level, code, count)
-                   for level, code, count in rows]
-        return [Choice(f"{level}:{code}", f"{name} ({LEVELS[level].label})", count)
-                for _, name, level, code, count in sorted(choices)]
+        choices = [(LEVELS[level].rank, normalise(name), name, level, code, count)
+                   for level, code, count in rows if (name := territory_name(level, code))]
+        return [Choice(f"{level}:{code}", f"{name} ({territory_label(level, code)})", count)
+                for _, _, name, level, code, count in sorted(choices)]
 
 
 FACETS = (

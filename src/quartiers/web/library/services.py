@@ -3,13 +3,14 @@ centre's two action programmes (``data/programmes/``, see their README for prove
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.files import File
 from django.urls import reverse
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
-from ..programme.services import BUNDLED
+from ..programme.models import Programme
+from ..programme.services import BUNDLED, bundled_document
+from ..programme.structure import blocks
 from .models import Kind, ResourceDocument, ResourceFile, ResourceIndexPage, ResourcePage, ResourceTerritory
 
 # The programmes of RésO Villes, centre de ressources politique de la ville Bretagne – Pays de
@@ -43,17 +44,17 @@ def _resource_index() -> tuple[ResourceIndexPage, bool]:
     return index_page, True
 
 
-def _first_paragraph(text: str) -> str:
-    """The opening paragraph of a programme (its editorial), as the resource's summary: the
-    first line long enough to be prose rather than a title or an address."""
-    return next(line.strip() for line in text.splitlines() if len(line.strip()) >= 100)
+def _opening_paragraph(year: int) -> str:
+    """The programme's first paragraph (its editorial), as the import read it."""
+    intro = Programme.objects.get(year=year).intro
+    return next((block for block in blocks(intro) if isinstance(block, str)), "")
 
 
 def _programme_resource(index_page: ResourceIndexPage, file_name: str, year: int) -> bool:
     title, slug = f"Programme d'actions {year}", f"programme-dactions-{year}"
     if ResourcePage.objects.filter(slug=slug).exists():  # staff may have renamed it
         return False
-    path = settings.QUARTIERS.data_dir / "programmes" / file_name
+    path = bundled_document(file_name)
     document = ResourceDocument(title=f"{title} de RésO Villes (texte intégral)",
                                 file_size=path.stat().st_size)
     with path.open("rb") as data:
@@ -61,7 +62,7 @@ def _programme_resource(index_page: ResourceIndexPage, file_name: str, year: int
     document.save()
     page = ResourcePage(
         title=title, slug=slug, kind=Kind.PROGRAMME,
-        summary=_first_paragraph(path.read_text(encoding="utf-8")),
+        summary=_opening_paragraph(year),
         body=[("paragraph", RichText(
             f'<p>Le programme présenté par pôle, thème et action, avec ses dates : '
             f'<a href="{reverse("programme:year", args=[year])}">programme d\'actions {year} '

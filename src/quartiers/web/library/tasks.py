@@ -25,7 +25,8 @@ def extract_document_text(document_id: int) -> int:
     # update(): no post_save, hence no second extraction of the same file
     ResourceDocument.objects.filter(pk=document.pk).update(
         text=text, text_hash=file_hash, file_hash=file_hash)
-    document.refresh_from_db()
+    document.text = text
+    document.text_hash = document.file_hash = file_hash
     index.insert_or_update_object(document)
     for page in ResourcePage.objects.filter(files__document=document).distinct():
         index.insert_or_update_object(page)

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from .models import Action, Programme, Theme
+from .models import Programme, Theme
+from .structure import blocks
+from .taxonomy import normalise
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ class Comparison:
 
 def compare(before: Programme, after: Programme) -> Comparison:
     themes = list(Theme.objects.order_by("name"))
-    texts = {before: passages(before), after: passages(after)}
+    texts = {programme: [(passage, normalise(passage.text)) for passage in passages(programme)]
+             for programme in (before, after)}
     found = [ThemeComparison(theme, _matches(theme, texts[before]), _matches(theme, texts[after]))
              for theme in themes]
     return Comparison(
@@ -66,12 +69,7 @@ def compare(before: Programme, after: Programme) -> Comparison:
 def passages(programme: Programme) -> list[Passage]:
     """The programme's texts, one passage per paragraph or list item, in the document's order."""
     found = [Passage("Introduction", line) for line in _lines(programme.intro)]
-    actions = (Action.objects.filter(axis__pole__programme=programme)
-               .select_related("axis").prefetch_related("themes"))
-    by_axis: dict[int, list[Action]] = {}
-    for action in actions:
-        by_axis.setdefault(action.axis_id, []).append(action)
-    for pole in programme.poles.prefetch_related("axes"):
+    for pole in programme.tree():
         found += [Passage(f"Pôle « {pole.name} »", line) for line in [pole.name,
                                                                      *_lines(pole.intro)]]
         for axis in pole.axes.all():
@@ -83,19 +81,22 @@ def passages(programme: Programme) -> list[Passage]:
                               action.description or action.title, action.source_line,
                               reverse("programme:action", args=[programme.year, action.pk]),
                               frozenset(theme.pk for theme in action.themes.all()))
-                      for action in by_axis.get(axis.id, [])]
+                      for action in axis.shown]
     return found
 
 
 def _lines(text: str) -> list[str]:
-    return [line.removeprefix("- ") for line in text.splitlines() if line.strip()]
+    """Its paragraphs and list items, as the pages and the PDF show them."""
+    return [line for block in blocks(text)
+            for line in ([block] if isinstance(block, str) else block)]
 
 
-def _matches(theme: Theme, texts: list[Passage]) -> list[Match]:
+def _matches(theme: Theme, texts: list[tuple[Passage, str]]) -> list[Match]:
+    """Its passages, each with its normalised text."""
     term = theme.as_term()
     found = []
-    for passage in texts:
-        keywords = term.matched_keywords(passage.text)
+    for passage, normalised in texts:
+        keywords = term.matched_keywords(normalised)
         if keywords or theme.pk in passage.tagged:
             found.append(Match(passage, keywords))
     return found

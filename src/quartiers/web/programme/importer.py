@@ -153,7 +153,7 @@ class _Parser:
             self.note(number, f"le titre annonce une autre année que {self.result.year}")
 
     def open_pole(self, number: int, name: str) -> None:
-        self.pole = ParsedPole(name=name, line=number)
+        self.pole = ParsedPole(name=name)
         self.result.poles.append(self.pole)
         self.axis, self.heading, self.section = None, "", "pole"
         self.place(number, f"pôle « {name} »")
@@ -164,14 +164,14 @@ class _Parser:
             self.note(number, f"« Cycle I » lu comme « Cycle | » : axe « {name} »")
         if self.pole is None:
             self.open_synthesis_pole(number)
-        self.axis = ParsedAxis(name=name, line=number)
+        self.axis = ParsedAxis(name=name)
         self.pole.axes.append(self.axis)
         self.heading, self.section = "", "axis"
         self.place(number, f"axe « {name} »")
 
     def open_synthesis_pole(self, number: int) -> None:
         name = f"Programme {self.result.year} (synthèse)"
-        self.pole = ParsedPole(name=name, line=number)
+        self.pole = ParsedPole(name=name)
         self.result.poles.append(self.pole)
         self.note(number, f"aucun titre de pôle avant cette ligne : pôle « {name} » créé pour "
                           "ranger la suite")
@@ -182,7 +182,7 @@ class _Parser:
         if self.axis is None:
             if self.pole is None:
                 self.open_synthesis_pole(number)
-            self.axis = ParsedAxis(name=self.pole.name, line=number)
+            self.axis = ParsedAxis(name=self.pole.name)
             self.pole.axes.append(self.axis)
             self.note(number, f"pas de titre d'axe dans le pôle « {self.pole.name} » : axe nommé "
                               "comme le pôle")
@@ -198,9 +198,10 @@ class _Parser:
     # -- content ----------------------------------------------------------------------------
     def read_bullet(self, number: int, body: str) -> None:
         text = _clean(body)
-        if self.section in ("publics", "subjects", "modalities"):
-            if self.section == "modalities" and not self.set_bold_heading(number, body):
+        if self.section == "modalities":  # an action (or the heading of those after it)
+            if not self.set_bold_heading(number, body):
                 self.add_action(number, body)
+        elif self.section in ("publics", "subjects"):
             self.add_to_block(number, text, bullet=True)
         elif self.section == "top":
             if not self.set_bold_heading(number, body):

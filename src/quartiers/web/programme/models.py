@@ -14,6 +14,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.formats import date_format
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -90,6 +91,15 @@ class Programme(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("programme:year", args=[self.year])
 
+    def tree(self, actions: models.QuerySet | None = None) -> models.QuerySet:
+        """Its pôles with their axes, each axis carrying ``shown``: its actions in order (all,
+        or those of ``actions``), with their publics and themes — the same few queries for the
+        page, the PDF and the comparison."""
+        actions = (Action.objects.all() if actions is None else actions)
+        return self.poles.prefetch_related(Prefetch(
+            "axes__actions", queryset=actions.prefetch_related("publics", "themes"),
+            to_attr="shown"))
+
 
 class Pole(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="poles",
@@ -115,7 +125,9 @@ class Axis(models.Model):
     intro = models.TextField("présentation", blank=True)
     publics_text = models.TextField("publics (texte du programme)", blank=True)
     subjects = models.TextField("sujets", blank=True)
-    modalities = models.TextField("modalités", blank=True)
+    modalities = models.TextField(
+        "autres modalités", blank=True,
+        help_text="Ce que les modalités disent sans être une action (les actions sont à part).")
 
     class Meta:
         ordering = ["pole", "order", "id"]

@@ -6,13 +6,12 @@ so no text of the programme (staff's or an imported document's) can become Typst
 
 from __future__ import annotations
 
-import json
-import tempfile
 from pathlib import Path
 
-import typst
 from django.utils import timezone
 from django.utils.formats import date_format
+
+from quartiers.engine.reports import compile_typst
 
 from .models import Action, Programme
 from .structure import blocks
@@ -22,25 +21,13 @@ AUTHOR = "Centre de ressources politique de la ville — plateforme Quartiers"
 
 
 def render_programme_pdf(programme: Programme) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="quartiers-programme-") as tmp:
-        root = Path(tmp)
-        (root / "programme.typ").write_text(TEMPLATE.read_text(encoding="utf-8"),
-                                            encoding="utf-8")
-        (root / "data.json").write_text(json.dumps(_data(programme), ensure_ascii=False),
-                                        encoding="utf-8")
-        return typst.compile(str(root / "programme.typ"), root=str(root), format="pdf")
+    return compile_typst(TEMPLATE, _data(programme))
 
 
 def _data(programme: Programme) -> dict:
-    actions = (Action.objects.filter(axis__pole__programme=programme)
-               .prefetch_related("publics", "themes"))
-    by_axis: dict[int, list[Action]] = {}
-    for action in actions:
-        by_axis.setdefault(action.axis_id, []).append(action)
     poles = [{"name": pole.name, "intro": _paragraphs(pole.intro),
-              "axes": [_axis(axis, pole.name, by_axis.get(axis.id, []))
-                       for axis in pole.axes.all()]}
-             for pole in programme.poles.prefetch_related("axes")]
+              "axes": [_axis(axis, pole.name, axis.shown) for axis in pole.axes.all()]}
+             for pole in programme.tree()]
     source = (f"Importé du document « {programme.source_name} » (SHA-256 "
               f"{programme.source_sha256}), puis tenu à jour par le centre de ressources. "
               if programme.source_name else "")
@@ -56,7 +43,8 @@ def _data(programme: Programme) -> dict:
 
 def _axis(axis, pole_name: str, actions: list[Action]) -> dict:
     parts = [{"label": label, "lines": _paragraphs(text)}
-             for label, text in (("Publics", axis.publics_text), ("Sujets", axis.subjects))
+             for label, text in (("Publics", axis.publics_text), ("Sujets", axis.subjects),
+                                 ("Autres modalités", axis.modalities))
              if text]
     return {"name": axis.name, "titled": axis.name != pole_name,
             "intro": _paragraphs(axis.intro), "parts": parts,

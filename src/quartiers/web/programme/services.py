@@ -49,11 +49,15 @@ def import_programme(path: str | Path, year: int, *, replace: bool = False) -> I
         return ImportReport(year=year, ok=False, lines=str(refusal).splitlines())
 
 
+def bundled_document(name: str) -> Path:
+    """One of the programme documents bundled in ``data/programmes/``."""
+    return settings.QUARTIERS.data_dir / "programmes" / name
+
+
 def load_bundled() -> str:
     """Create the taxonomy and import the bundled programmes whose year is absent (idempotent)."""
     themes, publics = ensure_taxonomy()
-    folder = settings.QUARTIERS.data_dir / "programmes"
-    imported = [import_programme(folder / name, year)
+    imported = [import_programme(bundled_document(name), year)
                 for name, year in BUNDLED if not Programme.objects.filter(year=year).exists()]
     failed = [line for report in imported if not report.ok for line in report.lines]
     if failed:

@@ -43,7 +43,6 @@ class ParsedAction:
 @dataclass
 class ParsedAxis:
     name: str
-    line: int
     intro: list[str] = field(default_factory=list)
     publics: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
@@ -55,7 +54,6 @@ class ParsedAxis:
 @dataclass
 class ParsedPole:
     name: str
-    line: int
     intro: list[str] = field(default_factory=list)
     axes: list[ParsedAxis] = field(default_factory=list)
 

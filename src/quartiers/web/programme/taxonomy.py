@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,10 @@ class Term:
     slug: str
     name: str
     keywords: tuple[str, ...]
-    description: str = ""
 
-    def matched_keywords(self, text: str) -> list[str]:
-        """The keywords of this term found in ``text``, in declaration order."""
-        normalised = normalise(text)
+    def matched_keywords(self, normalised: str) -> list[str]:
+        """The keywords of this term found in a text already passed through ``normalise`` (once
+        for all the terms), in declaration order."""
         return [k for k in self.keywords if _pattern(k).search(normalised)]
 
 
@@ -143,18 +142,20 @@ OTHER_FORMAT = ("autre", "Autre")
 
 def matching(terms: Iterable[Term], text: str) -> list[Term]:
     """The terms whose keywords occur in ``text``."""
-    return [term for term in terms if term.matched_keywords(text)]
+    normalised = normalise(text)
+    return [term for term in terms if term.matched_keywords(normalised)]
 
 
 def format_of(text: str) -> str:
     """The slug of the first format whose words ``text`` uses, else « autre »."""
-    return next((term.slug for term in FORMATS if term.matched_keywords(text)), OTHER_FORMAT[0])
+    normalised = normalise(text)
+    return next((term.slug for term in FORMATS if term.matched_keywords(normalised)),
+                OTHER_FORMAT[0])
 
 
 _INCLUSIVE = re.compile(r"(?<=[^\W\d_])[.·•‧](?=[^\W\d_]{1,4}\b)")
 
 
-@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Lower case, no accents, inclusive-writing points joined, other punctuation as spaces."""
     text = _INCLUSIVE.sub("", text)

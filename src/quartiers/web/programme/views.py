@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -26,11 +26,8 @@ def index(request):
 def programme_page(request, year: int):
     programme = get_object_or_404(Programme, year=year)
     form = ActionFilterForm(request.GET or None, programme)
-    actions = form.filtered().select_related("axis").prefetch_related("publics", "themes")
-    poles = programme.poles.prefetch_related(
-        Prefetch("axes__actions", queryset=actions, to_attr="shown"))
     sections = [(pole, [axis for axis in pole.axes.all() if axis.shown or not form.active])
-                for pole in poles]
+                for pole in programme.tree(form.filtered())]
     return render(request, "programme/programme.html", {
         "programme": programme, "form": form, "total": form.actions.count(),
         "shown": sum(len(axis.shown) for _, axes in sections for axis in axes),
