@@ -25,25 +25,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
-from run import OUT, WAREHOUSE, _pct, bench_build  # noqa: E402
+from run import OUT, WAREHOUSE, _pct, _timed, bench_build  # noqa: E402
 
 RESOURCES = int(os.environ.get("BENCH_RESSOURCES", "1000"))
 REQUESTS = 200
 
 
 def _setup(var: Path):
-    os.environ.update(QUARTIERS_VAR=str(var), QUARTIERS_WAREHOUSE=str(WAREHOUSE),
-                      DJANGO_SETTINGS_MODULE="quartiers.web.settings")
-    import django
+    """`quartiers init` in this process, on a database of its own."""
+    from quartiers.cli import main
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.utils.module_loading import import_string
-
-    call_command("migrate", verbosity=0, interactive=False)
-    for dotted in settings.QUARTIERS_BUNDLED_CONTENT:
-        import_string(dotted)()
+    os.environ["QUARTIERS_VAR"] = str(var)
+    assert main(["--warehouse", str(WAREHOUSE), "init"]) == 0
 
 
 def _make_resources() -> float:
@@ -80,17 +73,6 @@ def _make_resources() -> float:
     return time.perf_counter() - started
 
 
-def _timed(client, url: str) -> list[float]:
-    assert client.get(url).status_code == 200, url  # warm: templates, connections
-    times = []
-    for _ in range(REQUESTS):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, url
-    return times
-
-
 def main() -> None:
     if not WAREHOUSE.exists():
         print(f"— build (entrepôt de mesure absent) : {bench_build()}", flush=True)
@@ -111,7 +93,7 @@ def main() -> None:
                            _a_theme()),
                           ("recherche_ressources", "/ressources/?q=quartiers"),
                           ("recherche_mot_rare", "/ressources/?q=compostage")):
-            times = _timed(client, url)
+            times = _timed(client, [url] * (REQUESTS + 1))[1:]  # the first warms up
             results[f"{name}_p50_ms"], results[f"{name}_p95_ms"] = _pct(times, .5), _pct(times, .95)
         for key, value in results.items():
             print(f"  {key:40} {value}")

@@ -28,9 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "bench" / "out"
-PY = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import OUT, PY
+
 TICKS = os.sysconf("SC_CLK_TCK")
 
 DJANGO_IDLE = """

@@ -18,7 +18,6 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 @dataclasses.dataclass(frozen=True)
 class Config:
-    root: Path
     data_dir: Path
     warehouse: Path
     var_dir: Path
@@ -53,7 +52,6 @@ class Config:
         root = Path(env.get("QUARTIERS_HOME", PROJECT_ROOT))
         var = Path(env.get("QUARTIERS_VAR", root / "var"))
         return cls(
-            root=root,
             data_dir=Path(env.get("QUARTIERS_DATA", root / "data")),
             warehouse=Path(env.get("QUARTIERS_WAREHOUSE", var / "warehouse.duckdb")),
             var_dir=var,

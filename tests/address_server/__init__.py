@@ -48,7 +48,8 @@ def street_documents(schools: Path) -> list[dict]:
     return list(streets.values())
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port nobody listens on, for a test server."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -71,7 +72,7 @@ def running(schools: Path, workdir: Path) -> Iterator[str]:
     if not redis_server or not (VENV / "bin" / "addok").exists():
         raise RuntimeError("serveur d'adresses de test absent : lancez `make system-deps "
                            "address-server` (paquet Debian redis-server, addok dans .venv-addok)")
-    redis_port, http_port = _free_port(), _free_port()
+    redis_port, http_port = free_port(), free_port()
     env = {**os.environ, "ADDOK_CONFIG_MODULE": str(HERE / "addok_config.py"),
            "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port), "ADDOK_LOG_DIR": str(workdir)}
     documents = workdir / "adresses.ndjson"

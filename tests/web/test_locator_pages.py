@@ -59,6 +59,21 @@ def test_upload_locate_and_download(client, wait):
     assert rows[-1][-2].startswith("erreur")
 
 
+def test_a_job_is_deleted_when_it_expires_even_if_nobody_comes_back(client, run_tasks):
+    """A task due at expiry purges it (personal data), without any visit or upload."""
+    from django_tasks_db.models import DBTaskResult
+
+    upload = SimpleUploadedFile("points.csv", b"lon;lat\n-1,6588;48,1258\n")
+    job_id = client.post("/localiser/", {"fichier": upload})["Location"].rstrip("/").split("/")[-1]
+    run_tasks()
+    job = LocatorJob.objects.get(pk=job_id)
+    [due] = DBTaskResult.objects.filter(task_path__endswith=".purge_expired")
+    assert due.run_after == job.expires_at > job.created
+    assert job.folder.exists()
+    later = job.expires_at + timedelta(seconds=1)
+    assert jobs.purge(now=later) == 1 and not job.folder.exists()
+
+
 def test_a_file_of_addresses_is_geocoded(client, settings, address_server, wait):
     settings.QUARTIERS = settings.QUARTIERS.with_options(geocoder=address_server)
     assert address_server in client.get("/localiser/").content.decode()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from ..address_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE_S = 180  # a safety net for a process that never answers, not a measure
@@ -53,12 +54,6 @@ def test_init_prepares_the_database_then_changes_nothing(platform):
     assert "quartiers.sqlite3 : à jour, aucune migration à appliquer." in second.said
     assert "à jour, aucun fichier copié." in second.said
     assert "Contenu d'essai : déjà en place." in second.said
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -118,7 +113,7 @@ def _status(site: httpx.Client, job: str) -> str:
 def test_a_job_deposited_on_the_web_waits_for_the_worker_which_stops_on_a_signal(platform,
                                                                                 tmp_path):
     env, _ = platform
-    port = _free_port()
+    port = free_port()
     with _running(env, tmp_path / "web.log", "serve", "--sans-worker", "--port", str(port),
                   "--workers", "1"):
         site = _site(port)
@@ -139,7 +134,7 @@ def test_a_job_deposited_on_the_web_waits_for_the_worker_which_stops_on_a_signal
 
 def test_serve_runs_a_worker_and_stops_it_when_it_stops(platform, tmp_path):
     env, _ = platform
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with _running(env, log, "serve", "--port", str(port), "--workers", "1",
                   "--intervalle", "0.2") as serve:

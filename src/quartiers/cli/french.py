@@ -23,8 +23,9 @@ class UserError(Exception):
 
 
 def say(text: str, style: str | None = None) -> None:
-    """Print text as it is: a file name such as « [2024] f.csv » is not rich markup."""
-    console.print(text, style=style, markup=False, highlight=False)
+    """Print text as it is: a file name such as « [2024] f.csv » is not rich markup, and a line
+    is not cut at 80 columns when the output is a file or a pipe (logs, CI)."""
+    console.print(text, style=style, markup=False, highlight=False, soft_wrap=True)
 
 
 def why(error: OSError) -> str:

@@ -160,8 +160,7 @@ def cmd_locate(args) -> int:
     store = _store(args)
     locator = Locator(current(store, args.config.data_dir), radius_m=args.rayon)
     crs = CRS_CODES.get(args.crs)
-    geocoder = Geocoder.from_setting(args.geocodeur if args.geocodeur is not None
-                                      else args.config.geocoder)
+    geocoder = Geocoder.from_setting(args.geocodeur)
     options = Options(lon="--lon", lat="--lat", address="--adresse",
                       geocoding="--geocodeur URL, ou la variable QUARTIERS_GEOCODEUR")
     with _progress() as progress:
@@ -260,7 +259,7 @@ def add_commands(commands, config) -> None:
     locate.add_argument("--adresse", metavar="COLONNES",
                         help="colonnes d'adresse à géocoder, dans l'ordre, séparées par des "
                              "virgules (ex. « Rue,CP,Ville ») ; reconnues sinon")
-    locate.add_argument("--geocodeur", metavar="URL",
+    locate.add_argument("--geocodeur", metavar="URL", default=config.geocoder,
                         help="service /search/csv/ qui géocode un fichier d'adresses sans "
                              "coordonnées (défaut : QUARTIERS_GEOCODEUR, sinon le service national "
                              "de la Géoplateforme) ; « non » pour ne jamais envoyer d'adresses")

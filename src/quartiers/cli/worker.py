@@ -42,17 +42,16 @@ class FrenchWorker(Worker):
             logger.info("Travailleur %s arrêté", self.worker_id)
 
     def shutdown(self, signum: int, frame) -> None:
+        """django_tasks_db's stop (its own English lines are silenced), said in French."""
         name = signal.Signals(signum).name
         if not self.running:
             logger.warning("%s reçu à nouveau : arrêt immédiat, tâche en cours abandonnée", name)
-            self.reset_signals()
-            sys.exit(1)
-        self.running = False
-        if not self.running_task:
+        elif self.running_task:
+            logger.info("%s reçu : arrêt à la fin de la tâche en cours (un second signal "
+                        "l'abandonne)", name)
+        else:
             logger.info("%s reçu : arrêt", name)
-            sys.exit(0)
-        logger.info("%s reçu : arrêt à la fin de la tâche en cours (un second signal "
-                    "l'abandonne)", name)
+        super().shutdown(signum, frame)
 
 
 def _started(sender, task_result, **kwargs) -> None:
@@ -77,7 +76,7 @@ def run(interval: float) -> None:
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     logging.getLogger(TASKS_LOGGER).setLevel(logging.CRITICAL)  # said again by the lines above
-    logging.getLogger("django_tasks_db").setLevel(logging.WARNING)  # a task it cannot import
+    logging.getLogger("django_tasks_db").setLevel(logging.ERROR)  # a task it cannot import
     task_started.connect(_started)
     task_finished.connect(_finished)
     worker = FrenchWorker(interval)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes, policy
 
 import pytest
 
 from quartiers.web.accounts.services import ensure_roles
+
+from ...address_server import free_port
 
 
 @pytest.fixture
@@ -32,9 +33,7 @@ def smtp_server(settings):
     """An aiosmtpd server on a free port of this machine; Django sends its mail there."""
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     inbox = _Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()

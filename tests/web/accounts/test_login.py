@@ -28,7 +28,8 @@ def test_wrong_password_is_told_in_french_without_telling_whether_the_account_ex
     wrong = client.post(LOGIN, {"username": "camille.martin@exemple.test",
                                 "password": "pas le bon"})
     unknown = client.post(LOGIN, {"username": "personne@exemple.test", "password": PASSWORD})
-    message = "Adresse électronique ou mot de passe incorrect."
+    message = ("Adresse électronique ou mot de passe incorrect. Vérifiez-les, ou demandez un "
+               "nouveau mot de passe.")
     assert wrong.status_code == unknown.status_code == 200
     assert message in wrong.text and message in unknown.text
     assert "_auth_user_id" not in client.session
@@ -37,7 +38,9 @@ def test_wrong_password_is_told_in_french_without_telling_whether_the_account_ex
 def test_an_inactive_account_cannot_log_in(client):
     UserFactory(email="ancien@exemple.test", is_active=False)
     response = client.post(LOGIN, {"username": "ancien@exemple.test", "password": PASSWORD})
-    assert "Adresse électronique ou mot de passe incorrect." in response.text
+    # the same words as a wrong password: nothing says the account exists
+    assert ("Adresse électronique ou mot de passe incorrect. Vérifiez-les, ou demandez un "
+            "nouveau mot de passe.") in response.text.replace("&#x27;", "'")
     assert "_auth_user_id" not in client.session
 
 

@@ -1,14 +1,12 @@
 """Roles as groups created idempotently; territories checked against the referential; the
-decorator other apps put on their reserved views."""
+French refusal page."""
 
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.test import RequestFactory
-from django.views import View
 from django.views.defaults import permission_denied
 from wagtail.models import (
     Collection,
@@ -18,7 +16,6 @@ from wagtail.models import (
     Page,
 )
 
-from quartiers.web.accounts.decorators import RoleRequiredMixin, role_required
 from quartiers.web.accounts.models import Role, TerritoryAssignment
 from quartiers.web.accounts.services import ensure_roles
 
@@ -71,16 +68,6 @@ def test_staff_edit_publish_and_moderate_everything_the_others_nothing():
         assert not other.has_perm("wagtailadmin.access_admin")
 
 
-def test_has_role():
-    ensure_roles()
-    lead = UserFactory(roles=[Role.PROJECT_LEAD])
-    assert lead.roles == [Role.PROJECT_LEAD]
-    assert lead.has_role(Role.PROJECT_LEAD) and lead.has_role(Role.STAFF, Role.PROJECT_LEAD)
-    assert not lead.has_role(Role.STAFF)
-    assert UserFactory(is_superuser=True).has_role(Role.STAFF)
-    assert not UserFactory(roles=[Role.STAFF], is_active=False).has_role(Role.STAFF)
-
-
 @pytest.mark.parametrize(("level", "code"), [("epci", "243500139"), ("commune", "35238"),
                                               ("commune", " 2a004 ")])
 def test_a_territory_of_the_referential_is_accepted(level, code):
@@ -108,41 +95,6 @@ def test_a_territory_is_assigned_once_per_account():
     TerritoryAssignment.objects.create(user=user, level="commune", code="35238")
     with pytest.raises(ValidationError, match="existe déjà"):
         TerritoryAssignment(user=user, level="commune", code="35238").full_clean()
-
-
-@role_required(Role.STAFF, Role.PROJECT_LEAD)
-def reserved(request):
-    return HttpResponse("réservé")
-
-
-class ReservedView(RoleRequiredMixin, View):
-    required_roles = (Role.PARTNER_MEMBER,)
-
-    def get(self, request):
-        return HttpResponse("réservé")
-
-
-@pytest.mark.parametrize("view", [reserved, ReservedView.as_view()])
-def test_reserved_views_send_anonymous_people_to_log_in_and_refuse_the_others(view):
-    ensure_roles()
-    request = RequestFactory().get("/reserve/?x=1")
-    request.user = AnonymousUser()
-    response = view(request)
-    assert response.status_code == 302
-    assert response["Location"] == "/comptes/connexion/?next=/reserve/%3Fx%3D1"
-    request.user = UserFactory()  # an account without a role
-    with pytest.raises(PermissionDenied, match="Cette page est réservée"):
-        view(request)
-    allowed = Role.PROJECT_LEAD if view is reserved else Role.PARTNER_MEMBER
-    request.user = UserFactory(roles=[allowed])
-    assert view(request).content == "réservé".encode()
-    request.user = UserFactory(is_superuser=True)
-    assert view(request).status_code == 200
-
-
-def test_role_required_names_a_role():
-    with pytest.raises(ValueError):
-        role_required()
 
 
 def test_a_refusal_is_said_in_french():

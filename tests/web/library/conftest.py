@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from quartiers.web.accounts.models import Role
+from quartiers.web.accounts.services import ensure_roles
 from quartiers.web.core.content import mark_changed
+
+from ..accounts.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -18,10 +22,9 @@ def _media_and_content_stamp(settings, tmp_path):
 
 
 @pytest.fixture
-def staff_client(client, django_user_model):
-    """A client logged in as a member of the centre's staff (a superuser here: the roles' groups
-    are the accounts app's)."""
-    user = django_user_model.objects.create_superuser(email="equipe@example.org",
-                                                      password="un mot de passe solide")
-    client.force_login(user)
+def staff_client(client):
+    """A client logged in as a member of the centre's staff, with the permissions of that role
+    (not a superuser, who would skip them)."""
+    ensure_roles()
+    client.force_login(UserFactory(email="equipe@example.org", roles=[Role.STAFF]))
     return client

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import factory
 from django.core.files.base import ContentFile
-from wagtail.models import Site
 
+from quartiers.web.library import services
 from quartiers.web.library.models import Kind, ResourceDocument, ResourceIndexPage, ResourcePage
 
 
@@ -43,14 +43,7 @@ class ResourceDocumentFactory(factory.django.DjangoModelFactory):
 
 
 def resource_index() -> ResourceIndexPage:
-    """The « Ressources » page under the default site's root, created once."""
-    existing = ResourceIndexPage.objects.first()
-    if existing is not None:
-        return existing
-    index_page = ResourceIndexPage(title="Ressources", slug="ressources")
-    Site.objects.get(is_default_site=True).root_page.add_child(instance=index_page)
-    index_page.save_revision().publish()
-    return index_page
+    return services.resource_index()[0]
 
 
 class ResourcePageFactory(factory.django.DjangoModelFactory):

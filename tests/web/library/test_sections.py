@@ -82,6 +82,14 @@ def test_a_resource_made_private_leaves_the_cached_block(client):
     assert block(client, MAUREPAS) == {"Fiche bientôt privée": "sur ce QPV"}
 
 
+def test_a_deleted_resource_leaves_the_cached_block(client):
+    page = ResourcePageFactory(title="Fiche supprimée",
+                               territories=[ResourceTerritory(level="qpv", code="QN03504M")])
+    assert block(client, MAUREPAS) == {"Fiche supprimée": "sur ce QPV"}
+    page.delete()
+    assert block(client, MAUREPAS) is None
+
+
 def test_a_draft_is_not_listed(client):
     ResourcePageFactory(title="Brouillon", live=False,
                         territories=[ResourceTerritory(level="qpv", code="QN03504M")])

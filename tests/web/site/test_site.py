@@ -163,7 +163,9 @@ def test_a_legal_page_lives_only_under_the_home_page():
     assert LegalPage.parent_page_types == ["site.HomePage"]
     page = LegalPageFactory()
     assert page.get_parent().specific_class is HomePage
-    assert not HomePage.can_create_at(page.get_parent())  # one home page
+    # one home page: where it could be made (under the tree's root), not a second time
+    assert HomePage.can_create_at(Page.get_first_root_node()) is False
+    assert not LegalPage.can_create_at(Page.get_first_root_node())
 
 
 def test_the_header_groups_the_navigation_and_marks_the_current_page(client):

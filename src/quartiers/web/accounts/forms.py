@@ -20,8 +20,7 @@ class LoginForm(auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": "Adresse électronique ou mot de passe incorrect. Vérifiez-les, ou "
                          "demandez un nouveau mot de passe.",
-        "inactive": "Adresse électronique ou mot de passe incorrect.",
-    }
+    }  # no « inactive »: the authentication backend refuses those accounts before this form
 
 
 class PasswordResetRequestForm(auth_forms.PasswordResetForm):

@@ -11,8 +11,9 @@ import enum
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.functional import cached_property
 
-from quartiers.web.core.territories import TerritoryReference, checked_territory, level_choices
+from quartiers.web.core.territories import TerritoryReference, level_choices
 
 
 class Role(enum.StrEnum):
@@ -31,7 +32,7 @@ class EmailUserManager(UserManager):
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("L'adresse électronique est obligatoire.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=self.normalize_email(email), **extra_fields)  # lowered by save()
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -48,7 +49,7 @@ class EmailUserManager(UserManager):
 
     def get_by_natural_key(self, email):
         """Log in whatever the case typed: « Marie@Exemple.fr » is marie@exemple.fr."""
-        return self.get(email__iexact=email)
+        return self.get(email=email.lower())
 
 
 class PartnerOrganisation(models.Model):
@@ -101,17 +102,11 @@ class User(AbstractUser):
         self.email = self.email.lower()  # one account per address, whatever the case
         super().save(*args, **kwargs)
 
-    @property
+    @cached_property
     def roles(self) -> list[Role]:
         """The roles held, in the order of ``Role``."""
         names = set(self.groups.values_list("name", flat=True))
         return [role for role in Role if role in names]
-
-    def has_role(self, *roles: Role) -> bool:
-        """Whether the account holds one of ``roles`` (a superuser holds them all)."""
-        if not self.is_active:
-            return False
-        return self.is_superuser or not set(roles).isdisjoint(self.roles)
 
 
 class TerritoryAssignment(TerritoryReference):
@@ -133,8 +128,3 @@ class TerritoryAssignment(TerritoryReference):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_level_display()} {self.code}"
-
-    def territory(self) -> dict:
-        """The territory in the referential; a French ValidationError naming close matches
-        when the code is unknown."""
-        return checked_territory(self.level, self.code)

@@ -3,18 +3,12 @@ templates), and « Mon espace »: who I am, my roles, my territories."""
 
 from __future__ import annotations
 
-import contextlib
-
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
-from quartiers.engine.levels import level_label
-
 from .forms import LoginForm, PasswordResetRequestForm
-from .models import TerritoryAssignment
 
 
 class LoginView(auth_views.LoginView):
@@ -46,16 +40,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 def space(request):
     return render(request, "accounts/space.html", {
-        "territories": [_territory(a) for a in request.user.territory_assignments.all()],
+        "territories": request.user.territory_assignments.all(),
         "back_office": request.user.has_perm("wagtailadmin.access_admin"),
     })
 
-
-def _territory(assignment: TerritoryAssignment) -> dict:
-    """The assigned territory as the page lists it; its code alone when the referential no
-    longer has it (a later vintage) or is missing."""
-    found = {"level": assignment.level, "code": assignment.code,
-             "level_label": level_label(assignment.level), "name": None}
-    with contextlib.suppress(ValidationError):
-        found["name"] = assignment.territory()["name"]
-    return found

@@ -24,6 +24,7 @@ from quartiers.engine.profiles import build_profile
 from quartiers.engine.warehouse.marts import STATUS_LABELS
 from quartiers.engine.warehouse.store import NotFound, Value, WarehouseMissing, plain
 
+from ..core.build_cache import served_from_build
 from ..core.downloads import TABLE_FORMATS, profile_download, table_download
 from ..core.warehouse import get_store
 
@@ -312,8 +313,10 @@ def endpoint(path, name, summary, params=(), content_type="application/json",
             return JsonResponse(result, content_type=json_type, json_dumps_params={"ensure_ascii": False})
 
         wrapped.__name__ = view.__name__
-        # an open API: no session, no cookie, nothing to forge
-        opened = csrf_exempt(open_to_other_sites(wrapped, methods))
+        # what only reads the warehouse is served from the build (ETag, 304, page cache),
+        # inside CORS so that a 304 carries its headers too; an open API: nothing to forge
+        served = served_from_build(wrapped) if methods == ("GET",) else wrapped
+        opened = csrf_exempt(open_to_other_sites(served, methods))
         ENDPOINTS.append(Endpoint(path, name, summary, opened, params, content_type, tags,
                                   methods, body, response, body_response, path_params or {},
                                   example))

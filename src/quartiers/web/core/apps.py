@@ -7,19 +7,14 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Page, PageViewRestriction
+        from wagtail.models import PageViewRestriction
         from wagtail.signals import page_published, page_unpublished
 
         from .content import mark_changed
 
         page_published.connect(mark_changed, dispatch_uid="core-content-published")
+        # also sent for a live page being deleted (Wagtail unpublishes it first)
         page_unpublished.connect(mark_changed, dispatch_uid="core-content-unpublished")
-
-        def page_deleted(sender, instance, **signal):
-            if isinstance(instance, Page):
-                mark_changed()
-
-        post_delete.connect(page_deleted, dispatch_uid="core-content-deleted", weak=False)
         # a page made private (or public again) leaves or enters the profiles' blocks
         for signal in (post_save, post_delete):
             signal.connect(mark_changed, sender=PageViewRestriction,

@@ -21,7 +21,7 @@ PROGRAMME_REGIONS = ("53", "52")  # Bretagne, Pays de la Loire
 def load_bundled() -> str:
     """Create what is missing (run again, nothing changes); the documents' text is extracted
     and everything indexed for the search by the worker."""
-    index_page, index_created = _resource_index()
+    index_page, index_created = resource_index()
     added = [year for file_name, year in BUNDLED
              if _programme_resource(index_page, file_name, year)]
     return (f"Ressources : page « {index_page.title} » "
@@ -30,7 +30,8 @@ def load_bundled() -> str:
                if added else "programmes d'actions déjà présents."))
 
 
-def _resource_index() -> tuple[ResourceIndexPage, bool]:
+def resource_index() -> tuple[ResourceIndexPage, bool]:
+    """The « Ressources » page under the default site's root, and whether it was made now."""
     existing = ResourceIndexPage.objects.first()
     if existing is not None:
         return existing, False

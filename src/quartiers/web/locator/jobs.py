@@ -1,7 +1,8 @@
 """Locating an uploaded file in the background (Django's tasks API, run by ``quartiers worker``),
 so that large files block nobody. The upload is kept in the job's folder; the task records its
 progress and result on the job's row, which every web process reads. Jobs are deleted after
-``QUARTIERS_JOBS_KEPT_DAYS`` (at each upload, and on sight) since they hold personal data.
+``QUARTIERS_JOBS_KEPT_DAYS`` since they hold personal data: by a task due when the job
+expires (so even if nobody comes back), and at each upload and on sight.
 """
 
 from __future__ import annotations
@@ -69,8 +70,14 @@ def purge(now: datetime | None = None) -> int:
     return len(expired)
 
 
+@task()
+def purge_expired() -> int:
+    return purge()
+
+
 def submit(upload, options: dict) -> LocatorJob:
-    """Store the upload and queue it. ``options``: lon, lat, crs, address (see ``locate``)."""
+    """Store the upload and queue it, and its deletion at expiry. ``options``: lon, lat, crs,
+    address (see ``locate``)."""
     purge()
     job = LocatorJob.objects.create(file_name=Path(upload.name).name, options=options)
     job.folder.mkdir(parents=True)
@@ -78,6 +85,8 @@ def submit(upload, options: dict) -> LocatorJob:
         for chunk in upload.chunks():
             handle.write(chunk)
     locate.enqueue(job.id.hex)
+    if purge_expired.get_backend().supports_defer:  # not the in-request backend
+        purge_expired.using(run_after=job.expires_at).enqueue()
     return job
 
 
@@ -103,7 +112,6 @@ def locate(job_id: str) -> None:
     """Locate the job's upload into its result file; the upload is deleted whatever happens
     (personal data: only the enriched file is kept). A mistake in the file ends the job with a
     French message; anything else too, and fails the task (logged by the worker)."""
-    purge()  # expired files go even when nobody uploads or looks (personal data)
     job = LocatorJob.objects.get(pk=uuid.UUID(hex=job_id))
     job.status = LocatorJob.Status.RUNNING
     job.save(update_fields=["status", "updated"])

@@ -73,6 +73,10 @@ class LocatorJob(models.Model):
     def expired(self) -> bool:
         return self.created < self.kept_since()
 
+    @property
+    def expires_at(self) -> datetime:
+        return self.created + timedelta(days=settings.QUARTIERS.jobs_kept_days, seconds=1)
+
     def record_progress(self, rows: int) -> None:
         """Rows done so far, written alone (the page reads them while the task runs)."""
         LocatorJob.objects.filter(pk=self.pk).update(rows=rows, updated=timezone.now())

@@ -64,8 +64,9 @@ def load_bundled() -> str:
         raise RuntimeError("programmes embarqués illisibles : " + " ".join(failed))
     done = (", ".join(f"{r.year} ({r.actions} actions)" for r in imported) + " importés"
             if imported else "déjà présents")
-    return (f"Programmes d'actions : {done} ; taxonomie : {themes} thèmes et {publics} publics "
-            "ajoutés.")
+    taxonomy = (f"{themes} thèmes et {publics} publics ajoutés" if themes or publics
+                else "déjà en place")
+    return f"Programmes d'actions : {done} ; taxonomie : {taxonomy}."
 
 
 def ensure_taxonomy() -> tuple[int, int]:

@@ -54,7 +54,7 @@ def load_bundled() -> str:
 
 
 def home_page() -> HomePage | None:
-    """The root of the site's pages (other apps put their index pages under it)."""
+    """The root of the site's pages, or None before ``load_bundled``."""
     return HomePage.objects.first()
 
 

@@ -40,9 +40,8 @@ def number(value, indicator):
 
 @register.filter
 def count(value):
-    """A count with French thousands separators: « 2 961 234 »; « n.d. » for no number (a
-    locator job stored before its summary kept this count)."""
-    return format_number(value if isinstance(value, int | float) else None, 0)
+    """A count with French thousands separators: « 2 961 234 »."""
+    return format_number(value, 0)
 
 
 @register.filter
