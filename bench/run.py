@@ -92,7 +92,7 @@ def bench_build() -> dict:
              f"build('data', '{WAREHOUSE}')")
     raw_only = ("from quartiers.engine.geo import connect; "
                 "from quartiers.engine.warehouse.staging import load_raw; "
-                "from quartiers.engine.sources.catalogue import SOURCES; from pathlib import Path; "
+                "from quartiers.engine.sources.declared import SOURCES; from pathlib import Path; "
                 "con = connect(); con.execute('CREATE SCHEMA raw'); "
                 "[load_raw(con, s, Path('data')) for s in SOURCES]")
     base_s, base_mb = run_child(raw_only)

@@ -29,6 +29,8 @@ class Config:
     jobs_dir: Path
     """Uploaded files being located, and their results (personal data: deleted after a while)."""
     jobs_kept_days: float
+    imports_dir: Path
+    """Files users loaded for the analyses (polling stations, LCZ layers), read by the build."""
     geocoder: str
     """« non » = never send addresses anywhere; empty = the national address service."""
     geocoding_per_minute: int
@@ -63,6 +65,7 @@ class Config:
             database_url=env.get("DATABASE_URL", f"sqlite:///{var / 'quartiers.sqlite3'}"),
             jobs_dir=Path(env.get("QUARTIERS_TRAVAUX", var / "jobs")),
             jobs_kept_days=float(env.get("QUARTIERS_JOBS_KEPT_DAYS", "7")),
+            imports_dir=Path(env.get("QUARTIERS_IMPORTS", var / "imports")),
             geocoder=env.get("QUARTIERS_GEOCODEUR", "").strip(),
             geocoding_per_minute=int(env.get("QUARTIERS_GEOCODAGE_PAR_MINUTE", "60")),
             basemap_tiles=env.get("QUARTIERS_FOND_DE_CARTE", ""),

@@ -8,8 +8,9 @@ import json
 import pytest
 
 from quartiers.config import current
-from quartiers.engine.sources.bundle import sha256, sources_markdown
-from quartiers.engine.sources.catalogue import SOURCES
+from quartiers.engine.sources.bundle import sources_markdown
+from quartiers.engine.sources.declared import SOURCES
+from quartiers.engine.sources.files import sha256
 from quartiers.engine.warehouse.staging import raw_table
 
 DATA_DIR = current().data_dir

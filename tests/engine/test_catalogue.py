@@ -7,7 +7,7 @@ import json
 from quartiers.config import current
 from quartiers.engine.indicators.catalogue import INDICATORS
 from quartiers.engine.levels import LEVELS, level_label
-from quartiers.engine.sources.catalogue import SOURCES
+from quartiers.engine.sources.declared import SOURCES
 
 DATA_DIR = current().data_dir
 

@@ -7,7 +7,7 @@ import gzip
 import pytest
 
 from quartiers.engine.geo import connect
-from quartiers.engine.sources.catalogue import Source
+from quartiers.engine.sources.model import Source
 from quartiers.engine.warehouse.staging import NUMBER_MACRO, BuildError, check_numbers, load_raw
 
 

@@ -58,7 +58,7 @@ def cmd_build(args) -> int:
             progress.update(task, description=label, completed=step - 1, total=total)
 
         try:
-            result = build(args.data, args.warehouse, report)
+            result = build(args.data, args.warehouse, report, imports_dir=args.config.imports_dir)
         except BuildError as error:
             progress.stop()
             console.print(f"[bold red]Échec de la construction[/] : {error}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import hashlib
 import json
 import lzma
 import shutil
@@ -17,12 +16,12 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import shapely
 from shapely import wkb
 
-from .catalogue import SOURCES
+from ..analyses import ANALYSES
+from .declared import SOURCES
+from .files import repaired, sha256, write_gzip, write_parquet
 
 SIMPLIFY_DEGREES = 0.001  # ≈ 100 m: enough for maps of a commune, a tenth of the file size
 
@@ -51,43 +50,11 @@ COPIES = {  # bundled path -> path in the kit, copied byte for byte
 }
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _write_gzip(data: bytes, path: Path) -> None:
-    """Level 9, no file name and no date in the header: the same bytes give the same file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", compresslevel=9,
-                                               fileobj=raw, mtime=0) as handle:
-        handle.write(data)
-
-
-def _write_parquet(rows: list[dict], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pylist(rows), path, compression="zstd", compression_level=19)
-
-
-def _repaired(geometry):
-    """make_valid, keeping only polygons (a repair may leave stray lines or points); None when
-    nothing is left, as for the three QPV whose simplified ring collapsed to a point."""
-    fixed = shapely.make_valid(geometry)
-    if fixed.geom_type not in ("Polygon", "MultiPolygon"):
-        fixed = shapely.union_all([g for g in shapely.get_parts(fixed)
-                                   if g.geom_type in ("Polygon", "MultiPolygon")])
-    # exterior rings counter-clockwise (RFC 7946): web maps tell holes by winding order
-    return None if fixed.is_empty else shapely.orient_polygons(fixed)
-
-
 def _web_geometry(geometry) -> str | None:
     """WKT at 4 decimals (≈ 10 m): text compresses three times better than WKB doubles."""
     if geometry is None or geometry.is_empty:
         return None
-    simplified = _repaired(shapely.simplify(geometry, SIMPLIFY_DEGREES))
+    simplified = repaired(shapely.simplify(geometry, SIMPLIFY_DEGREES))
     return simplified and shapely.to_wkt(simplified, rounding_precision=4, trim=True)
 
 
@@ -98,7 +65,7 @@ def _bundle_qpv(kit: Path, out: Path) -> None:
     for feature in collection["features"]:
         props = feature["properties"]
         original = shapely.geometry.shape(feature["geometry"])
-        geometry = _repaired(original)
+        geometry = repaired(original)
         rows.append({
             "code_qp": props["code_qp"], "lib_qp": props["lib_qp"],
             "insee_reg": props["insee_reg"], "insee_dep": props["insee_dep"],
@@ -106,7 +73,7 @@ def _bundle_qpv(kit: Path, out: Path) -> None:
             "siren_epci": props["siren_epci"], "repaired": not original.is_valid,
             "geometry": geometry and shapely.to_wkt(geometry, rounding_precision=5, trim=True),
         })
-    _write_parquet(rows, out / "qpv2024/perimetres.parquet")
+    write_parquet(rows, out / "qpv2024/perimetres.parquet")
 
 
 def _bundle_admin(kit: Path, out: Path) -> None:
@@ -128,7 +95,7 @@ def _bundle_admin(kit: Path, out: Path) -> None:
             former[c["chefLieu"]].add(c["code"])
         elif c["type"] == "arrondissement-municipal":
             former[c["commune"]].add(c["code"])
-    _write_parquet([{  # arrondissements municipaux of Paris, Lyon and Marseille
+    write_parquet([{  # arrondissements municipaux of Paris, Lyon and Marseille
         "code": a["code"], "nom": a["nom"], "commune": a["commune"],
         "departement": a.get("departement"), "region": a.get("region"),
         "population": a.get("population"), "codes_postaux": ",".join(a.get("codesPostaux", [])),
@@ -145,7 +112,7 @@ def _bundle_admin(kit: Path, out: Path) -> None:
                  if code in shapes]
         if parts:
             full[commune["code"]] = shapely.union_all([wkb.loads(p, hex=True) for p in parts])
-    _write_parquet([{
+    write_parquet([{
         "code": c["code"], "nom": c["nom"], "departement": c.get("departement"),
         "region": c.get("region"), "epci": epci_of.get(c["code"]),
         "population": c.get("population"), "zone": c["zone"],
@@ -163,17 +130,17 @@ def _bundle_admin(kit: Path, out: Path) -> None:
                 for key, parts in groups.items()}
 
     epci_shapes = dissolve(lambda c: epci_of.get(c["code"]))
-    _write_parquet([{
+    write_parquet([{
         "code": e["code"], "nom": e["nom"], "type": e["type"],
         "population": e["populationMunicipale"], "geometry": epci_shapes.get(e["code"]),
     } for e in epcis], out / "admin/epci.parquet")
     dep_shapes = dissolve(lambda c: c.get("departement"))
-    _write_parquet([{
+    write_parquet([{
         "code": d["code"], "nom": d["nom"], "region": d["region"], "zone": d["zone"],
         "geometry": dep_shapes.get(d["code"]),
     } for d in load_json("decoupage_departements")], out / "admin/departements.parquet")
     reg_shapes = dissolve(lambda c: c.get("region"))
-    _write_parquet([{
+    write_parquet([{
         "code": r["code"], "nom": r["nom"], "zone": r["zone"], "geometry": reg_shapes.get(r["code"]),
     } for r in load_json("decoupage_regions")], out / "admin/regions.parquet")
 
@@ -227,12 +194,12 @@ def _bundle_insee_extras(kit: Path, out: Path) -> None:
     """The comparateur's data file out of INSEE's zip (unchanged, gzipped) and the variable
     lines of the two dictionaries."""
     with zipfile.ZipFile(kit / "insee_communes/base_cc_comparateur_csv.zip") as archive:
-        _write_gzip(archive.read("base_cc_comparateur.CSV"),
+        write_gzip(archive.read("base_cc_comparateur.CSV"),
                     out / "insee_communes/base_cc_comparateur.csv.gz")
         dictionary = _variables_only(archive.read("meta_base_cc_comparateur.CSV"))
     (out / "insee_communes/meta_base_cc_comparateur_variables.csv").write_bytes(dictionary)
     with gzip.open(kit / "filosofi/meta_FILO2018_DISP_Pauvres_COM.csv.gz") as handle:
-        _write_gzip(_variables_only(handle.read()),
+        write_gzip(_variables_only(handle.read()),
                     out / "filosofi/meta_FILO2018_DISP_Pauvres_COM_variables.csv.gz")
 
 
@@ -294,6 +261,10 @@ def bundle(kit: Path, out: Path, log=print) -> dict:
     log("qpv2024: ok")
     _bundle_admin(kit, out)
     log("admin: ok")
+    for analysis in ANALYSES:
+        if analysis.bundle:
+            analysis.bundle(kit, out)
+            log(f"analyse {analysis.code}: ok")
     missing = [path for s in SOURCES for path in (s.path, s.dictionary)
                if path and not (out / path).exists()]
     if missing:

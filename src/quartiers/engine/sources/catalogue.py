@@ -2,46 +2,13 @@
 
 Each entry names a file under ``data/``, who produced it, its vintage and licence, where our copy
 comes from, the columns the build relies on (checked before anything is loaded) and the doubts a
-reader must see. The bundling command, the build, the data page and the docs all read this list.
+reader must see. The analyses declare their own files beside their method; ``declared.SOURCES``
+is both lists, which the bundling command, the build, the data page and the docs read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-ETALAB = "Licence Ouverte / Etalab 2.0"
-
-
-@dataclass(frozen=True)
-class Source:
-    key: str
-    path: str  # relative to the data directory
-    producer: str
-    dataset: str
-    vintage: str
-    licence: str
-    origin: str
-    columns: tuple[str, ...]  # columns the build needs; a missing one stops the build
-    attribution: str
-    doubts: tuple[str, ...] = field(default_factory=tuple)  # shown wherever its values are
-    # facts about the whole file (how many contours were repaired…): the data page shows them;
-    # a profile says instead what concerns its own territory
-    file_notes: tuple[str, ...] = field(default_factory=tuple)
-    # INSEE official CSV dialect: ';' separator, decimal comma, space as thousands separator
-    insee_format: bool = False
-    # field separator when insee_format does not tell it (INSEE files with a decimal point)
-    delimiter: str = ""
-    # bundled dictionary of the variables (documentation, not loaded by the build)
-    dictionary: str = ""
-
-    @property
-    def family(self) -> str:
-        return self.key.split(":")[0]
-
-    @property
-    def separator(self) -> str:
-        return self.delimiter or (";" if self.insee_format else ",")
-
+from .model import ETALAB, Source
 
 QPV2015_YEARS = {"DEMO": (2017, 2018, 2019, 2021, 2022), "REVN": (2017, 2018, 2019, 2021, 2022),
                  "IPRO": (2017, 2018, 2019, 2020, 2021, 2022)}
@@ -585,4 +552,3 @@ SOURCES: tuple[Source, ...] = (
                 "precision_localisation)."),
     ),
 )
-

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..analyses.model import BuildContext
+from ..analyses.pipeline import build_analyses
 from ..geo import connect
-from ..sources.bundle import sha256
-from ..sources.catalogue import SOURCES
+from ..sources.declared import SOURCES
+from ..sources.files import sha256
 from . import marts
 from .staging import BuildError, load_raw, stage
 from .staging_statistics import stage_statistics
@@ -52,8 +54,12 @@ class BuildReport:
 Progress = Callable[[str, int, int], None]  # step label, step number, number of steps
 
 
-def build(data_dir: Path, warehouse: Path, progress: Progress | None = None) -> BuildReport:
+def build(data_dir: Path, warehouse: Path, progress: Progress | None = None,
+          imports_dir: Path | None = None) -> BuildReport:
+    """``imports_dir`` holds the files users loaded with an import command (their own polling
+    stations, LCZ layers…): the analyses read them beside the bundled data."""
     data_dir, warehouse = Path(data_dir), Path(warehouse)
+    context = BuildContext(data_dir, Path(imports_dir) if imports_dir else None)
     started = time.perf_counter()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     tmp = warehouse.with_name(f".{warehouse.name}.{os.getpid()}.building")
@@ -67,6 +73,7 @@ def build(data_dir: Path, warehouse: Path, progress: Progress | None = None) -> 
         ("QPV 2015 ↔ 2024", marts.build_predecessors),
         ("indicateurs", marts.build_values),
         ("recherche", marts.build_search),
+        ("analyses", lambda con: build_analyses(con, context)),
         ("tri des tables servies", marts.cluster),
     ]
     total = len(steps) + 2

@@ -15,7 +15,7 @@ from ..indicators.catalogue import INDICATORS
 from ..indicators.model import ADMIN_LEVELS, FROM_TABLE, Indicator, Measure
 from ..levels import LEVELS
 from ..secrecy import POOLED_QPV_SUMS_SQL, THRESHOLD, apply_to_values
-from ..sources.catalogue import SOURCES
+from ..sources.declared import SOURCES
 
 STATUS_LABELS = {
     "ok": "publié",

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import duckdb
 
-from ..sources.catalogue import SOURCES, Source
+from ..sources.catalogue import SOURCES
+from ..sources.model import Source
 
 
 class BuildError(Exception):
