@@ -54,13 +54,16 @@ class DetailTable:
 
     ``sql`` reads the warehouse with two positional parameters, the territory's level then its
     code (``WHERE level = ? AND code = ?``); ``columns`` names, in order, the columns shown with
-    their French headings and units."""
+    their French headings and units. When ``map_value`` names one of those columns and the SQL
+    also returns ``geojson`` (a WGS84 geometry as GeoJSON text), the rows are drawn on a map
+    coloured by that column (polling stations of a commune, IRIS around a QPV…)."""
 
     code: str
     title: str
     sql: str
     columns: tuple[tuple[str, str, str], ...]  # (column, heading, unit)
     note: str = ""
+    map_value: str = ""
 
 
 @dataclass(frozen=True)
