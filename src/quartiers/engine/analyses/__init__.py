@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from .employment import ANALYSIS as EMPLOYMENT
+from .heat import ANALYSIS as HEAT
 from .model import Analysis
+from .services import ANALYSIS as SERVICES
+from .turnout import ANALYSIS as TURNOUT
 
-ANALYSES: tuple[Analysis, ...] = ()
+ANALYSES: tuple[Analysis, ...] = (EMPLOYMENT, HEAT, SERVICES, TURNOUT,)
 
 ANALYSES_BY_CODE = {analysis.code: analysis for analysis in ANALYSES}

@@ -1,0 +1,281 @@
+"""Employment in the 2015 QPV, for employment actors: the INSEE QPV files (IPRO) of each
+publication year compared with the whole commune (census 2018) and all QPV of the région and of
+France. Every figure is a published one, a sum of published counts, or a share of such sums."""
+
+from __future__ import annotations
+
+from .employment_build import SHARES, YEARS, build
+from .model import Analysis, Component
+
+EMPLOYMENT = "Emploi des habitants (recensement)"
+WHOLE = "Territoire entier (recensement 2018)"
+SEEKERS = "Demandeurs d'emploi"
+SEX = "Demandeurs d'emploi par sexe"
+AGE = "Demandeurs d'emploi par âge"
+NATIONALITY = "Demandeurs d'emploi par nationalité"
+EDUCATION = "Demandeurs d'emploi par niveau de formation"
+DURATION = "Demandeurs d'emploi par ancienneté d'inscription"
+RSA = "Demandeurs d'emploi au RSA"
+
+ABC = "demandeurs d'emploi de catégories A, B ou C"
+POOLED = (" Pour une commune, un EPCI, un département, une région ou la France : somme sur ses "
+          "QPV 2015 dont l'effectif est publié (la note dit combien).")
+SHARE = (" Pour un ensemble de quartiers : somme des effectifs divisée par la somme des "
+         "demandeurs A, B, C, sur les quartiers où les deux sont publiés.")
+UNFAVOURABLE, FAVOURABLE = "defavorable", "favorable"
+
+
+def _count(code: str, label: str, group: str, description: str) -> Component:
+    return Component(code, label, "personnes", group, description + POOLED)
+
+
+def _share(code: str, label: str, group: str, higher_is: str = "") -> Component:
+    count = SHARES[code]
+    return Component(code, label, "%", group,
+                     f"Effectif « {COUNT_LABELS[count]} » en % des {ABC}." + SHARE, higher_is)
+
+
+COUNT_COMPONENTS = (
+    _count("de_abcde", "Demandeurs d'emploi inscrits (catégories A à E)", SEEKERS,
+           "Toutes les personnes inscrites à France Travail (ex-Pôle emploi), y compris celles "
+           "qui ne sont pas tenues de chercher un emploi (catégories D et E : formation, "
+           "maladie, contrat aidé…)."),
+    _count("de_abc", "Demandeurs d'emploi A, B, C", SEEKERS,
+           "Inscrits tenus de chercher un emploi : sans aucun emploi dans le mois (A) ou avec "
+           "une activité réduite courte (B, 78 heures ou moins) ou longue (C, plus de 78 "
+           "heures)."),
+    _count("de_a", "Demandeurs d'emploi de catégorie A", SEEKERS,
+           "Inscrits tenus de chercher un emploi et sans aucun emploi dans le mois."),
+    _count("de_femmes", "Demandeuses d'emploi A, B, C (femmes)", SEX, "Femmes parmi les ABC."),
+    _count("de_hommes", "Demandeurs d'emploi A, B, C (hommes)", SEX, "Hommes parmi les ABC."),
+    _count("de_moins_25", "Demandeurs d'emploi A, B, C de moins de 25 ans", AGE,
+           "Colonne ABC_25 du fichier."),
+    _count("de_26_49", "Demandeurs d'emploi A, B, C de 26 à 49 ans", AGE,
+           "Colonne ABC_2649 du fichier (le fichier ne dit pas où sont comptés les 25 ans "
+           "révolus ; les trois tranches somment aux ABC)."),
+    _count("de_50_plus", "Demandeurs d'emploi A, B, C de 50 ans ou plus", AGE,
+           "Colonne ABC_50 du fichier."),
+    _count("de_francais", "Demandeurs d'emploi A, B, C de nationalité française", NATIONALITY,
+           "Colonne ABC_FR ; avec les étrangers, la somme peut être un peu inférieure aux ABC "
+           "(nationalité non renseignée)."),
+    _count("de_etrangers", "Demandeurs d'emploi A, B, C de nationalité étrangère", NATIONALITY,
+           "Colonne ABC_E du fichier."),
+    _count("de_rsa", "Demandeurs d'emploi A, B, C bénéficiaires du RSA", RSA,
+           "Colonne ABC_RSA du fichier."),
+    _count("de_infcapbep", "Demandeurs d'emploi A, B, C sans CAP ni BEP", EDUCATION,
+           "Niveau de formation inférieur au CAP ou au BEP (colonne ABC_INFCAPBEP ; absente "
+           "de la publication 2019)."),
+    _count("de_capbep", "Demandeurs d'emploi A, B, C de niveau CAP-BEP", EDUCATION,
+           "Colonne ABC_CAPBEP (absente de la publication 2019)."),
+    _count("de_bac", "Demandeurs d'emploi A, B, C de niveau bac", EDUCATION,
+           "Colonne ABC_BAC (absente de la publication 2019)."),
+    _count("de_supbac", "Demandeurs d'emploi A, B, C de niveau supérieur au bac", EDUCATION,
+           "Colonne ABC_SUPBAC (absente de la publication 2019). Les quatre niveaux peuvent "
+           "sommer un peu moins que les ABC (niveau non renseigné)."),
+    _count("de_dur1", "Ancienneté d'inscription : tranche 1 (la plus courte)", DURATION,
+           "Colonne ABC_DUR1 du fichier INSEE (les quatre tranches somment aux ABC)."),
+    _count("de_dur2", "Ancienneté d'inscription : tranche 2", DURATION, "Colonne ABC_DUR2."),
+    _count("de_dur3", "Ancienneté d'inscription : tranche 3", DURATION, "Colonne ABC_DUR3."),
+    _count("de_dur4", "Ancienneté d'inscription : tranche 4 (la plus longue)", DURATION,
+           "Colonne ABC_DUR4."),
+)
+COUNT_LABELS = {c.code: c.label for c in COUNT_COMPONENTS}
+
+COMPONENTS = (
+    Component("taux_emploi", "Taux d'emploi des 15-64 ans", "%", EMPLOYMENT,
+              "Habitants de 15 à 64 ans ayant un emploi, en % des habitants de 15-64 ans, "
+              "publié par l'INSEE pour chaque quartier (colonne TX_TOT_EMPL, issue du "
+              "recensement). Pour la France, la ligne « Ensemble des QPV » des fichiers qui "
+              "en ont une ; jamais moyenné.", FAVOURABLE),
+    Component("taux_emploi_femmes", "Taux d'emploi des femmes de 15-64 ans", "%", EMPLOYMENT,
+              "Femmes de 15 à 64 ans en emploi, en % des femmes de 15-64 ans (TX_F_EMPL).",
+              FAVOURABLE),
+    Component("taux_emploi_etrangers", "Taux d'emploi des étrangers de 15-64 ans", "%",
+              EMPLOYMENT, "Étrangers de 15 à 64 ans en emploi, en % des étrangers de 15-64 "
+              "ans (TX_ET_EMPL). Les fichiers ne donnent ni le taux des hommes ni celui des "
+              "Français.", FAVOURABLE),
+    Component("part_emplois_precaires", "Part des emplois précaires (à durée limitée)", "%",
+              EMPLOYMENT, "Emplois à durée limitée (CDD, intérim, apprentissage, emplois "
+                          "aidés) en % des emplois salariés : colonne TX_TOT_EPREC jusqu'à la "
+                          "publication 2020, TX_TOT_EDLIM ensuite (libellé changé par "
+                          "l'INSEE).", UNFAVOURABLE),
+    Component("evolution_taux_emploi", "Évolution du taux d'emploi depuis la publication "
+              "précédente", "points", EMPLOYMENT,
+              "Écart en points entre le taux d'emploi de cette publication et celui de la "
+              "précédente (recensements différents)."),
+    Component("taux_emploi_median", "Taux d'emploi médian des quartiers", "%", EMPLOYMENT,
+              "Pour un ensemble de quartiers : la moitié de ses QPV 2015 ont un taux d'emploi "
+              "publié inférieur, l'autre moitié supérieur. Ce n'est pas le taux de l'ensemble "
+              "(qui demanderait les effectifs de 15-64 ans de chaque quartier).", FAVOURABLE),
+    Component("taux_emploi_rp", "Taux d'emploi des 15-64 ans du territoire entier", "%",
+              WHOLE, "Actifs occupés de 15-64 ans (actifs moins chômeurs, P18_ACT1564 − "
+                     "P18_CHOM1564) en % des 15-64 ans (P18_POP1564), recensement 2018, "
+                     "quartiers compris. Même définition que le taux des QPV, mais un autre "
+                     "millésime du recensement et un autre traitement : l'écart avec un "
+                     "quartier se lit en ordre de grandeur.", FAVOURABLE),
+    Component("actifs_occupes_rp", "Actifs occupés de 15-64 ans du territoire entier",
+              "personnes", WHOLE, "P18_ACT1564 − P18_CHOM1564 (recensement 2018), somme des "
+                                  "communes du territoire."),
+    Component("pop_1564_rp", "Habitants de 15-64 ans du territoire entier", "personnes", WHOLE,
+              "P18_POP1564 (recensement 2018), somme des communes du territoire."),
+    Component("taux_chomage_rp", "Taux de chômage des 15-64 ans du territoire entier "
+              "(recensement)", "%", WHOLE,
+              "Chômeurs déclarés au recensement 2018 en % des actifs de 15-64 ans "
+              "(P18_CHOM1564 / P18_ACT1564). Ce n'est pas le nombre d'inscrits à France "
+              "Travail : les deux ne se comparent pas.", UNFAVOURABLE),
+    *COUNT_COMPONENTS[:3],
+    Component("part_a", "Part de la catégorie A parmi les A, B, C", "%", SEEKERS,
+              f"Demandeurs sans aucun emploi dans le mois (A) en % des {ABC}." + SHARE,
+              UNFAVOURABLE),
+    Component("evolution_abc", "Évolution des demandeurs A, B, C depuis la publication "
+              "précédente", "%", SEEKERS,
+              "Variation en % de la somme des demandeurs A, B, C entre la publication "
+              "précédente et celle-ci, sur les quartiers publiés les deux années. Calculée "
+              "ici à partir des deux fichiers.", UNFAVOURABLE),
+    Component("evolution_abc_publiee", "Évolution sur un an des demandeurs A, B, C (publiée)",
+              "%", SEEKERS, "Variation sur un an entre quatrièmes trimestres publiée par "
+                            "l'INSEE (EVOL_ABC_T4, publications 2019 à 2022), sur des données "
+                            "révisées : elle peut différer de l'écart entre deux fichiers.",
+              UNFAVOURABLE),
+    Component("evolution_a_publiee", "Évolution sur un an des demandeurs de catégorie A "
+              "(publiée)", "%", SEEKERS, "EVOL_A_T4, publications 2019 à 2022.", UNFAVOURABLE),
+    *COUNT_COMPONENTS[3:5],
+    _share("part_femmes", "Part des femmes parmi les A, B, C", SEX),
+    *COUNT_COMPONENTS[5:8],
+    _share("part_moins_25", "Part des moins de 25 ans parmi les A, B, C", AGE),
+    _share("part_26_49", "Part des 26-49 ans parmi les A, B, C", AGE),
+    _share("part_50_plus", "Part des 50 ans ou plus parmi les A, B, C", AGE),
+    *COUNT_COMPONENTS[8:10],
+    _share("part_etrangers", "Part des étrangers parmi les A, B, C", NATIONALITY),
+    COUNT_COMPONENTS[10],
+    _share("part_rsa", "Part des bénéficiaires du RSA parmi les A, B, C", RSA, UNFAVOURABLE),
+    *COUNT_COMPONENTS[11:15],
+    _share("part_infcapbep", "Part des A, B, C sans CAP ni BEP", EDUCATION, UNFAVOURABLE),
+    _share("part_capbep", "Part des A, B, C de niveau CAP-BEP", EDUCATION),
+    _share("part_bac", "Part des A, B, C de niveau bac", EDUCATION),
+    _share("part_supbac", "Part des A, B, C de niveau supérieur au bac", EDUCATION),
+    *COUNT_COMPONENTS[15:],
+    _share("part_dur1", "Part de la tranche d'ancienneté 1 (la plus courte)", DURATION),
+    _share("part_dur2", "Part de la tranche d'ancienneté 2", DURATION),
+    _share("part_dur3", "Part de la tranche d'ancienneté 3", DURATION, UNFAVOURABLE),
+    _share("part_dur4", "Part de la tranche d'ancienneté 4 (la plus longue)", DURATION,
+           UNFAVOURABLE),
+)
+
+METHOD = (
+    "Cette analyse réunit, pour chaque quartier prioritaire de la géographie 2015 (codes QP…), "
+    f"les fichiers « insertion professionnelle » (IPRO) de l'INSEE publiés de {YEARS[0]} à "
+    f"{YEARS[-1]}. Chaque publication est une facette : on lit une année à la fois, et "
+    "l'évolution d'une publication à l'autre.",
+    "Deux sources différentes se côtoient dans ces fichiers. Les taux d'emploi viennent du "
+    "recensement de la population : le fichier ne dit pas de quel millésime, mais les "
+    "publications 2017 et 2018 portent exactement les mêmes taux pour chaque quartier (même "
+    "recensement), puis chaque publication en apporte de nouveaux. Les demandeurs d'emploi "
+    "viennent des listes de France Travail (ex-Pôle emploi) géolocalisées par l'INSEE : ce sont "
+    "les inscrits en fin d'année (quatrième trimestre), une année plus récente que le "
+    "recensement du même fichier.",
+    "Catégories de demandeurs d'emploi, en clair : A, les inscrits sans aucun emploi dans le "
+    "mois ; B, ceux qui ont travaillé un peu (78 heures ou moins dans le mois) ; C, ceux qui "
+    "ont travaillé plus de 78 heures. A, B et C doivent chercher un emploi. D (en formation, "
+    "malades…) et E (en emploi aidé, créateurs d'entreprise…) sont inscrits sans devoir en "
+    "chercher : ils ne comptent que dans « A à E ».",
+    "Chaque effectif est montré avec sa part, pour que chacun refasse le calcul : une part est "
+    "l'effectif divisé par les demandeurs A, B, C du même quartier. Pour une commune, un EPCI, "
+    "un département, une région ou la France, les effectifs sont la somme des QPV 2015 qui y "
+    "sont rattachés (un quartier sur deux communes compte dans sa commune principale) et les "
+    "parts sont des rapports de ces sommes, sur les seuls quartiers où les deux effectifs sont "
+    "publiés. Un taux d'emploi, lui, ne se moyenne pas : les fichiers ne donnent pas le nombre "
+    "d'habitants de 15-64 ans de chaque quartier. Pour un ensemble de quartiers on donne donc "
+    "le taux publié par l'INSEE quand il existe (ligne « Ensemble des QPV » des publications "
+    "2017 à 2019, pour la France) et la médiane des quartiers.",
+    "Pour comparer, le territoire entier (quartiers compris) est décrit par le recensement 2018 "
+    "du comparateur de territoires de l'INSEE : taux d'emploi des 15-64 ans (actifs moins "
+    "chômeurs, rapportés aux 15-64 ans), avec ses effectifs, et taux de chômage au sens du "
+    "recensement. C'est la même définition du taux d'emploi, mais pas le même millésime ni le "
+    "même traitement que les fichiers des quartiers : l'écart se lit en ordre de grandeur, "
+    "pas au dixième de point.",
+    "Pour les acteurs de l'emploi : France Travail (inscription, indemnisation, "
+    "accompagnement), les missions locales (jeunes de 16 à 25 ans : la part des moins de 25 "
+    "ans dit leur public dans les quartiers), les PLIE (plans locaux pour l'insertion et "
+    "l'emploi : demandeurs de longue durée, bénéficiaires du RSA, peu qualifiés — voir "
+    "l'ancienneté, le RSA et la formation), les Cap emploi, les structures d'insertion par "
+    "l'activité économique et le service public de l'emploi local réuni par le sous-préfet.",
+)
+
+LIMITS = (
+    "Géographie 2015 des quartiers (codes QP…), remplacée en 2024 : ces chiffres ne "
+    "s'appliquent pas aux périmètres des QPV 2024 ; la table de passage de l'ANCT relie les "
+    "deux géographies sur les pages des quartiers.",
+    "Une case vide dans un fichier de l'INSEE n'est pas publiée (secret statistique : trop peu "
+    "de personnes) : elle reste vide ici, jamais estimée. Une somme sur plusieurs quartiers "
+    "dit combien de quartiers publiés elle réunit ; une colonne absente d'une publication "
+    "(niveau de formation en 2019, taux d'emplois à durée limitée avant 2021…) est dite « non "
+    "disponible ».",
+    "Les publications ne se comparent pas terme à terme : l'INSEE révise ses données, change "
+    "des libellés (emplois précaires puis à durée limitée) et ne dit pas dans le fichier à "
+    "quelle année se rapportent les taux d'emploi. Les tranches d'ancienneté (DUR1 à DUR4) "
+    "sont données telles que le fichier les nomme.",
+    "Les demandeurs d'emploi ne sont pas les chômeurs : on peut être inscrit et travailler un "
+    "peu (B, C), ou chômeur sans être inscrit. Aucun nombre d'habitants de 15-64 ans n'accompagne "
+    "les demandeurs dans ces fichiers : pas de « taux de demandeurs » par quartier.",
+)
+
+
+def _count_results(where: str) -> str:
+    return f"SELECT count(*) FROM marts.analysis_emploi WHERE {where}"
+
+
+def _qpv_rows(where: str) -> str:
+    return f"SELECT count(*) FROM staging.emploi_ipro WHERE code LIKE 'QP%' AND {where}"
+
+
+CHECKS = {
+    # QPV with a published employment rate in each year's file (counted in the raw files)
+    **{f"QPV 2015 avec un taux d'emploi publié, publication {year}": (
+        _count_results(f"level = 'qpv2015' AND facet = '{year}' AND component = 'taux_emploi' "
+                       "AND status = 'ok'"), expected)
+       for year, expected in ((2017, 1291), (2018, 1291), (2019, 1292), (2020, 1292),
+                              (2021, 1310), (2022, 1309))},
+    "quartiers au taux d'emploi différent entre les publications 2017 et 2018": (
+        "SELECT count(*) FROM staging.emploi_ipro a JOIN staging.emploi_ipro b USING (code) "
+        "WHERE a.year = 2017 AND b.year = 2018 AND a.taux_emploi IS DISTINCT FROM "
+        "b.taux_emploi", 0),
+    "quartiers où femmes + hommes ≠ A, B, C": (
+        _qpv_rows("de_femmes + de_hommes <> de_abc"), 0),
+    "quartiers où les trois tranches d'âge ≠ A, B, C": (
+        _qpv_rows("de_moins_25 + de_26_49 + de_50_plus <> de_abc"), 0),
+    "quartiers où les quatre tranches d'ancienneté ≠ A, B, C": (
+        _qpv_rows("de_dur1 + de_dur2 + de_dur3 + de_dur4 <> de_abc"), 0),
+    "quartiers où Français + étrangers > A, B, C": (
+        _qpv_rows("de_francais + de_etrangers > de_abc"), 0),
+    "quartiers où les quatre niveaux de formation > A, B, C": (
+        _qpv_rows("de_infcapbep + de_capbep + de_bac + de_supbac > de_abc"), 0),
+    # the « Ensemble des QPV » rows (2017-2019) are rounded to the hundred and include the
+    # secret cells: the sum of the published QPV lies within 1 % below them
+    "publications où la somme des A, B, C des QPV s'écarte du total « Ensemble »": (
+        "SELECT count(*) FROM (SELECT year, sum(de_abc) FILTER (code LIKE 'QP%') AS qpv, "
+        "max(de_abc) FILTER (code = 'Ensemble') AS total FROM staging.emploi_ipro "
+        "GROUP BY year) WHERE total IS NOT NULL AND (qpv > total + 50 OR qpv < 0.99 * total)",
+        0),
+    "publications avec une ligne « Ensemble des QPV »": (
+        "SELECT count(*) FROM staging.emploi_ipro WHERE code = 'Ensemble'", 3),
+}
+
+ANALYSIS = Analysis(
+    code="emploi",
+    title="Emploi et demandeurs d'emploi dans les quartiers",
+    summary="Taux d'emploi, demandeurs d'emploi par catégorie, sexe, âge, formation et "
+            "ancienneté dans les QPV 2015, de 2017 à 2022, face à la commune, à la région et "
+            "à la France.",
+    method=METHOD,
+    limits=LIMITS,
+    sources=(),
+    components=COMPONENTS,
+    levels=("qpv2015", "commune", "epci", "departement", "region", "france"),
+    build=build,
+    checks=CHECKS,
+    facet_label="Publication",
+    map_component="taux_emploi",
+    map_levels=("qpv2015",),
+    related_sources=(*(f"qpv2015_ipro:{year}" for year in YEARS), "comparateur"),
+)
