@@ -200,7 +200,7 @@ ANALYSIS = Analysis(
             "SELECT count(DISTINCT code) FROM marts.analysis_services WHERE level = 'qpv'", 79),
     },
     map_component="equipements_iris_km2",
-    map_levels=("qpv", "commune"),
+    map_levels=("qpv",),
     details=(
         DetailTable(
             code="types", title="Types de la gamme de proximité autour du QPV", sql=TYPES_SQL,

@@ -21,6 +21,57 @@ from ..sources.model import ETALAB, Source
 IRIS_COLUMNS = ("code_iris", "nom_iris", "code_commune", "nom_commune", "geometry")
 GAMME_COLUMNS = ("typequ", "groupe", "libelle_groupe", "libelle_type", "domaine")
 
+PARTICULIERS, COMMERCES, ENSEIGNEMENT = "Services aux particuliers", "Commerces", "Enseignement"
+SANTE, TRANSPORTS, SPORTS = "Santé", "Transports", "Sports, loisirs et culture"
+# The proximity range as declared here (see the gamme source's doubts): BPE 2019 code, group
+# (INSEE counts a group as one equipment of the range), group label, the code's label, domain
+GAMME = (
+    ("A203", "banque", "Banque, caisse d'épargne", "Banque, Caisse d'Épargne", PARTICULIERS),
+    ("A206", "poste", "Bureau de poste, relais poste, agence postale",
+     "Bureau de poste", PARTICULIERS),
+    ("A207", "poste", "Bureau de poste, relais poste, agence postale",
+     "Relais poste", PARTICULIERS),
+    ("A208", "poste", "Bureau de poste, relais poste, agence postale",
+     "Agence postale", PARTICULIERS),
+    ("A301", "reparation_auto", "Réparation automobile et de matériel agricole",
+     "Réparation auto et de matériel agricole", PARTICULIERS),
+    ("A401", "macon", "Maçon", "Maçon", PARTICULIERS),
+    ("A402", "platrier", "Plâtrier, peintre", "Plâtrier peintre", PARTICULIERS),
+    ("A403", "menuisier", "Menuisier, charpentier, serrurier",
+     "Menuisier, charpentier, serrurier", PARTICULIERS),
+    ("A404", "plombier", "Plombier, couvreur, chauffagiste",
+     "Plombier, couvreur, chauffagiste", PARTICULIERS),
+    ("A405", "electricien", "Électricien", "Électricien", PARTICULIERS),
+    ("A406", "batiment", "Entreprise générale du bâtiment",
+     "Entreprise générale du bâtiment", PARTICULIERS),
+    ("A501", "coiffure", "Coiffure", "Coiffure", PARTICULIERS),
+    ("A504", "restaurant", "Restaurant", "Restaurant - Restauration rapide", PARTICULIERS),
+    ("A505", "agence_immobiliere", "Agence immobilière", "Agence immobilière", PARTICULIERS),
+    ("A507", "beaute", "Soins de beauté", "Institut de beauté - Onglerie", PARTICULIERS),
+    ("B201", "epicerie_superette", "Épicerie, supérette", "Supérette", COMMERCES),
+    ("B202", "epicerie_superette", "Épicerie, supérette", "Épicerie", COMMERCES),
+    ("B203", "boulangerie", "Boulangerie", "Boulangerie", COMMERCES),
+    ("B204", "boucherie", "Boucherie, charcuterie", "Boucherie charcuterie", COMMERCES),
+    ("B312", "fleuriste", "Fleuriste", "Fleuriste - Jardinerie - Animalerie", COMMERCES),
+    ("C101", "ecole_maternelle", "École maternelle", "École maternelle", ENSEIGNEMENT),
+    ("C102", "ecole_maternelle", "École maternelle",
+     "École maternelle de RPI dispersé", ENSEIGNEMENT),
+    ("C104", "ecole_elementaire", "École élémentaire", "École élémentaire", ENSEIGNEMENT),
+    ("C105", "ecole_elementaire", "École élémentaire",
+     "École élémentaire de RPI dispersé", ENSEIGNEMENT),
+    ("D201", "medecin", "Médecin généraliste", "Médecin généraliste", SANTE),
+    ("D221", "dentiste", "Chirurgien-dentiste", "Chirurgien dentiste", SANTE),
+    ("D232", "infirmier", "Infirmier", "Infirmier", SANTE),
+    ("D233", "kinesitherapeute", "Masseur-kinésithérapeute", "Masseur kinésithérapeute", SANTE),
+    ("D301", "pharmacie", "Pharmacie", "Pharmacie", SANTE),
+    ("E101", "taxi", "Taxi - VTC", "Taxi - VTC", TRANSPORTS),
+    ("F102", "boulodrome", "Boulodrome", "Boulodrome", SPORTS),
+    ("F103", "tennis", "Tennis", "Tennis", SPORTS),
+    ("F111", "terrain_multisports", "Plateaux et terrains de jeux extérieurs",
+     "Plateaux et terrains de jeux extérieurs", SPORTS),
+    ("F113", "grands_jeux", "Terrain de grands jeux", "Terrain de grands jeux", SPORTS),
+)
+
 # declared projection of each contours file: the build checks the coordinates fit it
 CRS = {"services:iris_rennes": "EPSG:4326", "services:iris_nantes": "EPSG:2154"}
 
@@ -117,7 +168,8 @@ def _iris_rows(features: list[dict], fields: tuple[str, str, str, str],
 
 
 def bundle(kit: Path, out: Path) -> None:
-    """IRIS contours (code, name, commune, geometry only), Nantes's IRIS population 15+."""
+    """IRIS contours (code, name, commune, geometry only), Nantes's IRIS population 15+ and
+    the declared proximity range."""
     target = out / "analyses/services"
     rennes = _features(kit / "iris_contours/iris_rennes_metropole.geojson.gz")
     write_parquet(_iris_rows(rennes, ("code_iris", "nom_iris", "code_insee", "nom_com"), 6),
@@ -135,3 +187,8 @@ def bundle(kit: Path, out: Path) -> None:
     writer.writerow(("IRIS", "P22_POP15P"))
     writer.writerows((row["IRIS"], row["total_population"]) for row in people)
     write_gzip(text.getvalue().encode("utf-8"), target / "nantes_iris_pop15p_rp2022.csv.gz")
+    with (target / "gamme_proximite_bpe2019.csv").open("w", encoding="utf-8",
+                                                      newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(GAMME_COLUMNS)
+        writer.writerows(GAMME)
