@@ -124,7 +124,7 @@ def _stage_votes(con, context: BuildContext, results: tuple[BundledResults, ...]
                          {'_line' if bundled.counted else 'NULL'} AS _line
                   FROM {raw_table(source)} WHERE {bundled.where})
             WHERE commune IN (SELECT commune FROM staging.participation_contours
-                              WHERE annee = ?)""",
+                              WHERE annee = ? AND NOT importe)""",
                     [bundled.scrutin, bundled.round, bundled.counted, bundled.contours_year,
                      source.key, source.path, bundled.contours_year])
     bundled_keys = {(b.scrutin, b.round) for b in results}
@@ -342,7 +342,7 @@ def _results(con) -> None:
         names = [d[0] for d in cursor.description]
         for found in cursor.fetchall():
             row = dict(zip(names, found, strict=True))
-            note, sources = _note(row), [*row["sources"], QPV_SOURCE]
+            note, sources = _note(row), [*(row["sources"] or ()), QPV_SOURCE]
             vintage = str(election_year(row["scrutin"]))
             for component, value in _values(row, level).items():
                 if isinstance(value, str):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pyarrow.parquet as pq
 import shapely
 
 from ..sources.files import repaired, write_parquet
@@ -74,8 +75,9 @@ def _find_column(header: list[str], names: tuple[str, ...], path: Path) -> str:
     for column in header:
         if column.strip().lower() in wanted:
             return column
-    close = difflib.get_close_matches(names[0].lower(), [h.lower() for h in header], n=2,
-                                      cutoff=0.6)
+    lowered = {h.lower(): h for h in header}
+    close = [lowered[h] for h in difflib.get_close_matches(names[0].lower(), lowered, n=2,
+                                                           cutoff=0.6)]
     hint = f" ; colonne(s) proche(s) : « {' », « '.join(close)} »" if close else ""
     raise BuildError(f"{path.name}, ligne 1, champ « {names[0]} » : colonne absente (attendue "
                      f"sous l'un de ces noms : {', '.join(names)}){hint}")
@@ -245,6 +247,9 @@ def read_contours(path: Path, commune: str | None, number_field: str | None = No
                              f"de la commune {station.commune} dessiné deux fois")
         seen[key] = position
     geometries = _to_wgs84([s.geometry for s in kept], crs, path)
+    if crs and crs != "EPSG:4326":
+        warnings.append(f"{path.name} : contours en {crs} (projection déclarée), convertis en "
+                        "WGS84")
     return [StationContour(s.number, s.name, s.commune, g)
             for s, g in zip(kept, geometries, strict=True)], warnings
 
@@ -276,19 +281,27 @@ def contour_rows(contours: list[StationContour]) -> list[dict]:
             for c in contours]
 
 
+def stored_contours(path: Path, commune: str) -> list[StationContour]:
+    """Contours already bundled or imported (a file written by ``contour_rows``)."""
+    table = pq.read_table(path, columns=["commune", "numero", "nom", "geometry"]).to_pylist()
+    return [StationContour(row["numero"], row["nom"], row["commune"],
+                           shapely.from_wkt(row["geometry"]))
+            for row in table if row["commune"] == commune]
+
+
 def store_import(imports_dir: Path, commune: str, scrutin: str, round_: int, contours_year: int,
-                 results: list[StationResult], contours: list[StationContour],
+                 results: list[StationResult], contours: list[StationContour] | None,
                  origin: str, imported_on: str) -> list[Path]:
-    """Write the checked stations where ``quartiers build`` reads users' imports; each file is
-    written beside its target then moved, so a build never reads half a file."""
+    """Write the checked stations where ``quartiers build`` reads users' imports (contours
+    only when new); each file is written beside its target then moved, so a build never reads
+    half a file."""
     folder = imports_dir / "elections" / commune
-    targets = {
-        folder / f"contours-{contours_year}.parquet": contour_rows(contours),
-        folder / f"{scrutin}-t{round_}.parquet": [
-            {"numero": r.number, "inscrits": r.registered, "votants": r.voters,
-             "scrutin": scrutin, "tour": round_, "annee_contours": contours_year,
-             "origine": origin, "importe_le": imported_on} for r in results],
-    }
+    targets = {folder / f"{scrutin}-t{round_}.parquet": [
+        {"numero": r.number, "inscrits": r.registered, "votants": r.voters,
+         "scrutin": scrutin, "tour": round_, "annee_contours": contours_year,
+         "origine": origin, "importe_le": imported_on} for r in results]}
+    if contours is not None:
+        targets[folder / f"contours-{contours_year}.parquet"] = contour_rows(contours)
     for target, rows in targets.items():
         partial = target.with_name(f".{target.name}.partiel")
         write_parquet(rows, partial)
