@@ -34,8 +34,9 @@ SECRET_NOTE = "non publié par la source (secret statistique ou donnée non disp
 
 
 def tercile(rank: str) -> str:
-    """SQL: the score 1..3 of a rank in [0, 1] (first, second, last third)."""
-    return f"CASE WHEN {rank} < 1 / 3 THEN 1 WHEN {rank} < 2 / 3 THEN 2 ELSE 3 END"
+    """SQL: the score 1..3 of a rank in [0, 1] (first, second, last third); none for none."""
+    return (f"CASE WHEN {rank} < 1 / 3 THEN 1 WHEN {rank} < 2 / 3 THEN 2 "
+            f"WHEN {rank} IS NOT NULL THEN 3 END")
 
 
 def rank_and_score(con, source: str, out: str) -> None:

@@ -49,16 +49,16 @@ def class_code(value) -> str | None:
     return text if text in LCZ_CLASSES else None
 
 
-def read_lcz(path: Path, fmt: str) -> tuple[list[dict], list[str]]:
+def read_lcz(path: Path, fmt: str | None = None) -> tuple[list[dict], list[str]]:
     """The file's polygons as rows (entity number, class code, Lambert-93 WKT) and what the
-    user must know (repaired geometries, unclassed entities left out). Raises LczFileError."""
+    user must know (repaired geometries, unclassed entities left out); ``fmt`` None takes the
+    format whose class field is in the file. Raises LczFileError."""
     import geopandas
     import shapely
 
     from ..sources.files import repaired
 
     name = Path(path).name
-    field = FORMATS[fmt]
     try:
         frame = geopandas.read_file(path, engine="pyogrio")
     except Exception as error:  # pyogrio's errors have no common base worth naming
@@ -70,11 +70,15 @@ def read_lcz(path: Path, fmt: str) -> tuple[list[dict], list[str]]:
         raise LczFileError(f"{name} : projection absente du fichier (un .prj pour un "
                            "Shapefile, « crs » pour un GeoJSON) : impossible de calculer des "
                            "surfaces")
-    column = next((c for c in frame.columns if c.lower() == field.lower()), None)
+    fields = {c.lower(): c for c in frame.columns if c != frame.geometry.name}
+    if fmt is None:  # the format whose class field the file has
+        fmt = next((f for f, field in FORMATS.items() if field.lower() in fields), None)
+    column = fields.get(FORMATS[fmt].lower()) if fmt else None
     if column is None:
-        found = ", ".join(c for c in frame.columns if c != frame.geometry.name)
-        raise LczFileError(f"{name} : champ de classe « {field} » absent (format {fmt}) ; "
-                           f"champs trouvés : {found or 'aucun'}")
+        expected = (f"« {FORMATS[fmt]} » (format {fmt})" if fmt else " ou ".join(
+            f"« {field} » ({f})" for f, field in FORMATS.items()))
+        raise LczFileError(f"{name} : champ de classe {expected} absent ; champs trouvés : "
+                           f"{', '.join(fields.values()) or 'aucun'}")
     frame = frame.to_crs(LAMBERT93)
     rows, repairs, unclassed = [], [], []
     for number, (value, geometry) in enumerate(zip(frame[column], frame.geometry, strict=True), 1):
