@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "quartiers.web.territories",
     "quartiers.web.api",
     "quartiers.web.locator",
+    "quartiers.web.analyses",
     # the resource centre: accounts, site pages, programme, library
     "quartiers.web.accounts",
     "quartiers.web.site",
@@ -157,7 +158,8 @@ WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Blocks other apps add to the territories' profiles (core/sections.py)
-QUARTIERS_PROFILE_SECTIONS = ["quartiers.web.library.sections.territory_resources"]
+QUARTIERS_PROFILE_SECTIONS = ["quartiers.web.analyses.sections.territory_analyses",
+                              "quartiers.web.library.sections.territory_resources"]
 
 # What `quartiers init` loads, in this order, after the migrations (each idempotent, returning
 # a French line for the report): roles, the site's pages, the programmes, the first resources.

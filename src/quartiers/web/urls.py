@@ -11,6 +11,7 @@ urlpatterns = [
     path("localiser/", include("quartiers.web.locator.urls")),
     path("comptes/", include("quartiers.web.accounts.urls")),
     path("programme/", include("quartiers.web.programme.urls")),
+    path("analyses/", include("quartiers.web.analyses.urls")),
     path("gestion/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True),
          name="gestion_login"),  # the back office logs in through our login page
     path("gestion/", include(wagtailadmin_urls)),

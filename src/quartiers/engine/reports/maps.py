@@ -25,12 +25,13 @@ DOT_BELOW = 3.0  # px: a QPV smaller than this is drawn as a dot
 
 
 def territory_map_svg(outline: dict | None, qpv: dict, width: int = 520, height: int = 360, *,
-                      highlight: str | None = None) -> str:
+                      highlight: str | None = None, fills: dict[str, str] | None = None) -> str:
     """SVG of an outline (GeoJSON geometry or None) and QPV features (a FeatureCollection).
 
     The view fits the outline when there is one (so overseas QPV do not shrink France), else
     the QPV. With ``highlight``, the view centres on that QPV, drawn strong, with the outline
-    and the other QPV around it as context, lighter.
+    and the other QPV around it as context, lighter. ``fills`` colours each feature by its code
+    instead (an analysis's classes; a code it lacks is drawn in the outline's grey).
     """
     features = _features(qpv)
     border = shape(outline) if outline else None
@@ -50,6 +51,8 @@ def territory_map_svg(outline: dict | None, qpv: dict, width: int = 520, height:
     shown = [(code, project(g)) for code, g in features if g.intersects(window)]
     for code, geometry in shown:
         fill = STRONG if highlight in (None, code) else OTHER_QPV_FILL
+        if fills is not None:
+            fill = fills.get(code, OUTLINE_STROKE)
         body.append(_qpv(geometry, fill))
     if len(shown) <= MAX_LABELS:
         body.extend(_label(code, geometry) for code, geometry in shown)

@@ -12,7 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from .views import ENDPOINTS, ERREUR, SCHEMAS, Endpoint, Param, default_response, open_to_other_sites
 
 TAGS = {"territoires": "Territoires", "indicateurs": "Indicateurs", "recherche": "Recherche",
-        "cartes": "Cartes (GeoJSON)", "localisation": "Localisation"}
+        "cartes": "Cartes (GeoJSON)", "localisation": "Localisation",
+        "analyses": "Analyses (cas d'usage)"}
 
 
 def _error(description: str) -> dict:
@@ -25,7 +26,7 @@ def _responses(endpoint: Endpoint, schema: dict) -> dict:
             content_type: {"schema": schema if i == 0 else default_response(content_type)}
             for i, content_type in enumerate(endpoint.content_types)}},
         "400": _error("paramètre invalide (message en français)"),
-        "404": _error("territoire, indicateur ou chemin inconnu (avec suggestions)"),
+        "404": _error("territoire, indicateur, analyse ou chemin inconnu (avec suggestions)"),
     }
     if any(p.name == "adresse" for p in endpoint.params):
         responses["429"] = _error("trop d'adresses par minute pour ce client")

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import basemap, locate, openapi  # noqa: F401 - basemap and locate register endpoints
+from . import analyses, basemap, locate, openapi  # noqa: F401 - they register endpoints
 from .views import ENDPOINTS, unknown_path
 
 urlpatterns = [

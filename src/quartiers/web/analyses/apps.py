@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AnalysesConfig(AppConfig):
+    name = "quartiers.web.analyses"
+    label = "analyses"
+    verbose_name = "Analyses"
