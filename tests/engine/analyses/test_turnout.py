@@ -19,6 +19,7 @@ from quartiers.engine.analyses.turnout import LEG2022_FILES
 from quartiers.engine.analyses.turnout_build import build
 from quartiers.engine.analyses.turnout_files import StationContour, StationResult, store_import
 from quartiers.engine.geo import connect
+from quartiers.engine.warehouse.staging import BuildError
 
 DATA = current().data_dir / "analyses" / "participation"
 TO_WGS84 = Transformer.from_crs("EPSG:2154", "EPSG:4326", always_xy=True)
@@ -41,8 +42,7 @@ STATIONS = {  # number: (x range, inscrits, votants)
 }
 
 
-@pytest.fixture
-def hand_made(tmp_path):
+def _territories(tmp_path):
     con = connect(tmp_path / "w.duckdb")
     for schema in ("raw", "staging", "marts"):
         con.execute(f"CREATE SCHEMA {schema}")
@@ -52,10 +52,20 @@ def hand_made(tmp_path):
         con.execute("INSERT INTO marts.territories VALUES ('qpv', ?, ?, ST_GeomFromText(?))",
                     [code, f"QPV {code}", geometry.wkt])
     con.execute("INSERT INTO marts.territories VALUES ('commune', '99999', 'Essai', NULL)")
-    store_import(tmp_path, "99999", "leg2024", 1, 2024,
-                 [StationResult(n, i, v, 0) for n, (_, i, v) in STATIONS.items()],
+    return con
+
+
+def _import(folder, stations: dict) -> None:
+    store_import(folder, "99999", "leg2024", 1, 2024,
+                 [StationResult(n, i, v, 0) for n, (_, i, v) in stations.items()],
                  [StationContour(n, f"Bureau {n}", "99999", _square(*x))
                   for n, (x, _, _) in STATIONS.items()], "fixture.csv", "2026-01-01")
+
+
+@pytest.fixture
+def hand_made(tmp_path):
+    con = _territories(tmp_path)
+    _import(tmp_path, STATIONS)
     build(con, BuildContext(tmp_path, tmp_path))
     yield con
     con.close()
@@ -108,6 +118,26 @@ def test_imported_values_say_so(hand_made):
         .fetchall()}
     assert notes == {"Données importées par un utilisateur (importé le 2026-01-01 depuis "
                      "fixture.csv)."}
+
+
+def test_build_refuses_imported_files_that_do_not_match(tmp_path):
+    con = _territories(tmp_path)
+    _import(tmp_path, {**STATIONS, "5": ((0, 1), 10, 5)})
+    with pytest.raises(BuildError) as error:
+        build(con, BuildContext(tmp_path, tmp_path))
+    assert str(error.value) == (f"{tmp_path}/elections/99999/leg2024-t1.parquet, ligne 5, champ "
+                                "« bureau » : bureau 5 de la commune 99999 absent des contours "
+                                "2024")
+    _import(tmp_path, {n: s for n, s in STATIONS.items() if n != "2"})
+    with pytest.raises(BuildError, match="bureau 2 de la commune 99999 sans résultat "
+                                         r"\(Législatives 2024, 1er tour\)"):
+        build(con, BuildContext(tmp_path, tmp_path))
+    edited = tmp_path / "elections" / "99999" / "leg2024-t1.parquet"
+    con.execute(f"COPY (SELECT * EXCLUDE (inscrits) FROM read_parquet('{edited}')) TO "
+                f"'{edited}'")
+    with pytest.raises(BuildError, match=r"leg2024-t1\.parquet, champ « inscrits » : "
+                                         "colonne absente du fichier importé"):
+        build(con, BuildContext(tmp_path, tmp_path))
 
 
 # --- the real bundled data ---------------------------------------------------------------
