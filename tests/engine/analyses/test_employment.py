@@ -49,15 +49,16 @@ def fixture_con(tmp_path, monkeypatch):
                     f"{', '.join(STAGED)}) VALUES (?, ?, 0, {', '.join('?' * len(STAGED))})",
                     [code, f"publication {year}", *(values.get(c) for c in STAGED)])
     con.execute("""CREATE TABLE marts.territories AS SELECT * FROM (VALUES
-        ('qpv2015', 'QP011001', '11111', '200000001', '11', '76'),
-        ('qpv2015', 'QP011002', '11111', '200000001', '11', '76'),
-        ('qpv2015', 'QP022001', '22222', '200000001', '11', '76'),
-        ('commune', '11111', '11111', '200000001', '11', '76'),
-        ('commune', '22222', '22222', '200000001', '11', '76'),
-        ('epci', '200000001', NULL, '200000001', '11', '76'),
-        ('departement', '11', NULL, NULL, '11', '76'), ('region', '76', NULL, NULL, NULL, '76'),
-        ('france', 'FR', NULL, NULL, NULL, NULL))
-        t(level, code, commune, epci, departement, region)""")
+        ('qpv2015', 'QP011001', 'Quartier A', '11111', '200000001', '11', '76'),
+        ('qpv2015', 'QP011002', 'Quartier B', '11111', '200000001', '11', '76'),
+        ('qpv2015', 'QP022001', 'Quartier C', '22222', '200000001', '11', '76'),
+        ('commune', '11111', 'Commune 1', '11111', '200000001', '11', '76'),
+        ('commune', '22222', 'Commune 2', '22222', '200000001', '11', '76'),
+        ('epci', '200000001', 'EPCI', NULL, '200000001', '11', '76'),
+        ('departement', '11', 'Département', NULL, NULL, '11', '76'),
+        ('region', '76', 'Région', NULL, NULL, NULL, '76'),
+        ('france', 'FR', 'France', NULL, NULL, NULL, NULL))
+        t(level, code, name, commune, epci, departement, region)""")
     con.execute("""CREATE TABLE staging.comparateur_commune AS SELECT * FROM (VALUES
         ('11111', 1000.0, 700.0, 100.0), ('22222', 500.0, 300.0, 60.0))
         c(code, p18_pop1564, p18_act1564, p18_chom1564)""")
@@ -127,6 +128,15 @@ def test_fixture_column_absent_from_a_file_is_not_a_secret(fixture_con):
     assert _result(fixture_con, "qpv2015", "QP011001", 2021, "de_bac")[:2] == (10, "ok")
     value, status, note = _result(fixture_con, "qpv2015", "QP011001", 2022, "de_bac")
     assert (value, status) == (None, "non_disponible") and "absente" in note
+
+
+def test_fixture_detail_tables(fixture_con):
+    series = {d.code: d for d in ANALYSIS.details}
+    rows = fixture_con.execute(series["quartiers"].sql, ["commune", "11111"]).fetchall()
+    assert [(r[0], r[3]) for r in rows] == [("Quartier A", 80), ("Quartier B", 330)]
+    rows = fixture_con.execute(series["serie"].sql, ["commune", "11111"]).fetchall()
+    assert [(r[0], r[2], r[5]) for r in rows] == [("Publication 2021", 45.0, 400),
+                                                  ("Publication 2022", 42.0, 410)]
 
 
 def test_fixture_census_of_the_whole_territory(fixture_con):

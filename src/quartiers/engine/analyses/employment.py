@@ -5,7 +5,7 @@ France. Every figure is a published one, a sum of published counts, or a share o
 from __future__ import annotations
 
 from .employment_build import SHARES, YEARS, build
-from .model import Analysis, Component
+from .model import Analysis, Component, DetailTable
 
 EMPLOYMENT = "Emploi des habitants (recensement)"
 WHOLE = "Territoire entier (recensement 2018)"
@@ -261,6 +261,54 @@ CHECKS = {
         "SELECT count(*) FROM staging.emploi_ipro WHERE code = 'Ensemble'", 3),
 }
 
+DETAILS = (
+    DetailTable(
+        code="quartiers",
+        title="Les QPV 2015 du territoire, dernière publication",
+        sql="""SELECT m.name AS quartier, m.qpv AS code_qpv, s.taux_emploi, s.de_abc, s.part_a,
+                      s.part_moins_25, s.part_50_plus, s.part_dur4, s.evolution_abc
+               FROM marts.emploi_members m
+               JOIN marts.emploi_series s ON s.level = 'qpv2015' AND s.code = m.qpv
+                AND s.facet = (SELECT max(facet) FROM marts.emploi_series)
+               WHERE m.level = ? AND m.code = ? ORDER BY m.name""",
+        columns=(("quartier", "Quartier", ""), ("code_qpv", "Code", ""),
+                 ("taux_emploi", "Taux d'emploi des 15-64 ans", "%"),
+                 ("de_abc", "Demandeurs A, B, C", "personnes"),
+                 ("part_a", "dont catégorie A", "%"),
+                 ("part_moins_25", "dont moins de 25 ans", "%"),
+                 ("part_50_plus", "dont 50 ans ou plus", "%"),
+                 ("part_dur4", "dont tranche d'ancienneté 4 (la plus longue)", "%"),
+                 ("evolution_abc", "Évolution des A, B, C sur un an", "%")),
+        note="Case vide : non publiée par l'INSEE (secret statistique).",
+    ),
+    DetailTable(
+        code="serie",
+        title="Évolution d'une publication à l'autre",
+        sql="""SELECT 'Publication ' || facet AS publication, taux_emploi, taux_emploi_median,
+                      evolution_taux_emploi, taux_emploi_rp, de_abc, evolution_abc, part_a,
+                      part_femmes, part_moins_25, part_50_plus, part_etrangers, part_rsa,
+                      part_infcapbep, part_dur4
+               FROM marts.emploi_series WHERE level = ? AND code = ? ORDER BY facet""",
+        columns=(("publication", "Publication de l'INSEE", ""),
+                 ("taux_emploi", "Taux d'emploi des 15-64 ans (publié)", "%"),
+                 ("taux_emploi_median", "Taux d'emploi médian des quartiers", "%"),
+                 ("evolution_taux_emploi", "Évolution du taux d'emploi", "points"),
+                 ("taux_emploi_rp", "Taux d'emploi du territoire entier (recensement 2018)",
+                  "%"),
+                 ("de_abc", "Demandeurs A, B, C", "personnes"),
+                 ("evolution_abc", "Évolution des A, B, C", "%"),
+                 ("part_a", "dont catégorie A", "%"), ("part_femmes", "dont femmes", "%"),
+                 ("part_moins_25", "dont moins de 25 ans", "%"),
+                 ("part_50_plus", "dont 50 ans ou plus", "%"),
+                 ("part_etrangers", "dont étrangers", "%"),
+                 ("part_rsa", "dont au RSA", "%"),
+                 ("part_infcapbep", "dont sans CAP ni BEP", "%"),
+                 ("part_dur4", "dont tranche d'ancienneté 4", "%")),
+        note="Les publications 2017 et 2018 portent le même recensement ; le niveau de "
+             "formation manque dans la publication 2019.",
+    ),
+)
+
 ANALYSIS = Analysis(
     code="emploi",
     title="Emploi et demandeurs d'emploi dans les quartiers",
@@ -275,7 +323,10 @@ ANALYSIS = Analysis(
     build=build,
     checks=CHECKS,
     facet_label="Publication",
-    map_component="taux_emploi",
-    map_levels=("qpv2015",),
+    # no national contours of the 2015 QPV are bundled: maps show the QPV of each territory
+    # through their median employment rate
+    map_component="taux_emploi_median",
+    map_levels=("departement", "commune"),
+    details=DETAILS,
     related_sources=(*(f"qpv2015_ipro:{year}" for year in YEARS), "comparateur"),
 )

@@ -62,6 +62,7 @@ def build(con, context) -> None:
     stage_groups(con)
     stage_census(con)
     write_results(con)
+    write_details(con)
 
 
 def file_columns(con, year: int) -> set[str]:
@@ -159,6 +160,25 @@ def write_results(con) -> None:
         SELECT DISTINCT facet, 'Publication ' || facet || ' de l''INSEE' AS label,
                CAST(facet AS INTEGER) AS position
         FROM marts.analysis_emploi ORDER BY position""")
+
+
+# the columns of the detail tables: one row per territory (or QPV) and publication
+SERIES = ("taux_emploi", "taux_emploi_median", "taux_emploi_rp", "evolution_taux_emploi",
+          "de_abc", "part_a", "part_femmes", "part_moins_25", "part_50_plus", "part_etrangers",
+          "part_rsa", "part_infcapbep", "part_dur4", "evolution_abc")
+
+
+def write_details(con) -> None:
+    """Wide tables for the detail tables: the territory's series across publications and the
+    QPV it pools, each value rounded as shown (the results keep full precision)."""
+    columns = ", ".join(f"round(max(value) FILTER (component = '{c}'), 1) AS {c}"
+                        for c in SERIES)
+    con.execute(f"""CREATE OR REPLACE TABLE marts.emploi_series AS
+        SELECT level, code, facet, {columns} FROM marts.analysis_emploi
+        GROUP BY level, code, facet ORDER BY level, code, facet""")
+    con.execute("""CREATE OR REPLACE TABLE marts.emploi_members AS
+        SELECT g.level, g.code, g.qpv, t.name FROM staging.emploi_groups g
+        JOIN marts.territories t ON t.level = 'qpv2015' AND t.code = g.qpv""")
 
 
 _STATUS = """CASE WHEN NOT present THEN 'non_disponible' WHEN n_published = 0 THEN 'secret'
