@@ -127,19 +127,25 @@ def write_layer(rows: list[dict], layer: str, vintage: str, origin: str, out: Pa
                    for row in rows], out)
 
 
+def _valid(geometry: str) -> str:
+    return f"CASE WHEN ST_IsValid({geometry}) THEN {geometry} ELSE ST_MakeValid({geometry}) END"
+
+
 def overlay(con, zones: str, pieces: str, out: str) -> None:
     """``out``: one row per zone (``code``, ``geometry``) and piece of a layer (any columns and
-    ``geometry``) that meet, both in Lambert-93 and made valid, with the piece's columns, the
-    shared part (``geometry``, ``area``) and the zone's area (``zone_area``). A piece
-    straddling two zones is thus split between them by area."""
+    ``geometry``) that meet, both in Lambert-93, with the piece's columns, the shared part
+    (``geometry``, ``area``) and the zone's area (``zone_area``). A piece straddling two zones
+    is thus split between them by area. Only the pieces that meet a zone are made valid (a
+    layer has thousands of them), and a piece inside its zone is kept whole."""
     con.execute(f"""CREATE OR REPLACE TABLE {out} AS
-        WITH z AS (SELECT code, ST_MakeValid(geometry) AS geometry FROM {zones}
+        WITH z AS (SELECT code, {_valid('geometry')} AS zone FROM {zones}
                    WHERE geometry IS NOT NULL AND NOT ST_IsEmpty(geometry)),
-        p AS (SELECT * REPLACE (ST_MakeValid(geometry) AS geometry) FROM {pieces}
-              WHERE geometry IS NOT NULL AND NOT ST_IsEmpty(geometry)),
-        shared AS (SELECT z.code, p.* EXCLUDE (geometry),
-                          ST_Intersection(z.geometry, p.geometry) AS geometry,
-                          ST_Area(z.geometry) AS zone_area
-                   FROM z JOIN p ON ST_Intersects(z.geometry, p.geometry))
-        SELECT *, ST_Area(geometry) AS area FROM shared
-        WHERE ST_Area(geometry) > 0""")
+        pairs AS (SELECT z.code, z.zone, p.* REPLACE ({_valid('p.geometry')} AS geometry)
+                  FROM z JOIN (SELECT * FROM {pieces} WHERE geometry IS NOT NULL
+                               AND NOT ST_IsEmpty(geometry)) p
+                    ON ST_Intersects(z.zone, p.geometry)),
+        shared AS (SELECT * EXCLUDE (zone) REPLACE (
+                          CASE WHEN ST_Within(geometry, zone) THEN geometry
+                               ELSE ST_Intersection(zone, geometry) END AS geometry),
+                          ST_Area(zone) AS zone_area FROM pairs)
+        SELECT *, ST_Area(geometry) AS area FROM shared WHERE ST_Area(geometry) > 0""")

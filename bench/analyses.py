@@ -1,0 +1,200 @@
+"""Benchmarks of the use-case analyses, each against a baseline measured in the same run.
+
+    .venv/bin/python bench/analyses.py                 # everything (≈ 5 min)
+    .venv/bin/python bench/analyses.py overlay         # one part
+    BENCH_WAREHOUSE=/path/w.duckdb .venv/bin/python bench/analyses.py
+
+- build: each registered analysis's build step, in a fresh process on a copy of a built
+  warehouse (its bundled files loaded into raw first), against the same process doing
+  everything but the build (copy opened, files loaded): time and peak memory;
+- map: the national heat map payload (results.layer of the main component over all QPV):
+  time and size, against the bare QPV contours as GeoJSON from the same warehouse;
+- overlay: 1,609 QPV against 100,000 LCZ polygons, our DuckDB overlay against a geopandas
+  overlay on the same inputs. The polygons are SYNTHETIC: the Redon GeoClimate sample (1,553
+  real polygons) copied and translated onto QPV across France — real shapes, invented places.
+Figures are printed and written to bench/out/analyses.json; never used as test assertions.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from run import WAREHOUSE, child_json, run_child, run_parts  # noqa: E402
+
+BASE = Path(os.environ.get("BENCH_WAREHOUSE", WAREHOUSE))
+LCZ_POLYGONS = 100_000
+
+PREPARE = """
+import shutil, sys
+from pathlib import Path
+from quartiers.config import current
+from quartiers.engine.analyses import ANALYSES_BY_CODE
+from quartiers.engine.analyses.model import BuildContext
+from quartiers.engine.analyses.pipeline import check_results
+from quartiers.engine.geo import connect
+from quartiers.engine.warehouse.staging import NUMBER_MACRO, load_raw
+analysis = ANALYSES_BY_CODE[{code!r}]
+con = connect({copy!r})
+con.execute(NUMBER_MACRO)
+data = current().data_dir
+for source in analysis.sources:
+    load_raw(con, source, data)
+"""
+BUILD = """
+analysis.build(con, BuildContext(data, None))
+check_results(con, analysis)
+"""
+
+
+def bench_build() -> dict:
+    from quartiers.engine.analyses import ANALYSES
+
+    figures = {}
+    with tempfile.TemporaryDirectory(prefix="quartiers-bench-") as folder:
+        copy = str(Path(folder) / "w.duckdb")
+        for analysis in ANALYSES:
+            prepare = PREPARE.format(code=analysis.code, copy=copy)
+            shutil.copyfile(BASE, copy)
+            base_s, base_mib = run_child(prepare)
+            shutil.copyfile(BASE, copy)
+            seconds, peak = run_child(prepare + BUILD)
+            figures |= {f"{analysis.code}_build_s": round(seconds - base_s, 2),
+                        f"{analysis.code}_peak_mib": round(peak),
+                        f"{analysis.code}_baseline_open_and_load_s": round(base_s, 2),
+                        f"{analysis.code}_baseline_peak_mib": round(base_mib)}
+    return figures
+
+
+def _median_ms(work, times: int = 5) -> float:
+    spent = []
+    for _ in range(times):
+        started = time.perf_counter()
+        work()
+        spent.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(spent), 1)
+
+
+def bench_map() -> dict:
+    from quartiers.engine.analyses.heat import ANALYSIS
+    from quartiers.engine.analyses.results import layer
+    from quartiers.engine.warehouse.store import Warehouse
+
+    store = Warehouse(BASE)
+    component = ANALYSIS.map_component
+    payload = json.dumps(layer(store, ANALYSIS.code, component)).encode()
+    contours = json.dumps([r["g"] for r in store.query(
+        "SELECT ST_AsGeoJSON(geometry) AS g FROM marts.territories WHERE level = 'qpv' "
+        "AND geometry IS NOT NULL")]).encode()
+    return {
+        "heat_map_component": component,
+        "heat_map_features": len(json.loads(payload)["features"]),
+        "heat_map_ms": _median_ms(lambda: json.dumps(layer(store, ANALYSIS.code, component))),
+        "heat_map_kib": len(payload) // 1024,
+        "heat_map_gzip_kib": len(gzip.compress(payload)) // 1024,
+        "baseline_qpv_contours_ms": _median_ms(lambda: json.dumps(store.query(
+            "SELECT ST_AsGeoJSON(geometry) AS g FROM marts.territories WHERE level = 'qpv' "
+            "AND geometry IS NOT NULL"))),
+        "baseline_qpv_contours_kib": len(contours) // 1024,
+    }
+
+
+def _synthetic_inputs(folder: Path) -> tuple[Path, Path]:
+    """QPV in Lambert-93 and 100,000 LCZ polygons: the Redon sample translated onto evenly
+    drawn metropolitan QPV (SYNTHETIC placement of real shapes), both as WKT Parquet."""
+    from quartiers.config import current
+    from quartiers.engine.analyses.heat import SOURCES
+    from quartiers.engine.geo import connect
+
+    con = connect()
+    con.execute(f"ATTACH '{BASE}' AS w (READ_ONLY)")
+    qpv, lcz = folder / "qpv.parquet", folder / "lcz.parquet"
+    con.execute(f"""COPY (SELECT code, ST_AsText(ST_Transform(geometry, 'EPSG:4326',
+            'EPSG:2154', always_xy := true)) AS geometry
+        FROM w.marts.territories WHERE level = 'qpv' AND geometry IS NOT NULL)
+        TO '{qpv}' (FORMAT parquet)""")
+    sample = current().data_dir / SOURCES[0].path
+    copies = -(-LCZ_POLYGONS // con.execute(
+        f"SELECT count(*) FROM read_parquet('{sample}')").fetchone()[0])
+    step = con.execute(f"""SELECT count(*) // {copies} FROM read_parquet('{qpv}')
+        WHERE code NOT LIKE 'QN97%'""").fetchone()[0]  # metropolitan QPV only
+    centre_x, centre_y = con.execute(f"""SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(
+        ST_Extent_Agg(ST_GeomFromText(geometry))::GEOMETRY) AS c FROM read_parquet('{sample}'))
+        """).fetchone()
+    con.execute(f"""COPY (
+        WITH targets AS (
+            SELECT n, ST_Centroid(ST_GeomFromText(geometry)) AS spot FROM (
+                SELECT row_number() OVER (ORDER BY code) AS n, geometry
+                FROM read_parquet('{qpv}') WHERE code NOT LIKE 'QN97%')
+            WHERE n % {step} = 0 LIMIT {copies})
+        SELECT n * 100000 + row AS piece, lcz AS class,
+               ST_AsText(ST_Translate(ST_GeomFromText(geometry), ST_X(spot) - {centre_x},
+                                      ST_Y(spot) - {centre_y})) AS geometry
+        FROM read_parquet('{sample}'), targets ORDER BY piece LIMIT {LCZ_POLYGONS})
+        TO '{lcz}' (FORMAT parquet)""")
+    return qpv, lcz
+
+
+OURS = """
+import json, resource, time
+from quartiers.engine.analyses.heat_lcz import overlay
+from quartiers.engine.geo import connect
+con = connect()
+for name, columns, path in (("q", "code", "{qpv}"), ("p", "piece, class", "{lcz}")):
+    con.execute(f"CREATE TABLE {{name}} AS SELECT {{columns}}, ST_GeomFromText(geometry) "
+                f"AS geometry FROM read_parquet('{{path}}')")
+started = time.perf_counter()
+overlay(con, "q", "p", "shares")
+shares = con.execute("SELECT code, class, sum(area) / any_value(zone_area) FROM shares "
+                     "GROUP BY ALL").fetchall()
+seconds = time.perf_counter() - started
+print(json.dumps({{"seconds": seconds, "pairs": len(shares), "area": sum(s[2] for s in shares),
+                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+THEIRS = """
+import json, resource, time, geopandas as gpd, pandas as pd
+q = pd.read_parquet('{qpv}'); p = pd.read_parquet('{lcz}')
+q = gpd.GeoDataFrame(q[["code"]], geometry=gpd.GeoSeries.from_wkt(q.geometry), crs=2154)
+p = gpd.GeoDataFrame(p[["piece", "class"]], geometry=gpd.GeoSeries.from_wkt(p.geometry), crs=2154)
+started = time.perf_counter()
+q["geometry"], p["geometry"] = q.make_valid(), p.make_valid()
+q["zone_area"] = q.area
+parts = gpd.overlay(q, p, how="intersection", keep_geom_type=True)
+parts["area"] = parts.area
+shares = (parts.groupby(["code", "class"])["area"].sum()
+          / parts.groupby(["code", "class"])["zone_area"].first())
+seconds = time.perf_counter() - started
+print(json.dumps({{"seconds": seconds, "pairs": len(shares), "area": float(shares.sum()),
+                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def bench_overlay() -> dict:
+    with tempfile.TemporaryDirectory(prefix="quartiers-bench-") as folder:
+        qpv, lcz = _synthetic_inputs(Path(folder))
+        ours = child_json(OURS.format(qpv=qpv, lcz=lcz))
+        theirs = child_json(THEIRS.format(qpv=qpv, lcz=lcz))
+    return {"overlay_lcz_polygons": f"{LCZ_POLYGONS} (synthétiques : Redon translaté)",
+            "overlay_duckdb_s": round(ours["seconds"], 2),
+            "overlay_duckdb_peak_mib": round(ours["peak_mib"]),
+            "overlay_qpv_class_pairs": ours["pairs"],
+            "baseline_geopandas_overlay_s": round(theirs["seconds"], 2),
+            "baseline_geopandas_peak_mib": round(theirs["peak_mib"]),
+            "baseline_geopandas_qpv_class_pairs": theirs["pairs"],
+            "sum_of_shares_duckdb_vs_geopandas": f"{ours['area']:.4f} / {theirs['area']:.4f}",
+            "speedup": round(theirs["seconds"] / ours["seconds"], 1)}
+
+
+PARTS = {"build": bench_build, "map": bench_map, "overlay": bench_overlay}
+
+if __name__ == "__main__":
+    run_parts(PARTS, sys.argv[1:] or list(PARTS), "analyses.json")
