@@ -237,6 +237,16 @@ def test_2014_gives_the_station_map_but_no_turnout(store):
             assert components["bureaux"]["value"] == stations
             assert components["participation_commune"]["status"] == "non_disponible"
             assert "pourcentages" in components["participation_commune"]["note"]
+    with gzip.open(DATA / "mun2014_rennes_listes.csv.gz", "rt", encoding="utf-8") as handle:
+        shares = [r for r in csv.DictReader(handle) if r["tour"] == "1"]
+    leads = {}
+    for row in shares:
+        if float(row["part"]) > leads.get(row["bureau"], ("", -1))[1]:
+            leads[row["bureau"]] = (row["liste"], float(row["part"]))
+    found = {r["numero"]: (r["liste_en_tete"], r["part_en_tete"]) for r in store.query(
+        "SELECT numero, liste_en_tete, part_en_tete FROM marts.participation_bureaux "
+        "WHERE commune = '35238' AND facet = 'mun2014-t1'")}
+    assert found == leads and len(found) == 106
 
 
 def test_station_detail_tables_carry_a_map(store):

@@ -73,7 +73,9 @@ SOURCES = (
               f"Ville de {city}", f"Bureaux de vote des municipales 2014 — contours ({city})",
               "2014", ODBL, f"open data Ville de {city}, copie makinacorpus/{city.lower()}2014 "
               f"@{commit}", ("commune", "numero", "nom", "geometry"), f"© Ville de {city}, ODbL",
-              "Découpage de 2014, croisé avec les QPV de 2024.")
+              "Découpage de 2014, croisé avec les QPV de 2024.",
+              *(("Noms des lieux de vote sans leurs lettres accentuées dans la copie (ex. "
+                 "« Collge », « Trgain ») : laissés tels quels.",) if city == "Rennes" else ()))
       for city, commit in (("Nantes", "57f86ecc"), ("Rennes", "4b2e5c2e"))),
     *(_source(f"participation_mun2014:{city.lower()}", f"mun2014_{city.lower()}_listes.csv.gz",
               f"Ville de {city}", f"Élections municipales 2014 ({city}) — part de chaque liste "
@@ -96,7 +98,7 @@ RESULTS = (  # the 2022 results of Brest have only the 2024 contours
       for tour, circo in LEG2022_FILES),
     *(BundledResults(SOURCE[f"participation_mun2014:{city}"], "mun2014", tour, 2014,
                      commune=f"'{commune}'", number="bureau", counted=False,
-                     where=f"tour = '{tour}'")
+                     where=f"tour = '{tour}'", lists=("liste", "part"))
       for city, commune in (("nantes", NANTES), ("rennes", RENNES)) for tour in (1, 2)),
 )
 
@@ -182,15 +184,16 @@ LIMITS = (
 
 LATEST_STATIONS_SQL = """
     SELECT b.facet_label AS scrutin, b.numero, b.nom, round(100 * b.part_qpv, 1) AS part_qpv,
-           b.qpv, b.qpv_nom, b.inscrits, b.votants, round(b.participation, 2) AS participation,
-           b.geojson
+           CASE WHEN b.en_qpv THEN 'oui' ELSE 'non' END AS en_qpv, b.qpv, b.qpv_nom,
+           b.inscrits, b.votants, round(b.participation, 2) AS participation, b.geojson
     FROM marts.participation_bureaux b
     WHERE ? = 'commune' AND b.commune = ? AND b.dernier
     ORDER BY b.numero_ordre"""
 ALL_STATIONS_SQL = """
     SELECT b.facet_label AS scrutin, b.numero, b.nom, b.annee_contours,
            round(100 * b.part_qpv, 1) AS part_qpv, b.qpv, b.inscrits, b.votants,
-           round(b.participation, 2) AS participation, b.note
+           round(b.participation, 2) AS participation, b.liste_en_tete,
+           round(b.part_en_tete, 2) AS part_en_tete, b.note
     FROM marts.participation_bureaux b
     WHERE ? = 'commune' AND b.commune = ?
     ORDER BY b.position, b.numero_ordre"""
@@ -200,14 +203,19 @@ COUNT_COLUMNS = (("inscrits", "Inscrits", "inscrits"), ("votants", "Votants", "v
                  ("participation", "Participation", "%"))
 DETAILS = (
     DetailTable("bureaux", "Bureaux de vote et QPV (dernier scrutin)", LATEST_STATIONS_SQL,
-                (("scrutin", "Scrutin", ""), *STATION_COLUMNS, ("qpv_nom", "Nom du QPV", ""),
-                 *COUNT_COLUMNS),
+                (("scrutin", "Scrutin", ""), *STATION_COLUMNS[:3],
+                 ("en_qpv", f"En QPV (≥ {QPV_THRESHOLD * 100:.0f} %)", ""), STATION_COLUMNS[3],
+                 ("qpv_nom", "Nom du QPV", ""), *COUNT_COLUMNS),
                 note=f"Carte : part de la surface de chaque bureau dans un QPV ; « en QPV » à "
                      f"partir de {QPV_THRESHOLD * 100:.0f} %.", map_value="part_qpv"),
     DetailTable("resultats_bureaux", "Participation par bureau, tous scrutins", ALL_STATIONS_SQL,
                 (("scrutin", "Scrutin", ""), *STATION_COLUMNS[:2],
                  ("annee_contours", "Contours de", ""), *STATION_COLUMNS[2:], *COUNT_COLUMNS,
-                 ("note", "Remarque", ""))),
+                 ("liste_en_tete", "Liste en tête", ""),
+                 ("part_en_tete", "Part de la liste en tête", "%"), ("note", "Remarque", "")),
+                note="Municipales 2014 : part de la liste en tête parmi les votants (Nantes, "
+                     "bulletins nuls compris) ou les suffrages exprimés (Rennes) ; pas "
+                     "d'inscrits ni de votants dans ces fichiers."),
 )
 
 

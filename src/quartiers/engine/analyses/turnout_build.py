@@ -41,6 +41,7 @@ class BundledResults:
     name: str = "NULL"  # column, or NULL
     counted: bool = True
     where: str = "true"
+    lists: tuple[str, str] | None = None  # columns of each list's name and share, if given
 
 
 def _number(column: str) -> str:
@@ -104,7 +105,8 @@ def _stage_contours(con, context: BuildContext, contours: tuple[BundledContours,
 
 VOTES_COLUMNS = """(scrutin VARCHAR, tour INTEGER, commune VARCHAR, numero VARCHAR,
     nom VARCHAR, inscrits BIGINT, votants BIGINT, compte BOOLEAN, annee_contours INTEGER,
-    source VARCHAR, fichier VARCHAR, ligne BIGINT, origine VARCHAR)"""
+    source VARCHAR, fichier VARCHAR, ligne BIGINT, origine VARCHAR, liste_en_tete VARCHAR,
+    part_en_tete DOUBLE)"""
 
 
 def _stage_votes(con, context: BuildContext, results: tuple[BundledResults, ...]) -> None:
@@ -114,17 +116,19 @@ def _stage_votes(con, context: BuildContext, results: tuple[BundledResults, ...]
         counts = ('num("Inscrits")::BIGINT', 'num("Votants")::BIGINT')
         if bundled.counted:
             check_numbers(con, source, ("Inscrits", "Votants"))
+        lists = bundled.lists or ("NULL", "NULL")
         con.execute(f"""INSERT INTO staging.participation_votes
-            SELECT DISTINCT ?, ?, commune, numero, nom, inscrits, votants, ?, ?, ?, ?, _line,
-                   NULL
+            SELECT ?, ?, commune, numero, nom, inscrits, votants, ?, ?, ?, ?, min(_line), NULL,
+                   arg_max(liste, part), max(part)
             FROM (SELECT {bundled.commune} AS commune, {_number(f'"{bundled.number}"')} AS numero,
                          {bundled.name} AS nom,
                          {counts[0] if bundled.counted else 'NULL'} AS inscrits,
-                         {counts[1] if bundled.counted else 'NULL'} AS votants,
-                         {'_line' if bundled.counted else 'NULL'} AS _line
+                         {counts[1] if bundled.counted else 'NULL'} AS votants, _line,
+                         {lists[0]} AS liste, num({lists[1]}) AS part
                   FROM {raw_table(source)} WHERE {bundled.where})
             WHERE commune IN (SELECT commune FROM staging.participation_contours
-                              WHERE annee = ? AND NOT importe)""",
+                              WHERE annee = ? AND NOT importe)
+            GROUP BY commune, numero, nom, inscrits, votants""",
                     [bundled.scrutin, bundled.round, bundled.counted, bundled.contours_year,
                      source.key, source.path, bundled.contours_year])
     bundled_keys = {(b.scrutin, b.round) for b in results}
@@ -133,7 +137,7 @@ def _stage_votes(con, context: BuildContext, results: tuple[BundledResults, ...]
                                         "annee_contours", "origine", "importe_le"))
         con.execute(f"""INSERT INTO staging.participation_votes SELECT scrutin, tour, ?,
             {_number('numero')}, NULL, inscrits, votants, true, annee_contours, NULL, ?, _line,
-            'importé le ' || importe_le || ' depuis ' || origine FROM {view}""",
+            'importé le ' || importe_le || ' depuis ' || origine, NULL, NULL FROM {view}""",
                     [path.parent.name, str(path)])
         for scrutin, round_ in con.execute(f"SELECT DISTINCT scrutin, tour FROM {view}")\
                 .fetchall():
@@ -224,8 +228,9 @@ def _stations(con) -> None:
                         || 'zéros) : bureau exclu des totaux.' END,
                    CASE WHEN v.annee_contours <> {_YEAR_SQL} THEN 'Contours ' || v.annee_contours
                         || ' pour des résultats ' || {_YEAR_SQL} || '.' END) AS note,
-               v.source, v.origine, f.position = min(f.position) OVER (PARTITION BY v.commune)
-                   AS dernier,
+               v.liste_en_tete, v.part_en_tete, v.source, v.origine,
+               v.facet = arg_max(v.facet, right(v.scrutin, 4) || v.tour || v.scrutin)
+                   OVER (PARTITION BY v.commune) AS dernier,
                ST_AsGeoJSON(c.geometry) AS geojson
         FROM v JOIN {TABLE}_facets f ON f.facet = v.facet
         JOIN staging.participation_contours c
