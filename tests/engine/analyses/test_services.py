@@ -166,6 +166,10 @@ def test_commune_totals_equal_the_bpe_file(store):
         assert sum(int(r["NB_EQUIP"]) for r in rows) == total_all  # the file's own total
         in_range = sum(int(r["NB_EQUIP"]) for r in rows if r["TYPEQU"] in gamme)
         assert _value(store, "commune", commune, "equipements_commune")["value"] == in_range
+    # every bundled IRIS joins the BPE's IRIS codes (a commune not split: <commune>0000)
+    joined = store.query("""SELECT count(DISTINCT i.code_iris) AS n FROM staging.services_iris i
+        JOIN staging.services_bpe b ON b.code_iris = i.code_iris""")
+    assert joined[0]["n"] == 269
     assert _value(store, "commune", "35238", "equipements_commune")["value"] == 4020
     assert _value(store, "commune", "44109", "equipements_commune")["value"] == 7025
     # per 1,000 inhabitants: population municipale 2018 of Rennes (INSEE comparateur) 217,728

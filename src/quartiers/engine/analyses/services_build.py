@@ -50,15 +50,17 @@ def stage_gamme(con) -> None:
 
 
 def stage_bpe(con) -> None:
-    """Counts of the proximity range by commune (current code) and IRIS (NULL when the
-    commune is not split into IRIS or the equipment is not placed in one: code …_0000)."""
+    """Counts of the proximity range by commune (current code) and IRIS: a commune not split
+    into IRIS is its own IRIS <commune>0000 (INSEE's convention); in a split commune, code
+    <commune>_0000 is equipment placed in no IRIS (NULL here: the commune counts it)."""
     source = source_by_key("bpe")
     check_numbers(con, source, ["NB_EQUIP"])
     bpe = raw_table(source)
     con.execute(f"""CREATE OR REPLACE TABLE staging.services_bpe AS
         SELECT k.code AS commune,
-               CASE WHEN b."DCIRIS" LIKE '%\\_%' ESCAPE '\\' AND b."DCIRIS" NOT LIKE '%\\_0000'
-                    ESCAPE '\\' THEN replace(b."DCIRIS", '_', '') END AS code_iris,
+               CASE WHEN b."DCIRIS" = b."DEPCOM" THEN b."DCIRIS" || '0000'
+                    WHEN NOT ends_with(b."DCIRIS", '_0000') THEN replace(b."DCIRIS", '_', '')
+               END AS code_iris,
                b."TYPEQU" AS typequ, g.groupe, num(b."NB_EQUIP") AS nb
         FROM {bpe} b
         JOIN staging.commune_codes k ON k.any_code = b."DEPCOM"
