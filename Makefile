@@ -59,6 +59,7 @@ bench: install
 	$(BIN)/python bench/locator.py
 	$(BIN)/python bench/worker.py
 	$(BIN)/python bench/site.py
+	$(BIN)/python bench/analyses.py
 
 clean:
 	rm -rf $(VENV) $(ADDOK_VENV) var
