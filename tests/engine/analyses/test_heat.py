@@ -3,6 +3,7 @@ such), then on the real bundled data of the full build."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,43 @@ def test_detail_tables_of_a_nantes_qpv(store):
     assert abs(sum(r["part"] for r in tables["iris_nantes"]) - 100) < 0.01
     assert all(r["geojson"].startswith('{"type"') for r in tables["iris_nantes"])
     assert Path(DATA / ANALYSIS.sources[2].path).exists()
+
+
+def test_an_imported_layer_gives_lcz_exposure_first(warehouse_path, tmp_path):
+    """A hand-made layer (fixture) over Malakoff (Nantes): its west part compact (LCZ 2), the
+    rest low plants (D); built on a copy of the test warehouse, never served."""
+    from quartiers.engine.analyses.heat_lcz import write_layer
+    from quartiers.engine.analyses.model import BuildContext
+    from quartiers.engine.analyses.pipeline import check_results
+    from quartiers.engine.warehouse.staging import NUMBER_MACRO
+    from quartiers.engine.warehouse.store import Warehouse
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copyfile(warehouse_path, copy)
+    con = connect(copy)
+    con.execute(NUMBER_MACRO)
+    xmin, ymin, xmax, ymax = con.execute("""SELECT ST_XMin(g), ST_YMin(g), ST_XMax(g),
+        ST_YMax(g) FROM (SELECT ST_Transform(geometry, 'EPSG:4326', 'EPSG:2154',
+        always_xy := true) AS g FROM marts.territories WHERE code = 'QN04413M')""").fetchone()
+    middle = (xmin + xmax) / 2
+    box = "POLYGON(({0} {1}, {2} {1}, {2} {3}, {0} {3}, {0} {1}))".format
+    write_layer([{"row": 1, "lcz": "2", "geometry": box(xmin - 10, ymin - 10, middle, ymax + 10)},
+                 {"row": 2, "lcz": "D", "geometry": box(middle, ymin - 10, xmax + 10, ymax + 10)}],
+                "Essai Malakoff", "2024", "fixture", tmp_path / "imports" / "lcz" / "essai.parquet")
+    ANALYSIS.build(con, BuildContext(DATA, tmp_path / "imports"))
+    check_results(con, ANALYSIS)  # the import's source is declared; shares add up to 100 %
+    rows = dict(con.execute("""SELECT component, value FROM marts.analysis_chaleur
+        WHERE code = 'QN04413M' AND status = 'ok'""").fetchall())
+    assert abs(rows["couverture_lcz"] - 100) < 1e-6
+    assert 0 < rows["expo_lcz_chaud"] < 100
+    assert rows["exposition"] == rows["expo_lcz_chaud"]  # the layer before the IRIS classes
+    assert "expo_iris_forte" in rows  # still shown beside
+    con.execute("CHECKPOINT")
+    con.close()
+    from quartiers.engine.analyses.results import details
+
+    tables = {t["table"].code: t["rows"] for t in details(Warehouse(copy), "chaleur", "qpv",
+                                                             "QN04413M")}
+    assert {r["classe"] for r in tables["lcz"]} == {"2", "D"}
+    assert abs(sum(r["part"] for r in tables["lcz"]) - 100) < 1e-6
+    assert all(r["geojson"].startswith('{"type"') for r in tables["lcz"])
