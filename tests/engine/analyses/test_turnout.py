@@ -128,10 +128,23 @@ def test_build_refuses_imported_files_that_do_not_match(tmp_path):
     assert str(error.value) == (f"{tmp_path}/elections/99999/leg2024-t1.parquet, ligne 5, champ "
                                 "« bureau » : bureau 5 de la commune 99999 absent des contours "
                                 "2024")
+    store_import(tmp_path, "99999", "leg2024", 1, 2024, [StationResult("1", 10, 5, 0)] * 2,
+                 None, "fixture.csv", "2026-01-01")
+    with pytest.raises(BuildError, match=r"leg2024-t1\.parquet, ligne 2 : bureau 1 de la "
+                                         "commune 99999 en double"):
+        build(con, BuildContext(tmp_path, tmp_path))
     _import(tmp_path, {n: s for n, s in STATIONS.items() if n != "2"})
     with pytest.raises(BuildError, match="bureau 2 de la commune 99999 sans résultat "
                                          r"\(Législatives 2024, 1er tour\)"):
         build(con, BuildContext(tmp_path, tmp_path))
+    _import(tmp_path, STATIONS)
+    drawn = tmp_path / "elections" / "99999" / "contours-2024.parquet"
+    con.execute(f"COPY (SELECT * REPLACE (CASE WHEN numero = '3' THEN 'POLYGON EMPTY' ELSE "
+                f"geometry END AS geometry) FROM read_parquet('{drawn}')) TO '{drawn}'")
+    with pytest.raises(BuildError, match=r"contours-2024\.parquet, ligne 3 \(bureau 3\), champ "
+                                         "« geometry » : géométrie vide ou illisible"):
+        build(con, BuildContext(tmp_path, tmp_path))
+    _import(tmp_path, STATIONS)
     edited = tmp_path / "elections" / "99999" / "leg2024-t1.parquet"
     con.execute(f"COPY (SELECT * EXCLUDE (inscrits) FROM read_parquet('{edited}')) TO "
                 f"'{edited}'")

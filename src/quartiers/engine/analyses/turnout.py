@@ -139,8 +139,8 @@ COMPONENTS = (
          "Votants de chaque bureau × part de sa surface en QPV, additionnés."))),
     *(Component(code, label, "bureaux", "Bureaux de vote", description)
       for code, label, description in (
-        ("bureaux", "Bureaux de vote", "Bureaux de la commune ayant un contour (et un résultat "
-         "quand le fichier en donne)."),
+        ("bureaux", "Bureaux de vote", "Bureaux de la commune dessinés et présents dans le "
+         "fichier de résultats (un bureau sans résultat est signalé en remarque)."),
         ("bureaux_qpv", "Bureaux majoritairement en QPV", f"Bureaux dont au moins "
          f"{QPV_THRESHOLD * 100:.0f} % de la surface est dans un QPV."),
         ("bureaux_recoupant", "Bureaux recoupant un QPV", "Bureaux dont une partie de la "

@@ -80,6 +80,8 @@ def _stage_contours(con, context: BuildContext, contours: tuple[BundledContours,
                     [bundled.year, bundled.source.path])
     for path in _imports(context, "*/contours-*.parquet"):
         year = path.stem.removeprefix("contours-")
+        if not year.isdigit():
+            raise BuildError(f"{path} : nom de fichier « contours-AAAA.parquet » attendu")
         view = _read_import(con, path, ("numero", "nom", "geometry"))
         con.execute(f"""INSERT INTO staging.participation_contours SELECT ?, ?,
             {_number('numero')}, nom, geometry, ?, _line, true FROM {view}""",
@@ -90,10 +92,10 @@ def _stage_contours(con, context: BuildContext, contours: tuple[BundledContours,
         raise BuildError(f"contours importés pour la commune {twice[0]} ({twice[1]}) : déjà "
                          "fournis par les données embarquées ; supprimez l'import")
     bad = con.execute("""SELECT fichier, ligne, numero FROM staging.participation_contours
-        WHERE wkt IS NULL OR ST_IsEmpty(ST_GeomFromText(wkt)) LIMIT 1""").fetchone()
+        WHERE coalesce(ST_IsEmpty(TRY(ST_GeomFromText(wkt))), true) LIMIT 1""").fetchone()
     if bad:
         raise BuildError(f"{bad[0]}, ligne {bad[1]} (bureau {bad[2]}), champ « geometry » : "
-                         "géométrie vide")
+                         "géométrie vide ou illisible")
     double = con.execute("""SELECT any_value(fichier), commune, annee, numero
         FROM staging.participation_contours GROUP BY ALL HAVING count(*) > 1 LIMIT 1""")
     if (row := double.fetchone()):
@@ -154,8 +156,9 @@ def _stage_votes(con, context: BuildContext, results: tuple[BundledResults, ...]
 def _check_pairs(con) -> None:
     """Same stations on both sides, once each: a station without contour cannot be placed, a
     contour without result would leave its voters out of the commune."""
-    row = con.execute("""SELECT fichier, ligne, commune, numero, scrutin, tour
-        FROM staging.participation_votes GROUP BY ALL HAVING count(*) > 1 LIMIT 1""").fetchone()
+    row = con.execute("""SELECT any_value(fichier), max(ligne), commune, numero, scrutin, tour
+        FROM staging.participation_votes GROUP BY commune, numero, scrutin, tour
+        HAVING count(*) > 1 LIMIT 1""").fetchone()
     if row:
         raise BuildError(f"{row[0]}, ligne {row[1]} : bureau {row[3]} de la commune {row[2]} "
                          f"en double ({facet_label(row[4], row[5])})")
@@ -239,7 +242,6 @@ def _stations(con) -> None:
           AND s.numero = v.numero
         LEFT JOIN marts.territories t ON t.level = 'qpv' AND t.code = s.qpv""")
     con.execute("UPDATE marts.participation_bureaux SET note = NULL WHERE note = ''")
-
 
 
 COMMUNE_SQL = """
