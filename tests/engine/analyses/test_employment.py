@@ -77,8 +77,9 @@ def test_fixture_results_pass_the_framework_checks(fixture_con):
     pipeline.check_results(fixture_con, dataclasses.replace(ANALYSIS, checks={}))
     facets = fixture_con.execute("SELECT facet, label FROM marts.analysis_emploi_facets "
                                  "ORDER BY position").fetchall()
-    assert facets == [("2021", "Publication 2021 de l'INSEE"),
-                      ("2022", "Publication 2022 de l'INSEE")]
+    assert facets == [
+        ("2021", "Publication 2021 de l'INSEE (demandeurs d'emploi au 31/12/2020)"),
+        ("2022", "Publication 2022 de l'INSEE (demandeurs d'emploi au 31/12/2021)")]
 
 
 def test_fixture_counts_are_summed_over_published_qpv(fixture_con):

@@ -172,8 +172,10 @@ METHOD = (
     "publications 2017 et 2018 portent exactement les mêmes taux pour chaque quartier (même "
     "recensement), puis chaque publication en apporte de nouveaux. Les demandeurs d'emploi "
     "viennent des listes de France Travail (ex-Pôle emploi) géolocalisées par l'INSEE : ce sont "
-    "les inscrits en fin d'année (quatrième trimestre), une année plus récente que le "
-    "recensement du même fichier.",
+    "les inscrits au 31 décembre de l'année qui précède la publication. C'est vérifié pour les "
+    "publications 2021 et 2022 (la somme des quartiers de Seine-Saint-Denis et d'Île-de-France "
+    "est exactement celle que la DREES publie au 31 décembre 2020 et 2021) et cohérent avec "
+    "les fichiers plus anciens, dont chacun compare son année à la précédente.",
     "Catégories de demandeurs d'emploi, en clair : A, les inscrits sans aucun emploi dans le "
     "mois ; B, ceux qui ont travaillé un peu (78 heures ou moins dans le mois) ; C, ceux qui "
     "ont travaillé plus de 78 heures. A, B et C doivent chercher un emploi. D (en formation, "
@@ -199,7 +201,8 @@ METHOD = (
     "ans dit leur public dans les quartiers), les PLIE (plans locaux pour l'insertion et "
     "l'emploi : demandeurs de longue durée, bénéficiaires du RSA, peu qualifiés — voir "
     "l'ancienneté, le RSA et la formation), les Cap emploi, les structures d'insertion par "
-    "l'activité économique et le service public de l'emploi local réuni par le sous-préfet.",
+    "l'activité économique, réunis depuis 2024 dans le réseau pour l'emploi, et le service "
+    "public de l'emploi local animé par le sous-préfet.",
 )
 
 LIMITS = (
@@ -215,6 +218,10 @@ LIMITS = (
     "des libellés (emplois précaires puis à durée limitée) et ne dit pas dans le fichier à "
     "quelle année se rapportent les taux d'emploi. Les tranches d'ancienneté (DUR1 à DUR4) "
     "sont données telles que le fichier les nomme.",
+    "Dans les communes de 10 000 habitants ou plus, le recensement est une enquête annuelle "
+    "auprès d'une partie des logements : le taux d'emploi d'un quartier est une estimation, "
+    "d'autant plus fragile que le quartier est petit ; un écart de un ou deux points d'une "
+    "publication à l'autre ne dit pas grand-chose.",
     "Les demandeurs d'emploi ne sont pas les chômeurs : on peut être inscrit et travailler un "
     "peu (B, C), ou chômeur sans être inscrit. Aucun nombre d'habitants de 15-64 ans n'accompagne "
     "les demandeurs dans ces fichiers : pas de « taux de demandeurs » par quartier.",
@@ -257,6 +264,16 @@ CHECKS = {
         "max(de_abc) FILTER (code = 'Ensemble') AS total FROM staging.emploi_ipro "
         "GROUP BY year) WHERE total IS NOT NULL AND (qpv > total + 50 OR qpv < 0.99 * total)",
         0),
+    # totals published by the DREES (Panorama statistique) for the QPV 2015 at 31/12/2020 and
+    # 31/12/2021: the sums over the QPV of the publications 2021 and 2022 must equal them
+    **{f"demandeurs A, B, C des QPV, {name}, publication {year}": (
+        f"SELECT count(*) FROM marts.analysis_emploi WHERE level = '{level}' AND code = "
+        f"'{code}' AND facet = '{year}' AND component = 'de_abc' AND value = {total}", 1)
+       for name, level, code, year, total in (
+           ("Seine-Saint-Denis", "departement", "93", 2021, 79262),
+           ("Seine-Saint-Denis", "departement", "93", 2022, 74960),
+           ("Île-de-France", "region", "11", 2021, 204930),
+           ("Île-de-France", "region", "11", 2022, 192424))},
     "publications avec une ligne « Ensemble des QPV »": (
         "SELECT count(*) FROM staging.emploi_ipro WHERE code = 'Ensemble'", 3),
 }

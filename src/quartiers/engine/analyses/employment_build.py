@@ -157,7 +157,8 @@ def write_results(con) -> None:
             rate_not_pooled=RATE_NOT_POOLED.replace("'", "''"),
             same_census=SAME_CENSUS.replace("'", "''")))
     con.execute("""CREATE OR REPLACE TABLE marts.analysis_emploi_facets AS
-        SELECT DISTINCT facet, 'Publication ' || facet || ' de l''INSEE' AS label,
+        SELECT DISTINCT facet, 'Publication ' || facet || ' de l''INSEE (demandeurs '
+               || 'd''emploi au 31/12/' || (CAST(facet AS INTEGER) - 1) || ')' AS label,
                CAST(facet AS INTEGER) AS position
         FROM marts.analysis_emploi ORDER BY position""")
 
