@@ -15,6 +15,7 @@ from quartiers.engine.analyses import employment_build, pipeline
 from quartiers.engine.analyses.employment import ANALYSIS
 from quartiers.engine.analyses.model import BuildContext
 from quartiers.engine.geo import connect
+from quartiers.engine.warehouse.staging import BuildError
 
 # --- hand-made fixture: three QPV 2015 (two in commune 11111, one in 22222), two years -------
 
@@ -31,8 +32,7 @@ FIXTURE_ROWS = [  # (code, year, values); a missing value is a blank (secret) ce
 ABSENT_IN_2022 = {"abc_bac"}  # the 2022 fixture file has no such column
 
 
-@pytest.fixture
-def fixture_con(tmp_path, monkeypatch):
+def _fixture(tmp_path, monkeypatch, staged_columns=STAGED):
     monkeypatch.setattr(employment_build, "YEARS", (2021, 2022))
     con = connect(tmp_path / "w.duckdb")
     for schema in ("raw", "staging", "marts"):
@@ -41,13 +41,14 @@ def fixture_con(tmp_path, monkeypatch):
         names = [c for c in STAGED if year == 2021 or c not in ABSENT_IN_2022]
         columns = ", ".join(f'"{c.upper()}" VARCHAR' for c in ["codgeo", *names])
         con.execute(f"CREATE TABLE raw.qpv2015_ipro_{year} ({columns})")
-    staged = ", ".join(f"{c} DOUBLE" for c in STAGED)
+    staged = ", ".join(f"{c} DOUBLE" for c in staged_columns)
     con.execute("CREATE TABLE staging.qpv2015_ipro_all (code VARCHAR, vintage VARCHAR, "
                 f"note_pe DOUBLE, {staged})")
     for code, year, values in FIXTURE_ROWS:
         con.execute(f"INSERT INTO staging.qpv2015_ipro_all (code, vintage, note_pe, "
-                    f"{', '.join(STAGED)}) VALUES (?, ?, 0, {', '.join('?' * len(STAGED))})",
-                    [code, f"publication {year}", *(values.get(c) for c in STAGED)])
+                    f"{', '.join(staged_columns)}) VALUES (?, ?, 0, "
+                    f"{', '.join('?' * len(staged_columns))})",
+                    [code, f"publication {year}", *(values.get(c) for c in staged_columns)])
     con.execute("""CREATE TABLE marts.territories AS SELECT * FROM (VALUES
         ('qpv2015', 'QP011001', 'Quartier A', '11111', '200000001', '11', '76'),
         ('qpv2015', 'QP011002', 'Quartier B', '11111', '200000001', '11', '76'),
@@ -62,8 +63,21 @@ def fixture_con(tmp_path, monkeypatch):
     con.execute("""CREATE TABLE staging.comparateur_commune AS SELECT * FROM (VALUES
         ('11111', 1000.0, 700.0, 100.0), ('22222', 500.0, 300.0, 60.0))
         c(code, p18_pop1564, p18_act1564, p18_chom1564)""")
+    return con
+
+
+@pytest.fixture
+def fixture_con(tmp_path, monkeypatch):
+    con = _fixture(tmp_path, monkeypatch)
     employment_build.build(con, BuildContext(data_dir=None))
     yield con
+    con.close()
+
+
+def test_a_column_missing_from_every_file_is_named(tmp_path, monkeypatch):
+    con = _fixture(tmp_path, monkeypatch, [c for c in STAGED if c != "abc_dur4"])
+    with pytest.raises(BuildError, match=r"IPRO_2021…2022\.csv\.gz.*ABC_DUR4"):
+        employment_build.build(con, BuildContext(data_dir=None))
     con.close()
 
 

@@ -12,7 +12,7 @@ give no 15-64 population to weigh them; only sums of counts and shares of those 
 from __future__ import annotations
 
 from ..sources.catalogue import QPV2015_YEARS
-from ..warehouse.staging import raw_table, source_by_key
+from ..warehouse.staging import BuildError, raw_table, source_by_key
 from ..warehouse.staging_statistics import normalised
 from .model import RESULT_COLUMNS
 
@@ -100,6 +100,11 @@ def stage_qpv(con) -> None:
 
 def _first_present(columns: tuple[str, ...], staged: set[str]) -> str:
     found = [c for c in columns if c in staged]
+    if not found:
+        raise BuildError(
+            f"qpv2015/IPRO_{YEARS[0]}…{YEARS[-1]}.csv.gz : aucune publication n'a la colonne "
+            f"{' ou '.join(c.upper() for c in columns)} (renommée ou absente) : l'analyse "
+            "« emploi » ne peut pas être calculée")
     return f"coalesce({', '.join(found)})" if len(found) > 1 else found[0]
 
 
