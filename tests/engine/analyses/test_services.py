@@ -227,3 +227,41 @@ def test_missing_types_detail_and_map(store):
     assert len(absent) == count == 13
     assert types[:len(absent)] == absent  # missing types come first
     assert all(row["geojson"].startswith('{"type":') for row in tables["iris"])
+    assert "types_commune" not in tables  # a QPV with IRIS contours has the finer table
+    # a QPV without contours: the types of its commune
+    saint_malo = store.query("""SELECT code FROM marts.territories WHERE level = 'qpv'
+        AND commune = '35288' ORDER BY code LIMIT 1""")[0]["code"]
+    tables = {t["table"].code: t["rows"] for t in results.details(store, "services", "qpv",
+                                                                     saint_malo)}
+    assert set(tables) == {"types_commune"} and len(tables["types_commune"]) == 29
+    present = _value(store, "commune", "35288", "types_presents_commune")["value"]
+    assert sum(row["nb_commune"] > 0 for row in tables["types_commune"]) == present
+
+
+def test_overlaps_match_a_geopandas_overlay(store):
+    """The same shares measured by GeoPandas (Shapely, pyproj) on the bundled files."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    def frame(path: Path, crs: str, columns: list[str]) -> gpd.GeoDataFrame:
+        table = pd.read_parquet(path, columns=[*columns, "geometry"]).dropna()
+        geometry = shapely.from_wkt(table.pop("geometry"))
+        return gpd.GeoDataFrame(table, geometry=geometry, crs=crs).to_crs("EPSG:2154")
+
+    qpv = frame(DATA / "qpv2024/perimetres.parquet", "EPSG:4326", ["code_qp", "insee_reg"])
+    qpv = qpv[qpv.insee_reg.isin(["52", "53"])]
+    qpv["geometry"] = qpv.geometry.make_valid()
+    iris = pd.concat([frame(DATA / SOURCE[key].path, crs, ["code_iris"])
+                      for key, crs in services_build.CRS.items()])
+    pieces = gpd.overlay(qpv, iris, how="intersection", keep_geom_type=True)
+    pieces["share_qpv"] = pieces.area / pieces.code_qp.map(qpv.set_index("code_qp").area)
+    expected = {(r.code_qp, r.code_iris): r.share_qpv for r in pieces.itertuples()
+                if r.share_qpv > 1e-4}
+    found = {(r["qpv"], r["code_iris"]): r["share_qpv"] for r in store.query(
+        "SELECT qpv, code_iris, share_qpv FROM staging.services_overlap "
+        "WHERE share_qpv > 1e-4")}
+    assert len(expected) >= 60
+    assert found.keys() == expected.keys()
+    for pair, share in expected.items():
+        assert found[pair] == pytest.approx(share, abs=1e-6), pair

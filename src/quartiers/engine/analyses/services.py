@@ -24,7 +24,7 @@ UNIT = "équipements"
 
 
 def _key(code: str, label: str, codes: str) -> Component:
-    return Component(f"{code}_iris", label, UNIT, KEY,
+    return Component(f"{code}_iris", f"{label} ({NEAR})", UNIT, KEY,
                      f"Nombre d'équipements « {label.lower()} » ({codes}, BPE 2019) dans les "
                      f"{NEAR} ; 0 veut dire aucun dans ces IRIS, pas forcément aucun à "
                      "proximité à pied (un IRIS voisin peut en avoir).", "favorable")
@@ -87,6 +87,10 @@ TYPES_SQL = """SELECT libelle_groupe, domaine, codes, nb_iris, nb_commune,
              ELSE 'absent de la commune' END AS situation
     FROM marts.services_types WHERE level = ? AND code = ?
     ORDER BY nb_iris > 0, position"""
+COMMUNE_TYPES_SQL = """SELECT libelle_groupe, domaine, codes, nb_commune,
+        CASE WHEN nb_commune > 0 THEN 'présent' ELSE 'absent de la commune' END AS situation
+    FROM marts.services_types_commune WHERE level = ? AND code = ?
+    ORDER BY nb_commune > 0, position"""
 IRIS_SQL = """SELECT code_iris, nom_iris, part_qpv, part_iris, equipements, geojson
     FROM marts.services_iris WHERE level = ? AND code = ? ORDER BY code_iris"""
 
@@ -108,6 +112,20 @@ def build(con, context: BuildContext) -> None:
         JOIN (SELECT groupe, any_value(domaine) AS domaine, min(position) AS position,
                      string_agg(typequ, ', ' ORDER BY typequ) AS codes
               FROM staging.services_gamme GROUP BY groupe) g ON g.groupe = n.groupe""")
+    # a commune's types, shown for the commune and for its QPV without IRIS contours
+    con.execute("""CREATE OR REPLACE TABLE marts.services_types_commune AS
+        WITH groups AS (SELECT groupe, any_value(domaine) AS domaine, min(position) AS position,
+                               string_agg(typequ, ', ' ORDER BY typequ) AS codes
+                        FROM staging.services_gamme GROUP BY groupe),
+        territories AS (
+            SELECT 'commune' AS level, code, code AS commune FROM staging.services_commune
+            UNION ALL
+            SELECT 'qpv', code, commune FROM staging.services_facts_qpv WHERE NOT has_iris)
+        SELECT t.level, t.code, n.libelle_groupe, g.domaine, g.codes, g.position,
+               n.nb AS nb_commune
+        FROM territories t
+        JOIN staging.services_counts n ON n.level = 'commune' AND n.code = t.commune
+        JOIN groups g ON g.groupe = n.groupe""")
     con.execute("""CREATE OR REPLACE TABLE marts.services_iris AS
         SELECT 'qpv' AS level, o.qpv AS code, o.code_iris, i.nom_iris,
                round(100 * o.share_qpv, 1) AS part_qpv, round(100 * o.share_iris, 1) AS part_iris,
@@ -208,6 +226,14 @@ ANALYSIS = Analysis(
                      ("codes", "Codes BPE", ""), ("nb_iris", f"Dans les {NEAR}", UNIT),
                      ("nb_commune", "Dans la commune", UNIT), ("situation", "Situation", "")),
             note=f"Types absents des {NEAR} en premier. BPE 2019, INSEE."),
+        DetailTable(
+            code="types_commune", title="Types de la gamme de proximité dans la commune",
+            sql=COMMUNE_TYPES_SQL,
+            columns=(("libelle_groupe", "Type d'équipement", ""), ("domaine", "Domaine", ""),
+                     ("codes", "Codes BPE", ""), ("nb_commune", "Dans la commune", UNIT),
+                     ("situation", "Situation", "")),
+            note="Pour un QPV sans contours d'IRIS disponibles : sa commune principale, faute "
+                 "de mieux. Types absents en premier. BPE 2019, INSEE."),
         DetailTable(
             code="iris", title=NEAR, sql=IRIS_SQL,
             columns=(("code_iris", "Code IRIS", ""), ("nom_iris", "IRIS", ""),

@@ -22,7 +22,8 @@ NO_IRIS_POPULATION = ("Pas de population par IRIS disponible ici (seule Nantes e
 def stage_facts(con) -> None:
     """One row per QPV and per commune of the two régions with every figure shown."""
     con.execute("""CREATE OR REPLACE TABLE staging.services_commune AS
-        SELECT c.code, sum(n.nb) AS nb, count(*) FILTER (WHERE n.nb > 0) AS types_presents,
+        SELECT c.code, any_value(c.name) AS name, sum(n.nb) AS nb,
+               count(*) FILTER (WHERE n.nb > 0) AS types_presents,
                any_value(r.p18_pop) AS p18_pop, any_value(r.superf) AS superf,
                any_value(p.pop15p) AS pop15p
         FROM staging.communes c
@@ -135,7 +136,8 @@ def write_results(con, table: str) -> None:
     for component, (value, vintage, extra, missing) in COMMUNE.items():
         sources = "['bpe', 'services:gamme'" + (f", '{extra}']" if extra else "]")
         selects.append(_rows("qpv", component, f"""SELECT f.code, ({value})::DOUBLE AS v,
-                {sources} AS sources, 'Commune principale du QPV : ' || c.code AS note
+                {sources} AS sources, 'Commune principale du QPV : ' || c.name || ' (' || c.code
+                || ')' AS note
                 FROM {WITH_COMMUNE}""", vintage, _quote(missing)))
         selects.append(_rows("commune", component, f"""SELECT c.code, ({value})::DOUBLE AS v,
                 {sources} AS sources, NULL AS note FROM staging.services_commune c""",
