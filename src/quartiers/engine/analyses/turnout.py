@@ -47,7 +47,8 @@ LIST_DOUBT = ("Pourcentages par liste seulement (Nantes : des votants, bulletins
 SOURCES = (
     _source("participation_contours:brest2024", "bureaux_brest_2024.parquet", "Brest métropole",
             "Bureaux de vote 2024 — contours (Brest, Gouesnou, Plougastel-Daoulas)", "2024",
-            "Licence ouverte de Brest métropole (données ouvertes)",
+            "Données ouvertes de Brest métropole (licence non précisée par la copie) : citer "
+            "« Brest métropole »",
             f"open data Brest métropole (couche SIG), copie {BREST_ORIGIN}",
             ("commune", "numero", "nom", "geometry"), "Source : Brest métropole",
             "Le nom du bureau est le titre de la couche sans « Bureau n° … - ».",
