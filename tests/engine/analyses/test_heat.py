@@ -32,12 +32,14 @@ def test_an_lcz_polygon_straddling_two_qpv_is_split_by_area(con):
     # the west one, 70 m into the east one), the rest of the east one in another class
     con.execute("""CREATE TABLE zones AS SELECT * FROM (VALUES
         ('ouest', ST_GeomFromText('POLYGON((0 0, 100 0, 100 100, 0 100, 0 0))')),
-        ('est', ST_GeomFromText('POLYGON((100 0, 200 0, 200 100, 100 100, 100 0))'))) z(code, geometry)""")
+        ('est', ST_GeomFromText('POLYGON((100 0, 200 0, 200 100, 100 100, 100 0))')))
+        z(code, geometry)""")
     con.execute("""CREATE TABLE pieces AS SELECT * FROM (VALUES
         ('2', ST_GeomFromText('POLYGON((70 0, 170 0, 170 100, 70 100, 70 0))')),
         ('D', ST_GeomFromText('POLYGON((170 0, 200 0, 200 100, 170 100, 170 0))')),
         -- a bow-tie (invalid) beyond both QPV: made valid, meets nothing
-        ('G', ST_GeomFromText('POLYGON((300 0, 400 100, 400 0, 300 100, 300 0))'))) p(class, geometry)""")
+        ('G', ST_GeomFromText('POLYGON((300 0, 400 100, 400 0, 300 100, 300 0))')))
+        p(class, geometry)""")
     overlay(con, "zones", "pieces", "shares")
     rows = con.execute("""SELECT code, class, round(area / zone_area, 6) FROM shares
         ORDER BY code, class""").fetchall()
@@ -91,8 +93,8 @@ def test_redon_lcz_over_the_commune_of_redon(con, store):
     con.execute(f"""CREATE TABLE pieces AS SELECT lcz AS class, ST_GeomFromText(geometry)
         AS geometry FROM read_parquet('{path}')""")
     overlay(con, "zones", "pieces", "shares")
-    covered, hot = con.execute("""SELECT sum(area) / any_value(zone_area),
-        sum(area) FILTER (class IN ('1', '2', '3', '8', '10')) / sum(area) FROM shares""").fetchone()
+    covered, hot = con.execute("""SELECT sum(area) / any_value(zone_area), sum(area)
+        FILTER (class IN ('1', '2', '3', '8', '10')) / sum(area) FROM shares""").fetchone()
     assert 0.2 < covered <= 1.000001  # the sample's tiles do not overlap
     assert 0 < hot < 0.5
     assert not store.query("""SELECT code FROM marts.chaleur_lcz_shares""")  # no QPV there

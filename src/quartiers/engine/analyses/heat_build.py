@@ -115,13 +115,15 @@ def _nantes(con) -> None:
     the share of its area in each IRIS."""
     from .heat import SOURCES
 
+    declared = {source.key: source for source in SOURCES}
     bad = con.execute("""SELECT _line, heat_class FROM "raw".chaleur_nantes_iris_classes
         WHERE heat_class NOT IN ? OR TRY(ST_GeomFromText(geometry)) IS NULL LIMIT 1""",
                       [list(HEAT_CLASSES)]).fetchone()
     if bad:
-        raise BuildError(f"{SOURCES[2].path}, ligne {bad[0]}, champ « heat_class » ou "
-                         f"« geometry » : classe « {bad[1]} » inconnue ou géométrie illisible")
-    check_numbers(con, SOURCES[3], ["total_population", "elderly_80_plus_alone"])
+        raise BuildError(f"{declared[IRIS_SOURCE].path}, ligne {bad[0]}, champ "
+                         f"« heat_class » ou « geometry » : classe « {bad[1]} » inconnue ou "
+                         "géométrie illisible")
+    check_numbers(con, declared[ELDERLY_SOURCE], ["total_population", "elderly_80_plus_alone"])
     classes = ", ".join(f"('{k}', '{label}', {level})"
                         for k, (label, level) in HEAT_CLASSES.items())
     con.execute(f"""CREATE OR REPLACE TABLE staging.chaleur_iris AS
@@ -265,8 +267,8 @@ def _results(con) -> None:
                            ELSE [{_text(REDON_SOURCE)}, {_text(IRIS_SOURCE)}] END,
                CASE origin WHEN 'lcz' THEN format('couche LCZ « {{}} », couvrant {{}} % du QPV',
                                                   layer, round(100 * lcz_coverage)::INTEGER)
-                           WHEN 'iris' THEN format('{{}}, couvrant {{}} % du QPV',
-                                                   {_text(third)}, round(100 * iris_coverage)::INTEGER)
+                           WHEN 'iris' THEN format('{{}}, couvrant {{}} % du QPV', {_text(third)},
+                                                   round(100 * iris_coverage)::INTEGER)
                            ELSE 'aucune couche LCZ ni classe de chaleur chargée ne couvre ce '
                                 'QPV : exposition non disponible, rien n''est estimé' END
         FROM staging.chaleur_exposure""")
@@ -278,21 +280,25 @@ def _results(con) -> None:
     con.execute("""UPDATE staging.chaleur_rows SET status = CASE WHEN value IS NOT NULL
             THEN 'ok' ELSE 'non_disponible' END
         WHERE status IS NULL""")
-    con.execute("""INSERT INTO staging.chaleur_rows
+    con.execute(f"""INSERT INTO staging.chaleur_rows
         WITH s AS (PIVOT (SELECT code, component, score FROM staging.chaleur_rows
                           WHERE component IN ('exposition', 'sensibilite', 'capacite'))
-                   ON component USING any_value(score))
+                   ON component USING any_value(score)),
+        e AS (SELECT code, vintage, sources FROM staging.chaleur_rows
+              WHERE component = 'exposition' AND value IS NOT NULL)
         SELECT code, 'vulnerabilite', exposition * sensibilite * capacite,
                CASE WHEN exposition * sensibilite * capacite <= 3 THEN 1
                     WHEN exposition * sensibilite * capacite <= 9 THEN 2 ELSE 3 END,
                CASE WHEN exposition * sensibilite * capacite IS NULL THEN 'non_disponible'
-                    ELSE 'ok' END, '', ['qpv2024_indicateurs'],
+                    ELSE 'ok' END,
+               concat_ws(' ; ', e.vintage, {_text(qpv_vintage)}),
+               list_distinct(coalesce(e.sources, []) || [{_text(QPV_SOURCE)}]),
                CASE WHEN exposition * sensibilite * capacite IS NULL
                     THEN 'non calculée : manque ' || concat_ws(', ',
                          CASE WHEN exposition IS NULL THEN 'l''exposition' END,
                          CASE WHEN sensibilite IS NULL THEN 'la sensibilité' END,
                          CASE WHEN capacite IS NULL THEN 'la capacité d''adaptation' END) END
-        FROM s""")
+        FROM s LEFT JOIN e USING (code)""")
     con.execute("""CREATE OR REPLACE TABLE marts.analysis_chaleur AS
         SELECT 'qpv' AS level, code, '' AS facet, component,
                CASE WHEN status = 'ok' THEN value END::DOUBLE AS value,
