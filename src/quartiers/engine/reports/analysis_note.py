@@ -19,7 +19,7 @@ from ..analyses import results
 from ..analyses.model import Analysis
 from ..levels import LEVELS
 from ..warehouse.store import NotFound, Warehouse
-from .charts import format_number
+from .charts import UNITLESS, format_number
 from .maps import territory_map_svg
 from .pdf import LICENCE, _built_at, compile_typst
 
@@ -49,7 +49,7 @@ def format_value(value, unit: str = "") -> str:
 
 
 def score_label(score: int | None) -> str:
-    return f"{score}/3 ({SCORE_LABELS[score]})" if score else ""
+    return f"{score}/3 · {SCORE_LABELS[score]}" if score else ""
 
 
 @dataclass(frozen=True)
@@ -242,7 +242,7 @@ def note_data(store: Warehouse, code: str, level: str, territory: str) -> tuple[
                          {k: c[k] for k in ("label", "value", "score_label", "status_label",
                                             "vintage", "note", "direction")}
                          | {"ok": c["status"] == "ok",
-                            "unit": "" if c["unit"] in ("%", "€") else c["unit"]}
+                            "unit": "" if c["unit"] in (*UNITLESS, "%", "€") else c["unit"]}
                          for c in g["components"]]}
                          for g in entry_groups(store, analysis, e)]}
                     for e in found.entries],

@@ -40,9 +40,15 @@
     return collection;
   }
 
+  // Metropolitan France when territories lie there (overseas ones stay reachable by zooming
+  // out), else all of them: a national map is not shrunk by Réunion and Mayotte.
+  const METROPOLE = [-5.5, 41, 10, 51.5];
   function extent(collection) {
     const xs = [], ys = [];
-    collection.features.forEach((f) => {
+    const inside = (f) => { const [x, y] = centroids({ features: [f] }).features[0].geometry.coordinates;
+      return x >= METROPOLE[0] && x <= METROPOLE[2] && y >= METROPOLE[1] && y <= METROPOLE[3]; };
+    const metropolitan = collection.features.filter(inside);
+    (metropolitan.length ? metropolitan : collection.features).forEach((f) => {
       const polygons = f.geometry.type === "Polygon" ? [f.geometry.coordinates] : f.geometry.coordinates;
       polygons.forEach((p) => p[0].forEach(([x, y]) => { xs.push(x); ys.push(y); }));
     });
