@@ -63,11 +63,11 @@ def test_redon_osm_sample_in_utm_is_stored_in_lambert93(capsys, imports, tmp_pat
     assert not list(imports.glob("*.parquet"))
 
 
-def test_cerema_layer_and_repaired_geometry_are_reported(capsys, imports, tmp_path):
+def test_cerema_geopackage_and_repaired_geometry_are_reported(capsys, imports, tmp_path):
     bowtie = shapely.Polygon([(350000, 6690000), (350100, 6690100), (350100, 6690000),
                               (350000, 6690100)])
     path = _layer(tmp_path, [({"lcz": "2"}, SQUARE), ({"lcz": "E"}, bowtie),
-                             ({"lcz": None}, SQUARE)])
+                             ({"lcz": None}, SQUARE)], name="aire.gpkg")
     status, said = _run(capsys, "importer-lcz", path, "--format", "cerema")
     assert status == 0, said
     assert "2 zones (1 de types « chauds »)" in said
