@@ -78,7 +78,7 @@ def _values(con, level: str, code: str) -> dict:
 
 def test_shares_of_area(hand_made):
     shares = {(n, q): p for n, q, p in hand_made.execute(
-        "SELECT numero, qpv, part FROM staging.participation_recouvrement").fetchall()}
+        "SELECT numero, qpv, part FROM marts.participation_recouvrement").fetchall()}
     assert shares == pytest.approx({("1", "QN99001M"): 0.6, ("2", "QN99001M"): 0.5,
                                     ("2", "QN99002M"): 0.5, ("3", "QN99002M"): 0.1},
                                    abs=1e-3)  # WKT kept at 6 decimals (≈ 0.1 m)
@@ -271,3 +271,12 @@ def test_station_detail_tables_carry_a_map(store):
                for r in latest["rows"])
     every = next(t for t in tables if t["table"].code == "resultats_bureaux")
     assert len(every["rows"]) == 4 * 104
+    bellevue = analysis_results.details(store, "participation", "qpv", "QN02904M")
+    assert [t["table"].code for t in bellevue] == ["bureaux_du_qpv"]
+    rows = bellevue[0]["rows"]
+    assert {r["numero"] for r in rows if r["part_dans_qpv"] >= 50} == {"85", "86"}
+    estimate = {c: e["value"] for entry in analysis_results.territory_results(
+        store, "participation", "qpv", "QN02904M") if entry["facet"] == "leg2024-t2"
+        for c, e in entry["components"].items()}
+    assert estimate["inscrits_estimes_qpv"] == pytest.approx(
+        sum(r["part_dans_qpv"] / 100 * r["inscrits"] for r in rows), rel=1e-3)  # shares at 0.1 %

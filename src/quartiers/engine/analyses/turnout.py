@@ -198,6 +198,14 @@ ALL_STATIONS_SQL = """
     FROM marts.participation_bureaux b
     WHERE ? = 'commune' AND b.commune = ?
     ORDER BY b.position, b.numero_ordre"""
+QPV_STATIONS_SQL = """
+    SELECT b.facet_label AS scrutin, b.numero, b.nom, round(100 * r.part, 1) AS part_dans_qpv,
+           round(100 * b.part_qpv, 1) AS part_qpv, b.inscrits, b.votants,
+           round(b.participation, 2) AS participation, b.geojson
+    FROM marts.participation_recouvrement r JOIN marts.participation_bureaux b
+      ON b.commune = r.commune AND b.annee_contours = r.annee AND b.numero = r.numero
+    WHERE ? = 'qpv' AND r.qpv = ? AND b.dernier
+    ORDER BY r.part DESC, b.numero_ordre"""
 STATION_COLUMNS = (("numero", "Bureau", ""), ("nom", "Lieu de vote", ""),
                    ("part_qpv", "Part de la surface en QPV", "%"), ("qpv", "QPV principal", ""))
 COUNT_COLUMNS = (("inscrits", "Inscrits", "inscrits"), ("votants", "Votants", "votants"),
@@ -209,6 +217,13 @@ DETAILS = (
                  ("qpv_nom", "Nom du QPV", ""), *COUNT_COLUMNS),
                 note=f"Carte : part de la surface de chaque bureau dans un QPV ; « en QPV » à "
                      f"partir de {QPV_THRESHOLD * 100:.0f} %.", map_value="part_qpv"),
+    DetailTable("bureaux_du_qpv", "Bureaux de vote recoupant ce QPV (dernier scrutin)",
+                QPV_STATIONS_SQL,
+                (("scrutin", "Scrutin", ""), *STATION_COLUMNS[:2],
+                 ("part_dans_qpv", "Part de la surface dans ce QPV", "%"),
+                 ("part_qpv", "Part de la surface en QPV", "%"), *COUNT_COLUMNS),
+                note="Un bureau compte pour la part de sa surface dans le QPV dans la "
+                     "participation estimée du QPV.", map_value="part_dans_qpv"),
     DetailTable("resultats_bureaux", "Participation par bureau, tous scrutins", ALL_STATIONS_SQL,
                 (("scrutin", "Scrutin", ""), *STATION_COLUMNS[:2],
                  ("annee_contours", "Contours de", ""), *STATION_COLUMNS[2:], *COUNT_COLUMNS,

@@ -184,7 +184,7 @@ def _check_pairs(con) -> None:
 
 def _overlap(con) -> None:
     """Share of each station's area (Lambert-93) in each QPV it overlaps."""
-    con.execute(f"""CREATE OR REPLACE TABLE staging.participation_recouvrement AS
+    con.execute(f"""CREATE OR REPLACE TABLE marts.participation_recouvrement AS
         WITH pairs AS (
             SELECT c.commune, c.annee, c.numero, t.code AS qpv,
                    {L93.format('c.geometry')} AS station, {L93.format('t.geometry')} AS quartier
@@ -213,7 +213,7 @@ def _stations(con) -> None:
     con.execute(f"""CREATE OR REPLACE TABLE marts.participation_bureaux AS
         WITH shares AS (SELECT commune, annee, numero, sum(part) AS part_qpv,
                                arg_max(qpv, part) AS qpv
-                        FROM staging.participation_recouvrement GROUP BY ALL),
+                        FROM marts.participation_recouvrement GROUP BY ALL),
         v AS (SELECT *, scrutin || '-t' || tour AS facet,
                      compte AND inscrits = 0 AND votants = 0 AS manquant
               FROM staging.participation_votes)
@@ -270,7 +270,7 @@ QPV_SQL = """
            any_value(b.annee_contours) AS annee_contours,
            list(DISTINCT b.source) FILTER (b.source IS NOT NULL) AS sources,
            any_value(b.origine) AS origine
-    FROM staging.participation_recouvrement r JOIN marts.participation_bureaux b
+    FROM marts.participation_recouvrement r JOIN marts.participation_bureaux b
       ON b.commune = r.commune AND b.annee_contours = r.annee AND b.numero = r.numero
     GROUP BY b.facet, r.qpv"""
 NO_COUNTS = ("Le fichier ne donne que des pourcentages par liste, sans inscrits ni votants : "
