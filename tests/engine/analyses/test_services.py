@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import re
 from pathlib import Path
 
 import duckdb
@@ -111,8 +112,7 @@ def test_bundled_contours_load_in_lambert_93(con):
 def test_bad_contours_are_refused_naming_file_line_and_field(con, key, geometry, message):
     _load_contours(con)
     _corrupt(con, key, 3, geometry)
-    with pytest.raises(BuildError, match=message.replace("(", r"\(").replace(")", r"\)")
-                       .replace("+", r"\+").replace(".", r"\.")):
+    with pytest.raises(BuildError, match=re.escape(message)):
         services_build.stage_iris(con)
 
 
@@ -137,6 +137,36 @@ def test_a_renamed_code_column_is_refused(con, tmp_path):
     with pytest.raises(BuildError, match="colonne\\(s\\) attendue\\(s\\) absente\\(s\\) : "
                                          "code_iris"):
         load_raw(con, source, tmp_path)
+
+
+def test_population_must_match_the_contours_and_the_range_must_be_well_formed(con):
+    _load_contours(con)
+    services_build.stage_iris(con)
+    for key in ("services:pop_nantes", "services:gamme"):
+        load_raw(con, SOURCE[key], DATA)
+    pop, gamme = raw_table(SOURCE["services:pop_nantes"]), raw_table(SOURCE["services:gamme"])
+    services_build.stage_population(con)
+    assert con.execute("SELECT round(sum(pop15p)) FROM staging.services_iris_pop").fetchone()[0] \
+        == pytest.approx(281_000, rel=0.05)  # Nantes: about 327,700 inhabitants, 15+ ≈ 86 %
+    con.execute(f"UPDATE {pop} SET \"P22_POP15P\" = 'n/a' WHERE _line = 4")
+    with pytest.raises(BuildError, match=re.escape("nantes_iris_pop15p_rp2022.csv.gz, ligne 4, "
+                                                   "champ « P22_POP15P »")):
+        services_build.stage_population(con)
+    con.execute(f"DELETE FROM {pop} WHERE _line = 4")
+    with pytest.raises(BuildError, match="pas de population pour l'IRIS"):
+        services_build.stage_population(con)
+    con.execute(f"INSERT INTO {pop} VALUES (4, '441099999', '10')")
+    with pytest.raises(BuildError, match="ligne 4, champ « IRIS » : IRIS « 441099999 » absent"):
+        services_build.stage_population(con)
+    services_build.stage_gamme(con)
+    con.execute(f"UPDATE {gamme} SET typequ = 'D301' WHERE typequ = 'D201'")
+    with pytest.raises(BuildError, match="champ « typequ » : type « D301 » déclaré deux fois"):
+        services_build.stage_gamme(con)
+    con.execute(f"UPDATE {gamme} SET typequ = 'pharmacie' WHERE _line = 2")
+    with pytest.raises(BuildError, match=re.escape(
+            "gamme_proximite_bpe2019.csv, ligne 2, champ « typequ » : code d'équipement ou "
+            "groupe invalide « pharmacie »")):
+        services_build.stage_gamme(con)
 
 
 # -- the real bundled data -------------------------------------------------------------------

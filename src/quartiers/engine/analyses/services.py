@@ -12,6 +12,7 @@ from .services_build import (
     stage_gamme,
     stage_iris,
     stage_overlaps,
+    stage_population,
 )
 from .services_results import stage_facts, write_results
 from .services_sources import SOURCES, bundle
@@ -100,6 +101,7 @@ def build(con, context: BuildContext) -> None:
     stage_bpe(con)
     stage_iris(con)
     stage_overlaps(con)
+    stage_population(con)
     stage_counts(con)
     stage_facts(con)
     con.execute("""CREATE OR REPLACE TABLE marts.services_types AS

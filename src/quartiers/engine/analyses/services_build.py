@@ -149,12 +149,33 @@ def stage_overlaps(con) -> None:
         HAVING sum(inter_m2) / any_value(qpv_m2) >= {COVERAGE_SHARE}""")
 
 
+def stage_population(con) -> None:
+    """Population aged 15+ by IRIS: it must match the contours of its communes one to one,
+    or a commune's total would silently miss IRIS."""
+    source = SOURCE["services:pop_nantes"]
+    table = raw_table(source)
+    check_numbers(con, source, ["P22_POP15P"])
+    bad = _first(con, f"""SELECT p._line, p."IRIS" FROM {table} p
+        ANTI JOIN staging.services_iris i ON i.code_iris = p."IRIS"
+        ORDER BY p._line""")
+    if bad:
+        raise _fail(source, bad[0], "IRIS", f"IRIS « {bad[1]} » absent des contours des IRIS")
+    missing = _first(con, f"""SELECT i.code_iris FROM staging.services_iris i
+        WHERE i.code_commune IN (SELECT left("IRIS", 5) FROM {table})
+          AND i.code_iris NOT IN (SELECT "IRIS" FROM {table}) ORDER BY 1""")
+    if missing:
+        raise BuildError(f"{source.path} : pas de population pour l'IRIS {missing[0]} de ses "
+                         "communes (le total de la commune serait faux)")
+    blank = _first(con, f"""SELECT _line, "P22_POP15P" FROM {table}
+        WHERE num("P22_POP15P") IS NULL OR num("P22_POP15P") <= 0 ORDER BY _line""")
+    if blank:
+        raise _fail(source, blank[0], "P22_POP15P", f"population absente ou nulle « {blank[1]} »")
+    con.execute(f"""CREATE OR REPLACE TABLE staging.services_iris_pop AS
+        SELECT "IRIS" AS code_iris, num("P22_POP15P") AS pop15p FROM {table}""")
+
+
 def stage_counts(con) -> None:
     """Equipment of the range by group, for each QPV's IRIS and for each commune."""
-    pop = raw_table(SOURCE["services:pop_nantes"])
-    check_numbers(con, SOURCE["services:pop_nantes"], ["P22_POP15P"])
-    con.execute(f"""CREATE OR REPLACE TABLE staging.services_iris_pop AS
-        SELECT "IRIS" AS code_iris, num("P22_POP15P") AS pop15p FROM {pop}""")
     con.execute("""CREATE OR REPLACE TABLE staging.services_counts AS
         WITH groups AS (SELECT DISTINCT groupe, libelle_groupe FROM staging.services_gamme),
         qpv_iris AS (SELECT qpv, unnest(iris) AS code_iris FROM staging.services_qpv),
