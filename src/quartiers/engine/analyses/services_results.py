@@ -135,12 +135,15 @@ def write_results(con, table: str) -> None:
         f"CASE WHEN has_iris THEN {_quote(NO_IRIS_POPULATION)} ELSE {_quote(NO_IRIS)} END"))
     for component, (value, vintage, extra, missing) in COMMUNE.items():
         sources = "['bpe', 'services:gamme'" + (f", '{extra}']" if extra else "]")
+        # the 15+ rate is said missing only where IRIS contours are bundled, not everywhere
+        where = ("WHERE c.code IN (SELECT code_commune FROM staging.services_iris)"
+                 if extra == "services:pop_nantes" else "")
         selects.append(_rows("qpv", component, f"""SELECT f.code, ({value})::DOUBLE AS v,
                 {sources} AS sources, 'Commune principale du QPV : ' || c.name || ' (' || c.code
                 || ')' AS note
-                FROM {WITH_COMMUNE}""", vintage, _quote(missing)))
+                FROM {WITH_COMMUNE} {where}""", vintage, _quote(missing)))
         selects.append(_rows("commune", component, f"""SELECT c.code, ({value})::DOUBLE AS v,
-                {sources} AS sources, NULL AS note FROM staging.services_commune c""",
+                {sources} AS sources, NULL AS note FROM staging.services_commune c {where}""",
                              vintage, _quote(missing)))
     columns = ", ".join(f"{name} {kind}" for name, kind in RESULT_COLUMNS)
     con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
