@@ -116,6 +116,42 @@ def cmd_import(args) -> int:
     return 0
 
 
+def cmd_list(args) -> int:
+    """One line per imported round, from the stored files themselves."""
+    import pyarrow.parquet as pq
+
+    folder = args.config.imports_dir / "elections"
+    found = sorted(folder.glob("*/*.parquet")) if folder.exists() else []
+    if not found:
+        say(f"Aucun import dans {folder}.")
+    for path in found:
+        rows = pq.read_table(path).to_pylist()
+        if path.stem.startswith("contours-"):
+            say(f"{path.parent.name} : contours {path.stem.removeprefix('contours-')}, "
+                f"{len(rows)} bureaux ({path})")
+        else:
+            first = rows[0]
+            say(f"{path.parent.name} : {path.stem}, {len(rows)} bureaux, contours "
+                f"{first['annee_contours']}, importé le {first['importe_le']} depuis "
+                f"{first['origine']} ({path})")
+    return 0
+
+
+def cmd_delete(args) -> int:
+    if not args.annee_contours and not (args.scrutin and args.tour):
+        raise UserError("donnez --scrutin et --tour (un tour importé), ou --annee-contours (des "
+                        "contours importés)")
+    folder = args.config.imports_dir / "elections" / args.commune
+    name = (f"contours-{args.annee_contours}" if args.annee_contours
+            else f"{args.scrutin}-t{args.tour}") + ".parquet"
+    if not (folder / name).exists():
+        raise UserError(f"{folder / name} : aucun import de ce nom (voir « quartiers elections "
+                        "liste »)")
+    (folder / name).unlink()
+    say(f"Supprimé : {folder / name}. Lancez « quartiers build » pour mettre l'entrepôt à jour.")
+    return 0
+
+
 def add_commands(commands, config) -> None:
     elections = commands.add_parser("elections", help="résultats par bureau de vote et contours "
                                     "des bureaux, pour l'analyse de la participation")
@@ -143,3 +179,13 @@ def add_commands(commands, config) -> None:
     imported.add_argument("--champ-nom", metavar="PROPRIÉTÉ",
                           help="propriété des contours donnant le nom du bureau")
     imported.set_defaults(func=cmd_import)
+
+    listed = actions.add_parser("liste", help="les résultats et contours importés")
+    listed.set_defaults(func=cmd_list)
+    deleted = actions.add_parser("supprimer", help="supprimer un tour importé (--scrutin et "
+                                 "--tour) ou des contours importés (--annee-contours)")
+    deleted.add_argument("--commune", type=_commune, required=True, metavar="CODE")
+    deleted.add_argument("--scrutin", type=_scrutin, metavar="NOM")
+    deleted.add_argument("--tour", type=int, choices=(1, 2))
+    deleted.add_argument("--annee-contours", type=_year, metavar="AAAA")
+    deleted.set_defaults(func=cmd_delete)

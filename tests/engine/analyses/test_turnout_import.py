@@ -185,3 +185,26 @@ def test_command_stores_results_on_the_bundled_contours(tmp_path, imports, capsy
     assert "104 bureaux, 85122 inscrits, 58215 votants, contours 2024" in out
     assert sorted(p.name for p in (imports / "elections" / "29019").iterdir()) == \
         ["eur2024-t1.parquet"]
+    assert main(["elections", "liste"]) == 0
+    assert "29019 : eur2024-t1, 104 bureaux, contours 2024, importé le " in \
+        capsys.readouterr().err
+    assert main(["elections", "supprimer", "--commune", "29019"]) == 1
+    assert "donnez --scrutin et --tour" in capsys.readouterr().err
+    assert main(["elections", "supprimer", "--commune", "29019", "--scrutin", "eur2024",
+                 "--tour", "1"]) == 0
+    assert not list((imports / "elections" / "29019").iterdir())
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--commune", "Brest"], "--commune : code INSEE de commune attendu, ex. 29019, et non "
+                             "« Brest »"),
+    (["--scrutin", "legislatives"], "--scrutin : scrutin attendu sous la forme type + année"),
+    (["--tour", "3"], "--tour : choix inconnu 3 (possibles : 1, 2)"),
+])
+def test_command_explains_bad_arguments(capsys, args, message):
+    base = {"--commune": "29019", "--scrutin": "leg2024", "--tour": "1", "--resultats": "r.csv"}
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    with pytest.raises(SystemExit) as code:
+        main(["elections", "importer", *[x for pair in base.items() for x in pair]])
+    assert code.value.code == 2
+    assert message in capsys.readouterr().err
