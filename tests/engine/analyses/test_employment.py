@@ -123,6 +123,10 @@ def test_fixture_changes_between_publications(fixture_con):
     assert _result(fixture_con, "commune", "11111", 2021, "evolution_abc")[1] == \
         "non_disponible"
     assert _result(fixture_con, "commune", "22222", 2022, "evolution_abc")[1] == "secret"
+    value, status, note = _result(fixture_con, "epci", "200000001", 2022,
+                                  "evolution_abc_depuis_debut")
+    assert (value, status) == (pytest.approx(2.5), "ok")  # QP022001 secret in 2021: left out
+    assert "2 QPV 2015 (sur 3)" in note
     assert _result(fixture_con, "qpv2015", "QP011002", 2022, "evolution_taux_emploi")[:2] == \
         (2.0, "ok")
     assert _result(fixture_con, "qpv2015", "QP011001", 2022, "evolution_taux_emploi")[1] == \

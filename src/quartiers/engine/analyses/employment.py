@@ -132,6 +132,10 @@ COMPONENTS = (
               "Variation en % de la somme des demandeurs A, B, C entre la publication "
               "précédente et celle-ci, sur les quartiers publiés les deux années. Calculée "
               "ici à partir des deux fichiers.", UNFAVOURABLE),
+    Component("evolution_abc_depuis_debut", f"Évolution des demandeurs A, B, C depuis la "
+              f"publication {YEARS[0]}", "%", SEEKERS,
+              f"Variation en % de la somme des demandeurs A, B, C entre la publication "
+              f"{YEARS[0]} et celle-ci, sur les quartiers publiés les deux fois.", UNFAVOURABLE),
     Component("evolution_abc_publiee", "Évolution sur un an des demandeurs A, B, C (publiée)",
               "%", SEEKERS, "Variation sur un an entre quatrièmes trimestres publiée par "
                             "l'INSEE (EVOL_ABC_T4, publications 2019 à 2022), sur des données "

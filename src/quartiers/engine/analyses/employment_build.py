@@ -154,7 +154,9 @@ def write_results(con) -> None:
     """Every component for every QPV and pooling territory, one facet per publication year."""
     columns = ", ".join(f"{name} {kind}" for name, kind in RESULT_COLUMNS)
     con.execute(f"CREATE OR REPLACE TABLE marts.analysis_emploi ({columns})")
-    for sql in (_COUNTS, _SHARES, _RATES, _MEDIAN, _RATE_CHANGE, _COUNT_CHANGE, _CENSUS):
+    changes = [_COUNT_CHANGE.replace("{component}", component).replace("{base}", base)
+               for component, base in COUNT_CHANGES.items()]
+    for sql in (_COUNTS, _SHARES, _RATES, _MEDIAN, _RATE_CHANGE, *changes, _CENSUS):
         con.execute("INSERT INTO marts.analysis_emploi BY NAME " + sql.format(
             counts=_values(COUNTS), rates=_values(RATES), pooled=_values(POOLED_LEVELS),
             shares=", ".join(f"('{s}', '{c}')" for s, c in SHARES.items()),
@@ -316,33 +318,36 @@ SELECT level, code, facet, 'evolution_taux_emploi' AS component,
 FROM pairs
 """
 
+# change of the A, B, C count against a base publication: {base} is its year
+COUNT_CHANGES = {"evolution_abc": "c.year - 1", "evolution_abc_depuis_debut": "m.first"}
 _COUNT_CHANGE = """
 WITH q AS (SELECT * FROM staging.emploi_qpv WHERE measure = 'de_abc'),
+m AS (SELECT min(year) AS first FROM q),
 v AS (
-    SELECT g.level, g.code, c.year, c.value AS cur, p.value AS prev
-    FROM q c JOIN staging.emploi_groups g ON g.qpv = c.code
-    LEFT JOIN q p ON p.code = c.code AND p.year = c.year - 1),
+    SELECT g.level, g.code, c.year, {base} AS base, c.value AS cur, p.value AS prev
+    FROM q c CROSS JOIN m JOIN staging.emploi_groups g ON g.qpv = c.code
+    LEFT JOIN q p ON p.code = c.code AND p.year = {base}),
 a AS (
-    SELECT level, code, year, count(*) AS n,
+    SELECT level, code, year, base, count(*) AS n,
            count(*) FILTER (cur IS NOT NULL AND prev IS NOT NULL) AS n_published,
            sum(cur) FILTER (cur IS NOT NULL AND prev IS NOT NULL) AS s_cur,
            sum(prev) FILTER (cur IS NOT NULL AND prev IS NOT NULL) AS s_prev
-    FROM v GROUP BY ALL),
-m AS (SELECT min(year) AS first FROM q)
-SELECT level, code, year::VARCHAR AS facet, 'evolution_abc' AS component,
+    FROM v GROUP BY ALL)
+SELECT level, code, year::VARCHAR AS facet, '{component}' AS component,
        CASE WHEN year > first AND n_published > 0 AND s_prev > 0
             THEN 100 * (s_cur / s_prev - 1) END AS value,
        CASE WHEN year = first OR (n_published > 0 AND s_prev = 0) THEN 'non_disponible'
             WHEN n_published = 0 THEN 'secret' ELSE 'ok' END AS status,
-       CASE WHEN year > first THEN 'publications ' || (year - 1) || ' et ' || year
+       CASE WHEN year > first THEN 'publications ' || base || ' et ' || year
             ELSE 'publication ' || year END AS vintage,
-       CASE WHEN year > first THEN ['qpv2015_ipro:' || (year - 1), 'qpv2015_ipro:' || year]
+       CASE WHEN year > first THEN ['qpv2015_ipro:' || base, 'qpv2015_ipro:' || year]
             ELSE ['qpv2015_ipro:' || year] END AS sources,
-       CASE WHEN year = first THEN 'Pas de publication précédente dans les données.'
-            WHEN n_published > 0 AND s_prev = 0 THEN 'Aucun demandeur l''année précédente.'
-            ELSE 'Calculée entre les deux publications sur les ' || n_published
-                 || ' QPV 2015 (sur ' || n || ') publiés les deux années ; l''INSEE '
-                 || 'révise ses données d''une publication à l''autre.' END AS note
+       CASE WHEN year = first THEN 'Pas de publication antérieure dans les données.'
+            WHEN n_published > 0 AND s_prev = 0 THEN
+                'Aucun demandeur dans la publication ' || base || '.'
+            ELSE 'Calculée entre les publications ' || base || ' et ' || year || ' sur les '
+                 || n_published || ' QPV 2015 (sur ' || n || ') publiés les deux fois ; '
+                 || 'l''INSEE révise ses données d''une publication à l''autre.' END AS note
 FROM a, m
 """
 
