@@ -120,6 +120,24 @@ def test_imported_values_say_so(hand_made):
                      "fixture.csv)."}
 
 
+def test_results_on_contours_of_another_year_are_flagged(tmp_path):
+    con = _territories(tmp_path)
+    _import(tmp_path, STATIONS)
+    store_import(tmp_path, "99999", "mun2020", 1, 2024,
+                 [StationResult(n, i, v, 0) for n, (_, i, v) in STATIONS.items()], None,
+                 "fixture2020.csv", "2026-01-01")
+    build(con, BuildContext(tmp_path, tmp_path))
+    notes = {row[0] for row in con.execute("SELECT DISTINCT note FROM marts.analysis_participation "
+                                           "WHERE facet = 'mun2020-t1'").fetchall()}
+    assert notes == {"Résultats 2020 rapportés aux contours 2024 des bureaux : les limites ont "
+                     "pu changer entre les deux dates. Périmètres des QPV de 2024, postérieurs "
+                     "au scrutin. Données importées par un utilisateur (importé le 2026-01-01 "
+                     "depuis fixture2020.csv)."}
+    stations = con.execute("SELECT DISTINCT note FROM marts.participation_bureaux "
+                           "WHERE facet = 'mun2020-t1'").fetchall()
+    assert stations == [("Contours 2024 pour des résultats 2020.",)]
+
+
 def test_build_refuses_imported_files_that_do_not_match(tmp_path):
     con = _territories(tmp_path)
     _import(tmp_path, {**STATIONS, "5": ((0, 1), 10, 5)})
