@@ -166,9 +166,11 @@ METHOD = (
     "rapportés aux contours d'une autre année sont signalés sur chaque valeur.",
     "Brest : législatives 2024 (fichier du ministère, 104 bureaux) sur les contours 2024 de "
     "Brest métropole ; législatives 2022 (Ville de Brest, effectifs par bureau) sur les mêmes "
-    "contours 2024, les 104 numéros de 2022 s'y retrouvant tous. Nantes et Rennes, municipales "
-    "2014 : contours et parts des listes seulement, donc la carte des bureaux et leur part en "
-    "QPV, sans participation.",
+    "contours 2024, les 104 numéros de 2022 s'y retrouvant tous ; au 2d tour 2022, le bureau "
+    "71 n'a que des zéros dans la copie : il est compté comme manquant, pas comme un résultat. "
+    "Nantes et Rennes, municipales 2014 : contours et parts des listes seulement, donc la carte "
+    "des bureaux, leur part en QPV et la liste arrivée en tête dans chacun, sans participation "
+    "ni comparaison pondérée des listes.",
 )
 LIMITS = (
     "La pondération par la surface suppose les électeurs répartis uniformément dans le bureau : "
