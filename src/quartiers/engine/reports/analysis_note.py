@@ -24,7 +24,7 @@ from .maps import territory_map_svg
 from .pdf import LICENCE, _built_at, compile_typst
 
 TEMPLATE = Path(__file__).with_name("templates") / "analysis_note.typ"
-MAX_WITHIN = 500  # territories within a wider one listed in a note (all QPV of a région fit)
+MAX_WITHIN = 300  # territories within a wider one listed (all QPV of a région but Île-de-France)
 MAP_BOX = (520, 380)
 # tercile classes, least to most; drawn the same on the web maps (passed to their script)
 CLASS_COLOURS = ("#fdd9a0", "#f08c4f", "#b3262e")
@@ -86,6 +86,15 @@ def subject(store: Warehouse, code: str, level: str, territory: str) -> Subject:
                        f"{found['name']} ({level} {territory}) ni pour ses territoires ; "
                        f"elle porte sur les {levels}")
     return Subject(analysis, found, entries, within, total)
+
+
+def latest_facet(store: Warehouse, code: str) -> str:
+    """The facet of the most recent data (the latest year, the latest election): what a map or
+    a summary shows first, whatever order the analysis lists its facets in."""
+    return store.remember(("latest_facet", code), lambda: (store.query(
+        """SELECT facet FROM marts.analysis_results WHERE analysis = ? GROUP BY facet
+           ORDER BY max(vintage) DESC NULLS LAST, facet DESC LIMIT 1""", [code]) or [
+        {"facet": ""}])[0]["facet"])
 
 
 def source_titles(store: Warehouse, keys) -> list[str]:
@@ -201,7 +210,9 @@ def results_map(store: Warehouse, found: Subject) -> str | None:
         area = ("commune", territory["commune"])
     else:
         return None
-    facet = found.entries[0]["facet"]
+    facets = {e["facet"] for e in found.entries}
+    facet = latest if (latest := latest_facet(store, analysis.code)) in facets \
+        else found.entries[0]["facet"]
     layer = results.layer(store, analysis.code, component, level, within=area, facet=facet)
     if not layer["features"]:
         return None
@@ -247,8 +258,7 @@ def note_data(store: Warehouse, code: str, level: str, territory: str) -> tuple[
                          for g in entry_groups(store, analysis, e)]}
                     for e in found.entries],
         "map": "carte.svg" if drawn else None,
-        "map_title": (f"{map_component.label} — " + (found.entries[0]["facet_label"] or "")
-                      ).rstrip(" —") if map_component else "",
+        "map_title": _map_title(store, found) if map_component else "",
         "map_legend": class_legend(map_component.scored) if map_component else [],
         "details": details,
         "limits": list(analysis.limits),
@@ -261,6 +271,14 @@ def note_data(store: Warehouse, code: str, level: str, territory: str) -> tuple[
         "footer": f"Quartiers — {found.title}",
     }
     return data, files
+
+
+def _map_title(store: Warehouse, found: Subject) -> str:
+    """« component — facet » of the results map (the facet results_map draws)."""
+    label = found.analysis.component(found.analysis.map_component).label
+    latest = latest_facet(store, found.analysis.code)
+    facet = next((e for e in found.entries if e["facet"] == latest), found.entries[0])
+    return f"{label} — {facet['facet_label']}" if facet["facet_label"] else label
 
 
 def render_note(store: Warehouse, code: str, level: str, territory: str) -> bytes:

@@ -18,13 +18,14 @@ KEY_COMPONENTS = 4
 
 
 def _own(store, level: str, code: str) -> dict[str, list[dict]]:
-    """The territory's own results by analysis: its last facet's rows."""
+    """The territory's own results by analysis: the rows of the most recent facet it has."""
     rows = store.query("""SELECT r.analysis, r.facet, f.label AS facet_label, r.component,
-            r.value, r.score, r.status
+            r.value, r.score, r.status, max(r.vintage) OVER (PARTITION BY r.analysis, r.facet)
+              AS latest
         FROM marts.analysis_results r LEFT JOIN marts.analysis_facets f
           ON f.analysis = r.analysis AND f.facet = r.facet
         WHERE r.level = ? AND r.code = ?
-        ORDER BY r.analysis, f.position DESC NULLS LAST, r.facet DESC""", [level, code])
+        ORDER BY r.analysis, latest DESC NULLS LAST, r.facet DESC""", [level, code])
     found: dict[str, list[dict]] = {}
     for row in rows:
         kept = found.setdefault(row["analysis"], [])

@@ -25,6 +25,7 @@ from quartiers.engine.reports.analysis_note import (
     entry_groups,
     entry_heading,
     format_value,
+    latest_facet,
     render_note,
     results_map,
     subject,
@@ -95,6 +96,7 @@ def detail(request, code: str):
     context = {"analysis": analysis, "levels": _levels(analysis), "groups": _groups(analysis),
                "sources": analysis_sources(store, analysis), "facets": facets,
                "map": _map(analysis), "filters": Filters(), "error": "",
+               "latest_facet": latest_facet(store, analysis.code),
                "csv": reverse("analyses:csv", args=[analysis.code]),
                "dans": request.GET.get("dans", "")}
     try:
@@ -204,10 +206,12 @@ def territory(request, code: str, level: str, territory: str):
         table["cells"] = [list(zip(row, table["numeric"], strict=True)) for row in table["rows"]]
     return render(request, "analyses/territory.html", {
         "analysis": analysis, "found": found, "territory": found.territory,
-        "entries": [{"entry": e, "heading": entry_heading(e, found.within),
-                     "url": reverse("analyses:territory", args=[code, e["level"], e["code"]])
-                     if found.within else "",
-                     "groups": entry_groups(store, analysis, e)} for e in found.entries],
+        # within a wider territory, one row per territory (each links to its own page)
+        "rows": [_row(analysis, e) for e in found.entries] if found.within else [],
+        "facets": results.facets(store, analysis.code),
+        "entries": [] if found.within else [
+            {"heading": entry_heading(e, False), "groups": entry_groups(store, analysis, e)}
+            for e in found.entries],
         "map": mark_safe(drawn) if drawn else None,
         "map_component": analysis.component(analysis.map_component) if drawn else None,
         "map_facet": found.entries[0]["facet_label"] if drawn else "",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from quartiers.engine.analyses import ANALYSES, ANALYSES_BY_CODE, results
 from quartiers.engine.analyses.model import RESULT_STATUSES, Analysis
 from quartiers.engine.levels import PROFILE_LEVELS
+from quartiers.engine.reports.analysis_note import latest_facet
 
 from ..analyses.filters import read_filters
 from ..core.warehouse import get_store
@@ -148,7 +149,7 @@ def analysis_results(request, analysis_code):
           "score et son statut",
           (Param("composante", STRING, "code de la composante (défaut : celle de la carte)"),
            Param("niveau", NIVEAU, "niveau cartographié (défaut : le premier des cartes)"),
-           Param("facette", STRING, "code d'une facette (défaut : la première)"),
+           Param("facette", STRING, "code d'une facette (défaut : la plus récente)"),
            Param("dans", STRING, "niveau:code d'un territoire englobant, ex. epci:244400404")),
           content_type="application/geo+json", tags=("analyses",), response=COUCHE_ANALYSE,
           path_params=ANALYSIS_PARAM, example=f"v1/analyses/{EXAMPLE}/couche.geojson")
@@ -163,7 +164,6 @@ def analysis_layer(request, analysis_code):
         raise BadRequest(f"niveau « {level} » non cartographié pour « {found.code} » ; "
                          f"niveaux possibles : {', '.join(found.map_levels)}")
     filters = read_filters(found, {k: v for k, v in request.GET.items() if k != "niveau"})
-    facets = results.facets(get_store(), found.code)
-    facet = filters.facet if filters.facet is not None else (facets[0]["facet"] if facets else "")
+    facet = filters.facet if filters.facet is not None else latest_facet(get_store(), found.code)
     return results.layer(get_store(), found.code, chosen, level, filters.within, facet)
 
