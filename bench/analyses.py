@@ -180,7 +180,12 @@ print(json.dumps({{"seconds": seconds, "pairs": len(shares), "area": float(share
 
 def bench_overlay() -> dict:
     with tempfile.TemporaryDirectory(prefix="quartiers-bench-") as folder:
-        qpv, lcz = _synthetic_inputs(Path(folder))
+        # made in a child too: Linux keeps a process's peak memory across fork and exec, so
+        # the children measured after must start from a small parent
+        made = child_json(f"import json, sys; sys.path.insert(0, 'bench'); import analyses; "
+                          f"print(json.dumps([str(p) for p in analyses._synthetic_inputs("
+                          f"analyses.Path({folder!r}))]))")
+        qpv, lcz = made
         ours = child_json(OURS.format(qpv=qpv, lcz=lcz))
         theirs = child_json(THEIRS.format(qpv=qpv, lcz=lcz))
     return {"overlay_lcz_polygons": f"{LCZ_POLYGONS} (synthétiques : Redon translaté)",
@@ -194,7 +199,9 @@ def bench_overlay() -> dict:
             "speedup": round(theirs["seconds"] / ours["seconds"], 1)}
 
 
-PARTS = {"build": bench_build, "map": bench_map, "overlay": bench_overlay}
+# the map part last: it opens the warehouse in this process, whose peak memory the children
+# of the other parts would inherit
+PARTS = {"build": bench_build, "overlay": bench_overlay, "map": bench_map}
 
 if __name__ == "__main__":
     run_parts(PARTS, sys.argv[1:] or list(PARTS), "analyses.json")
