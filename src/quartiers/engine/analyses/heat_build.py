@@ -205,7 +205,7 @@ def _results(con) -> None:
                l.coverage AS lcz_coverage, coalesce(l.hot, 0) AS lcz_hot,
                n.coverage AS iris_coverage, coalesce(n.high, 0) AS high,
                coalesce(n.medium, 0) AS medium, coalesce(n.low, 0) AS low, n.alone_80p,
-               n.counts_complete,
+               n.counts_complete, q.code IN (SELECT code FROM staging.chaleur_qpv) AS drawn,
                CASE WHEN l.coverage >= {MIN_COVERAGE} THEN 'lcz'
                     WHEN n.coverage >= {MIN_COVERAGE} THEN 'iris' END AS origin
         FROM (SELECT code FROM marts.territories WHERE level = 'qpv') q
@@ -265,12 +265,16 @@ def _results(con) -> None:
                            ELSE '' END,
                CASE origin WHEN 'lcz' THEN [lcz_source] WHEN 'iris' THEN [{_text(IRIS_SOURCE)}]
                            ELSE [{_text(REDON_SOURCE)}, {_text(IRIS_SOURCE)}] END,
-               CASE origin WHEN 'lcz' THEN format('couche LCZ « {{}} », couvrant {{}} % du QPV',
-                                                  layer, round(100 * lcz_coverage)::INTEGER)
-                           WHEN 'iris' THEN format('{{}}, couvrant {{}} % du QPV', {_text(third)},
-                                                   round(100 * iris_coverage)::INTEGER)
-                           ELSE 'aucune couche LCZ ni classe de chaleur chargée ne couvre ce '
-                                'QPV : exposition non disponible, rien n''est estimé' END
+               CASE WHEN origin = 'lcz'
+                    THEN format('couche LCZ « {{}} », couvrant {{}} % du QPV', layer,
+                                round(100 * lcz_coverage)::INTEGER)
+                    WHEN origin = 'iris'
+                    THEN format('{{}}, couvrant {{}} % du QPV', {_text(third)},
+                                round(100 * iris_coverage)::INTEGER)
+                    WHEN NOT drawn THEN 'contour du QPV absent des périmètres embarqués : '
+                                        'exposition non disponible, rien n''est estimé'
+                    ELSE 'aucune couche LCZ ni classe de chaleur chargée ne couvre ce QPV : '
+                         'exposition non disponible, rien n''est estimé' END
         FROM staging.chaleur_exposure""")
     con.execute("""UPDATE staging.chaleur_rows SET status = CASE WHEN value IS NOT NULL
             THEN 'ok' ELSE 'non_disponible' END,
