@@ -184,9 +184,10 @@ ANALYSIS = Analysis(
         "les communes, population de 15 ans ou plus 2022 pour Nantes, QPV de 2024, contours "
         "d'IRIS récents (IGN 2025 pour Nantes, non datés pour Rennes Métropole).",
         "La composition de la gamme de proximité de la BPE 2019 n'a pas pu être vérifiée contre "
-        "le fichier officiel de l'INSEE (absent hors ligne) : la liste retenue est celle que "
-        "l'INSEE publie pour les millésimes précédents, reportée sur les codes de 2019 ; elle "
-        "est déclarée type par type dans le fichier de la gamme.",
+        "le fichier officiel de l'INSEE (absent hors ligne) : la liste retenue (29 types) suit "
+        "la gamme de proximité que l'INSEE publiait au début des années 2010, reportée sur les "
+        "codes de 2019 ; l'INSEE en compte 27 pour la BPE 2016, deux types retenus ici ont donc "
+        "pu changer de gamme. Elle est déclarée type par type dans le fichier de la gamme.",
         "La BPE compte des points d'accès, pas leur taille ni leurs horaires : une pharmacie "
         "vaut une pharmacie, un médecin un médecin. Quelques équipements d'une commune découpée "
         "en IRIS ne sont rattachés à aucun IRIS (code …_0000) : ils comptent pour la commune "

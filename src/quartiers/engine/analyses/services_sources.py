@@ -138,10 +138,14 @@ SOURCES = (
                "(BPE_gammes_2019) n'est pas disponible hors ligne",
         columns=GAMME_COLUMNS,
         attribution="Source : INSEE, gammes d'équipements de la BPE",
-        doubts=("Composition non vérifiée contre le fichier officiel des gammes 2019 : c'est "
-                "celle que l'INSEE publie pour la gamme de proximité des millésimes précédents "
-                "(29 équipements après regroupement), reportée sur les codes de la "
-                "nomenclature 2019. Les libellés sont ceux de la nomenclature BPE 2019.",),
+        doubts=("Composition non vérifiée contre le fichier officiel des gammes 2019 "
+                "(BPE_gammes_2019, absent hors ligne) : liste établie par Quartiers d'après la "
+                "gamme de proximité que l'INSEE publiait au début des années 2010 (29 "
+                "équipements après regroupement), reportée sur les codes de la nomenclature "
+                "2019. L'INSEE en compte 27 pour la BPE 2016 (Insee Focus n° 113) : deux types "
+                "retenus ici ont pu passer depuis dans la gamme intermédiaire.",
+                "Libellés des types : nomenclature BPE 2019 (relue sur une transcription "
+                "publique, pas sur le document de l'INSEE).",),
     ),
 )
 
