@@ -136,6 +136,7 @@ def test_fixture_changes_between_publications(fixture_con):
 def test_fixture_rates_are_never_averaged(fixture_con):
     value, status, note = _result(fixture_con, "commune", "11111", 2021, "taux_emploi")
     assert (value, status) == (None, "non_disponible") and "moyennés" in note
+    assert _result(fixture_con, "commune", "11111", 2021, "taux_emploi_femmes") is None
     assert _result(fixture_con, "commune", "11111", 2021, "taux_emploi_median")[0] == 45.0
     value, _, note = _result(fixture_con, "commune", "11111", 2022, "taux_emploi_median")
     assert value == 42.0 and "1 QPV 2015 publiés (sur 2)" in note

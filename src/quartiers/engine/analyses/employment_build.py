@@ -276,7 +276,8 @@ SELECT level, code, year::VARCHAR AS facet, measure AS component,
                 ELSE 'Colonne TX_TOT_EDLIM (« emplois à durée limitée ») de cette '
                      || 'publication.' END
        END AS note
-FROM both_levels
+FROM both_levels  -- for pooled territories, only the headline rate says it is not pooled
+WHERE NOT whole OR value IS NOT NULL OR measure = 'taux_emploi'
 """
 
 _MEDIAN = """
@@ -315,7 +316,7 @@ SELECT level, code, facet, 'evolution_taux_emploi' AS component,
             WHEN year = 2018 THEN '{same_census}'
             WHEN status = 'non_disponible' OR prev_status = 'non_disponible'
                 THEN 'Taux non publié pour cet ensemble de quartiers.' END AS note
-FROM pairs
+FROM pairs WHERE level IN ('qpv2015', 'france')
 """
 
 # change of the A, B, C count against a base publication: {base} is its year
