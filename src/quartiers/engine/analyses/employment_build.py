@@ -346,9 +346,10 @@ SELECT level, code, year::VARCHAR AS facet, '{component}' AS component,
        CASE WHEN year = first THEN 'Pas de publication antérieure dans les données.'
             WHEN n_published > 0 AND s_prev = 0 THEN
                 'Aucun demandeur dans la publication ' || base || '.'
-            ELSE 'Calculée entre les publications ' || base || ' et ' || year || ' sur les '
-                 || n_published || ' QPV 2015 (sur ' || n || ') publiés les deux fois ; '
-                 || 'l''INSEE révise ses données d''une publication à l''autre.' END AS note
+            ELSE 'Calculée entre les publications ' || base || ' et ' || year
+                 || CASE WHEN level = 'qpv2015' THEN '' ELSE ' sur les ' || n_published
+                         || ' QPV 2015 (sur ' || n || ') publiés les deux fois' END
+                 || ' ; l''INSEE révise ses données d''une publication à l''autre.' END AS note
 FROM a, m
 """
 
