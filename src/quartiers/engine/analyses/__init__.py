@@ -8,6 +8,7 @@ from .model import Analysis
 from .services import ANALYSIS as SERVICES
 from .turnout import ANALYSIS as TURNOUT
 
-ANALYSES: tuple[Analysis, ...] = (EMPLOYMENT, HEAT, SERVICES, TURNOUT,)
+# in the order the issue gives them: heat waves, turnout, essential services, employment
+ANALYSES: tuple[Analysis, ...] = (HEAT, TURNOUT, SERVICES, EMPLOYMENT)
 
 ANALYSES_BY_CODE = {analysis.code: analysis for analysis in ANALYSES}
