@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from quartiers.engine.analyses import ANALYSES_BY_CODE
-
-from .fixture_analysis import FIXTURE
+from quartiers.engine.analyses import ANALYSES
 
 
 @pytest.fixture
-def registered(monkeypatch, store) -> list:
-    """The registered analyses with results in the warehouse; while none is registered yet,
-    the hand-made fixture analysis (its results must be in the test warehouse)."""
+def registered(store) -> list:
+    """Every registered analysis, each with results in the test warehouse."""
     built = {r["analysis"] for r in store.query("SELECT DISTINCT analysis FROM "
                                                 "marts.analysis_results")}
-    if FIXTURE.code in built:
-        monkeypatch.setitem(ANALYSES_BY_CODE, FIXTURE.code, FIXTURE)
-    return [a for a in ANALYSES_BY_CODE.values() if a.code in built]
+    assert ANALYSES and not [a.code for a in ANALYSES if a.code not in built]
+    return list(ANALYSES)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ PAGES = {
     "analyses": "/analyses/",
     **{f"analyse-{a.code}": f"/analyses/{a.code}/" for a in ANALYSES[:2]},
     "analyse-chaleur-epci": "/analyses/chaleur/epci/244400404/",
+    "analyse-participation-brest": "/analyses/participation/commune/29019/",
 }
 
 

@@ -75,12 +75,15 @@ def test_csv_has_every_component_with_its_sources(client, sample, store):
     response = client.get(f"/analyses/{analysis.code}/resultats.csv",
                           {"niveau": level, "dans": f"{level}:{code}"})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")),
-                               delimiter=";"))
+    body = b"".join(response.streaming_content).decode()
+    assert body.startswith("\ufeffanalyse;niveau;code;")  # a BOM for French spreadsheets
+    rows = list(csv.DictReader(io.StringIO(body[1:]), delimiter=";"))
     expected = store.query("SELECT count(*) AS n FROM marts.analysis_results WHERE analysis = ? "
                            "AND level = ? AND code = ?", [analysis.code, level, code])[0]["n"]
     assert len(rows) == expected and {r["code"] for r in rows} == {code}
-    assert all(r["sources"] and r["sources_libelles"] and r["statut_libelle"] for r in rows)
+    assert all(r["sources"] and r["statut_libelle"] and r["libelle"] for r in rows)
+    keys = {k for r in rows for k in r["sources"].split(" ; ")}
+    assert keys <= {s.key for s in analysis.sources} | set(analysis.related_sources)
 
 
 def test_territory_page_and_its_note(client, sample):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 from ..analyses import results
@@ -137,27 +138,33 @@ def entry_heading(entry: dict, within: bool) -> str:
     return " — ".join(parts)
 
 
-def classes(values: dict[str, float | None], scores: dict[str, int | None]) -> dict[str, str]:
-    """Colour of each code: its tercile score, or for a component without scores the tercile
-    of its value among those drawn; no colour for a territory without a value."""
+TIERS = ("tiers le plus bas", "tiers médian", "tiers le plus haut")
+SCORED_LEGEND = [*({"colour": c, "label": n} for c, n in zip(CLASS_COLOURS, TIERS, strict=True)),
+                 {"colour": NO_RESULT_COLOUR, "label": "sans résultat (non disponible ou secret)"}]
+
+
+def classify(values: dict[str, float | None], scores: dict[str, int | None],
+             unit: str = "") -> tuple[dict[str, str], list[dict]]:
+    """(colour of each code, legend): by tercile score when the values have one, else by
+    three equal intervals between the lowest and highest values drawn (shares with many
+    zeros stay readable, which quantiles with ties are not); no colour without a value."""
     if any(s is not None for s in scores.values()):
-        return {code: CLASS_COLOURS[s - 1] for code, s in scores.items() if s}
-    ordered = sorted(v for v in values.values() if v is not None)
-    if not ordered:
-        return {}
-    cuts = [ordered[len(ordered) // 3], ordered[2 * len(ordered) // 3]]
-    return {code: CLASS_COLOURS[sum(v >= c for c in cuts) if len(ordered) > 2 else 1]
-            for code, v in values.items() if v is not None}
-
-
-def class_legend(scored: bool) -> list[dict]:
-    names = ("tiers le plus bas", "tiers médian", "tiers le plus haut")
-    return ([{"colour": c, "label": n} for c, n in zip(CLASS_COLOURS, names, strict=True)]
-            + [{"colour": NO_RESULT_COLOUR, "label": "sans résultat (non disponible ou secret)"}]
-            ) if scored else (
-            [{"colour": c, "label": f"{n} des valeurs cartographiées"}
-             for c, n in zip(CLASS_COLOURS, names, strict=True)]
-            + [{"colour": NO_RESULT_COLOUR, "label": "sans valeur"}])
+        return {code: CLASS_COLOURS[s - 1] for code, s in scores.items() if s}, SCORED_LEGEND
+    drawn = {code: v for code, v in values.items() if v is not None}
+    if not drawn:
+        return {}, []
+    low, high = min(drawn.values()), max(drawn.values())
+    step = (high - low) / 3
+    cuts = [low + step, low + 2 * step]
+    fills = {code: CLASS_COLOURS[sum(v >= c for c in cuts) if step else 1]
+             for code, v in drawn.items()}
+    bounds = [low, *cuts, high] if step else [low, high]
+    labels = ([f"de {format_value(a, unit)} à {format_value(b, unit)}"
+               for a, b in pairwise(bounds)] if step
+              else [f"{format_value(low, unit)} partout"])
+    colours = CLASS_COLOURS if step else CLASS_COLOURS[1:2]
+    return fills, [*({"colour": c, "label": t} for c, t in zip(colours, labels, strict=True)),
+                   {"colour": NO_RESULT_COLOUR, "label": "sans valeur"}]
 
 
 def detail_tables(store: Warehouse, analysis: Analysis, level: str, territory: str) -> list[dict]:
@@ -166,9 +173,9 @@ def detail_tables(store: Warehouse, analysis: Analysis, level: str, territory: s
     tables = []
     for found in results.details(store, analysis.code, level, territory):
         table, rows = found["table"], found["rows"]
-        drawn = None
+        drawn, legend = None, []
         if table.map_value and rows and "geojson" in rows[0]:
-            drawn = _detail_map(table, rows)
+            drawn, legend = _detail_map(table, rows)
         tables.append({
             "code": table.code, "title": table.title, "note": table.note,
             "headers": [heading + (f" ({unit})" if unit else "")
@@ -177,7 +184,7 @@ def detail_tables(store: Warehouse, analysis: Analysis, level: str, territory: s
                         for c, _, _ in table.columns],
             "rows": [[format_value(row[c], unit) for c, _, unit in table.columns] for row in rows],
             "map": drawn,
-            "map_legend": class_legend(False) if drawn else [],
+            "map_legend": legend,
             "map_title": _column_heading(table, table.map_value) if drawn else ""})
     return tables
 
@@ -186,40 +193,43 @@ def _column_heading(table, column: str) -> str:
     return next((heading for name, heading, _ in table.columns if name == column), column)
 
 
-def _detail_map(table, rows: list[dict]) -> str | None:
+def _detail_map(table, rows: list[dict]) -> tuple[str | None, list[dict]]:
     features = [{"geometry": json.loads(r["geojson"]), "properties": {"code": str(i + 1)}}
                 for i, r in enumerate(rows) if r.get("geojson")]
     if not features:
-        return None
+        return None, []
     values = {str(i + 1): r[table.map_value] for i, r in enumerate(rows) if r.get("geojson")}
-    fills = classes(values, {})
-    return territory_map_svg(None, {"features": features}, *MAP_BOX, fills=fills)
+    unit = next((u for name, _, u in table.columns if name == table.map_value), "")
+    fills, legend = classify(values, {}, unit)
+    return territory_map_svg(None, {"features": features}, *MAP_BOX, fills=fills), legend
 
 
-def results_map(store: Warehouse, found: Subject) -> str | None:
+def results_map(store: Warehouse, found: Subject) -> tuple[str | None, list[dict]]:
     """The analysis's map component over the territories shown (a QPV among those of its
-    commune), coloured by class; None where the level has no contours or nothing to draw."""
+    commune), coloured by class, and its legend; None where the level has no contours or
+    nothing to draw."""
     analysis, territory = found.analysis, found.territory
     component = analysis.map_component
     level = found.entries[0]["level"]
     if not component or level not in analysis.map_levels:
-        return None
+        return None, []
     if found.within:
         area = (territory["level"], territory["code"])
     elif level == "qpv" and territory["commune"]:
         area = ("commune", territory["commune"])
     else:
-        return None
+        return None, []
     facets = {e["facet"] for e in found.entries}
     facet = latest if (latest := latest_facet(store, analysis.code)) in facets \
         else found.entries[0]["facet"]
     layer = results.layer(store, analysis.code, component, level, within=area, facet=facet)
     if not layer["features"]:
-        return None
+        return None, []
     properties = [f["properties"] for f in layer["features"]]
-    fills = classes({p["code"]: p["valeur"] for p in properties},
-                    {p["code"]: p["score"] for p in properties})
-    return territory_map_svg(store.geojson(*area), layer, *MAP_BOX, fills=fills)
+    fills, legend = classify({p["code"]: p["valeur"] for p in properties},
+                             {p["code"]: p["score"] for p in properties},
+                             analysis.component(component).unit)
+    return territory_map_svg(store.geojson(*area), layer, *MAP_BOX, fills=fills), legend
 
 
 def note_data(store: Warehouse, code: str, level: str, territory: str) -> tuple[dict, dict]:
@@ -228,7 +238,7 @@ def note_data(store: Warehouse, code: str, level: str, territory: str) -> tuple[
     found = subject(store, code, level, territory)
     analysis, place = found.analysis, found.territory
     files = {}
-    drawn = results_map(store, found)
+    drawn, legend = results_map(store, found)
     if drawn:
         files["carte.svg"] = drawn
     details = detail_tables(store, analysis, level, territory)
@@ -259,7 +269,7 @@ def note_data(store: Warehouse, code: str, level: str, territory: str) -> tuple[
                     for e in found.entries],
         "map": "carte.svg" if drawn else None,
         "map_title": _map_title(store, found) if map_component else "",
-        "map_legend": class_legend(map_component.scored) if map_component else [],
+        "map_legend": legend,
         "details": details,
         "limits": list(analysis.limits),
         "sources": [{"title": f"{s['producer']} — {s['dataset']}",

@@ -4,23 +4,25 @@ one territory's results and its PDF note. Served from the build like the profile
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from urllib.parse import urlencode
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from quartiers.engine.analyses import ANALYSES_BY_CODE, results
-from quartiers.engine.analyses.model import Analysis
-from quartiers.engine.exports import _csv
+from quartiers.engine.analyses.model import RESULT_STATUSES, Analysis
 from quartiers.engine.levels import LEVELS
 from quartiers.engine.reports.analysis_note import (
     CLASS_COLOURS,
     DIRECTIONS,
     NO_RESULT_COLOUR,
+    SCORED_LEGEND,
     analysis_sources,
-    class_legend,
     detail_tables,
     entry_groups,
     entry_heading,
@@ -41,7 +43,7 @@ from .filters import Filters, read_filters
 PAGE_SIZE = 50
 CSV_COLUMNS = ("analyse", "niveau", "code", "nom", "facette", "facette_libelle", "composante",
                "libelle", "groupe", "unite", "valeur", "score", "statut", "statut_libelle",
-               "millesime", "sources", "sources_libelles", "note")
+               "millesime", "sources", "note")
 
 
 class UnknownAnalysis(NotFound):
@@ -156,37 +158,55 @@ def _map(analysis: Analysis) -> dict | None:
     return {"layer": reverse("api_analysis_layer", args=[analysis.code]),
             "colours": json.dumps(list(CLASS_COLOURS)), "blank": NO_RESULT_COLOUR,
             "levels": [(lv, LEVELS[lv].plural) for lv in analysis.map_levels],
-            "legend": class_legend(True)}
+            "legend": SCORED_LEGEND}
 
 
 @served_from_build
 @_missing
 def results_csv(request, code: str):
-    """Every result matching the filters, one row per territory, facet and component, each
-    with its sources (keys and titles)."""
+    """Every result matching the filters, one row per territory, facet and component, with its
+    sources' keys (described in the page's « Sources » and on /donnees/). Written by DuckDB
+    and streamed: an analysis by commune and year holds hundreds of thousands of values."""
     analysis = _analysis(code)
-    store = get_store()
     try:
         filters = read_filters(analysis, request.GET)
-    except BadRequest as error:
+    except (BadRequest, NotFound) as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    _total, entries = results.results(store, analysis.code, filters.level, filters.within,
-                                      filters.facet, limit=10**7)
-    titles = {s["key"]: f"{s['producer']} — {s['dataset']} ({s['vintage']})"
-              for s in store.sources()}
-    lines = [list(CSV_COLUMNS)]
-    for entry in entries:
-        for c in analysis.components:
-            found = entry["components"].get(c.code)
-            if found is None:
-                continue
-            lines.append([analysis.code, entry["level"], entry["code"], entry["name"],
-                          entry["facet"], entry["facet_label"] or "", c.code, c.label, c.group,
-                          c.unit, found["value"], found["score"], found["status"],
-                          found["status_label"], found["vintage"], " ; ".join(found["sources"]),
-                          " ; ".join(titles.get(k, k) for k in found["sources"]),
-                          found["note"] or ""])
-    response = HttpResponse(_csv(lines), content_type="text/csv; charset=utf-8")
+    where, params = "r.analysis = ?", [analysis.code]
+    if filters.level:
+        where += " AND r.level = ?"
+        params.append(filters.level)
+    if filters.facet is not None:
+        where += " AND r.facet = ?"
+        params.append(filters.facet)
+    clause, extra = results._within_clause(filters.within)
+    components = [(c.code, c.label, c.group, c.unit, i) for i, c in enumerate(analysis.components)]
+    # header names as the CSV shows them, the first one carrying the BOM French spreadsheets
+    # need; numbers with a decimal comma, as the other downloads (engine/exports.py)
+    names = [f'"{chr(0xFEFF) if i == 0 else ""}{name}"' for i, name in enumerate(CSV_COLUMNS)]
+    french = "replace(CAST({} AS VARCHAR), '.', ',')"
+    columns = ["?", "r.level", "r.code", "t.name", "r.facet", "coalesce(f.label, '')",
+               "r.component", "c.label", "c.grp", "c.unit", french.format("r.value"), "r.score",
+               "r.status", f"CASE r.status {' '.join('WHEN ? THEN ?' for _ in RESULT_STATUSES)} END",
+               "r.vintage", "array_to_string(r.sources, ' ; ')", "coalesce(r.note, '')"]
+    folder = tempfile.mkdtemp(prefix="quartiers-csv-")
+    path = os.path.join(folder, "resultats.csv")
+    get_store().query(f"""COPY (
+        WITH c(component, label, grp, unit, position) AS (
+            SELECT * FROM (VALUES {", ".join(["(?, ?, ?, ?, ?)"] * len(components))}))
+        SELECT {", ".join(f"{e} AS {n}" for e, n in zip(columns, names, strict=True))}
+        FROM marts.analysis_results r
+        JOIN marts.territories t ON t.level = r.level AND t.code = r.code
+        JOIN c ON c.component = r.component
+        LEFT JOIN marts.analysis_facets f ON f.analysis = r.analysis AND f.facet = r.facet
+        WHERE {where}{clause}
+        ORDER BY r.level, r.code, f.position NULLS FIRST, r.facet, c.position
+        ) TO '{path}' (HEADER, DELIMITER ';')""",
+        [*(v for c in components for v in c), analysis.code,
+         *(v for item in RESULT_STATUSES.items() for v in item), *params, *extra])
+    stream = open(path, "rb")  # noqa: SIM115 - closed by the response once sent
+    shutil.rmtree(folder)  # the open file stays readable until the response closes it
+    response = FileResponse(stream, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="analyse_{analysis.code}.csv"'
     return response
 
@@ -199,7 +219,7 @@ def territory(request, code: str, level: str, territory: str):
     store = get_store()
     found = subject(store, code, level, territory)
     analysis = found.analysis
-    drawn = results_map(store, found)
+    drawn, legend = results_map(store, found)
     details = detail_tables(store, analysis, level, territory)
     for table in details:
         table["map"] = mark_safe(table["map"]) if table["map"] else None  # our own SVG
@@ -215,8 +235,7 @@ def territory(request, code: str, level: str, territory: str):
         "map": mark_safe(drawn) if drawn else None,
         "map_component": analysis.component(analysis.map_component) if drawn else None,
         "map_facet": found.entries[0]["facet_label"] if drawn else "",
-        "legend": class_legend(analysis.component(analysis.map_component).scored)
-        if drawn else [],
+        "legend": legend,
         "details": details, "sources": analysis_sources(store, analysis),
         "shown_level": LEVELS[found.entries[0]["level"]].plural})
 

@@ -26,17 +26,32 @@
     }) };
   }
 
-  // Each feature's class colour: its score, or the tercile of its value among those drawn.
-  function colour(collection) {
+  // Each feature's class colour, as the PDF note's (engine/reports/analysis_note.py): its
+  // tercile score, or three equal intervals between the lowest and highest values drawn;
+  // the legend says which (the scored one is the page's own, kept from the server).
+  const legendBox = document.getElementById("map-legend");
+  const scoredLegend = legendBox.innerHTML;
+  function colour(collection, unit) {
     const scored = collection.features.some((f) => f.properties.score !== null);
-    const values = collection.features.map((f) => f.properties.valeur).filter((v) => v !== null).sort((a, b) => a - b);
-    const cuts = [values[Math.floor(values.length / 3)], values[Math.floor((2 * values.length) / 3)]];
+    const values = collection.features.map((f) => f.properties.valeur).filter((v) => v !== null);
+    const low = Math.min(...values), high = Math.max(...values), step = (high - low) / 3;
+    const cuts = [low + step, low + 2 * step];
     collection.features.forEach((f) => {
       const p = f.properties;
       if (p.valeur === null) p.couleur = BLANK;
       else if (scored) p.couleur = p.score ? colours[p.score - 1] : BLANK;
-      else p.couleur = colours[values.length > 2 ? cuts.filter((c) => p.valeur >= c).length : 1];
+      else p.couleur = colours[step ? cuts.filter((c) => p.valeur >= c).length : 1];
     });
+    if (scored || !values.length) {
+      legendBox.innerHTML = scoredLegend;
+    } else {
+      const fmt = (v) => basemap.formatValue(v, Math.abs(high) >= 10 ? 1 : 2, unit);
+      const bounds = [low, ...cuts, high];
+      const items = step ? colours.map((c, i) => [c, `de ${fmt(bounds[i])} à ${fmt(bounds[i + 1])}`]) : [[colours[1], `${fmt(low)} partout`]];
+      items.push([BLANK, "sans valeur"]);
+      legendBox.innerHTML = `<ul class="class-legend">${items.map(([c, label]) =>
+        `<li><span class="swatch" style="background: ${c}"></span>${basemap.escapeHtml(label)}</li>`).join("")}</ul>`;
+    }
     return collection;
   }
 
@@ -68,7 +83,8 @@
     const shownLevel = level ? level.value : el.dataset.level;
     const params = new URLSearchParams({ composante: component.value, niveau: shownLevel });
     if (facet) params.set("facette", facet.value);
-    const collection = colour(await basemap.json(`${el.dataset.layer}?${params}`));
+    const unit = component.options[component.selectedIndex].dataset.unit;
+    const collection = colour(await basemap.json(`${el.dataset.layer}?${params}`), unit);
     const points = centroids(collection);
     const dots = shownLevel === "qpv" ? DOTS_BELOW : 0;
     if (map.getSource("results")) {
