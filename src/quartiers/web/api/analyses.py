@@ -88,7 +88,7 @@ def _summary(analysis: Analysis) -> dict:
             "niveaux": list(analysis.levels), "url": f"/analyses/{analysis.code}/"}
 
 
-@endpoint("v1/analyses", "analyses", "Les analyses (cas d'usage) et leurs niveaux",
+@endpoint("v1/analyses", "analysis_list", "Les analyses (cas d'usage) et leurs niveaux",
           tags=("analyses",), response=LISTE_ANALYSES)
 def analyses(request):
     return {"total": len(ANALYSES_BY_CODE),
