@@ -115,3 +115,28 @@ def test_profile_lists_the_analyses_of_the_territory(client, sample):
     html = text(client.get(f"/territoires/{level}/{code}/"))
     assert 'id="analyses"' in html
     assert f'href="/analyses/{analysis.code}/{level}/{code}/"' in html
+
+
+def test_an_epci_page_lists_its_qpv_for_an_analysis_by_qpv(client, store):
+    """« note pour un QPV, une commune, un EPCI »: heat by QPV, asked for Nantes Métropole."""
+    html = text(client.get("/analyses/chaleur/epci/244400404/"))
+    inside = store.query("SELECT DISTINCT r.code FROM marts.analysis_results r JOIN "
+                         "marts.territory_links l ON l.level = r.level AND l.code = r.code "
+                         "WHERE r.analysis = 'chaleur' AND l.parent_level = 'epci' "
+                         "AND l.parent_code = '244400404'")
+    assert len(inside) > 10
+    for row in inside:
+        assert f'href="/analyses/chaleur/qpv/{row["code"]}/"' in html
+    assert "results-table" in html and "<svg" in html  # one row each, and the map
+
+
+def test_a_commune_page_folds_older_facets_and_links_its_qpv(client, store):
+    """Brest: the latest election open, the others folded; its QPV's results one click away."""
+    html = text(client.get("/analyses/participation/commune/29019/"))
+    assert html.count('<details class="facet" open>') >= 1
+    assert html.count('<details class="facet">') >= 3
+    assert "/analyses/participation/?niveau=qpv&amp;dans=commune%3A29019#resultats" in html
+    value = store.query("SELECT value FROM marts.analysis_results WHERE analysis = "
+                        "'participation' AND level = 'commune' AND code = '29019' "
+                        "AND component = 'participation_qpv' AND facet = 'leg2024-t1'")[0]["value"]
+    assert f"{value:.1f}".replace(".", ",") + "\u00a0%" in html

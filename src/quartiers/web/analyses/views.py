@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 
 from quartiers.engine.analyses import ANALYSES_BY_CODE, results
 from quartiers.engine.analyses.model import RESULT_STATUSES, Analysis
+from quartiers.engine.exports import nested_levels
 from quartiers.engine.levels import LEVELS
 from quartiers.engine.reports.analysis_note import (
     CLASS_COLOURS,
@@ -220,6 +221,9 @@ def territory(request, code: str, level: str, territory: str):
     found = subject(store, code, level, territory)
     analysis = found.analysis
     drawn, legend = results_map(store, found)
+    latest = latest_facet(store, analysis.code)
+    if all(e["facet"] != latest for e in found.entries):
+        latest = found.entries[0]["facet"]
     details = detail_tables(store, analysis, level, territory)
     for table in details:
         table["map"] = mark_safe(table["map"]) if table["map"] else None  # our own SVG
@@ -230,13 +234,16 @@ def territory(request, code: str, level: str, territory: str):
         "rows": [_row(analysis, e) for e in found.entries] if found.within else [],
         "facets": results.facets(store, analysis.code),
         "entries": [] if found.within else [
-            {"heading": entry_heading(e, False), "groups": entry_groups(store, analysis, e)}
-            for e in found.entries],
+            {"heading": entry_heading(e, False), "groups": entry_groups(store, analysis, e),
+             "latest": e["facet"] == latest} for e in found.entries],
         "map": mark_safe(drawn) if drawn else None,
         "map_component": analysis.component(analysis.map_component) if drawn else None,
         "map_facet": found.entries[0]["facet_label"] if drawn else "",
         "legend": legend,
         "details": details, "sources": analysis_sources(store, analysis),
+        "finer": [(LEVELS[lv].plural, reverse("analyses:detail", args=[code]) + _query(
+            {"niveau": lv, "dans": f"{level}:{territory}"})) for lv in analysis.levels
+                  if lv in nested_levels(level) and not found.within],
         "shown_level": LEVELS[found.entries[0]["level"]].plural})
 
 
