@@ -229,7 +229,9 @@ def results_map(store: Warehouse, found: Subject) -> tuple[str | None, list[dict
     fills, legend = classify({p["code"]: p["valeur"] for p in properties},
                              {p["code"]: p["score"] for p in properties},
                              analysis.component(component).unit)
-    return territory_map_svg(store.geojson(*area), layer, *MAP_BOX, fills=fills), legend
+    focus = None if found.within else territory["code"]  # a QPV: the view centred on it
+    return territory_map_svg(store.geojson(*area), layer, *MAP_BOX, highlight=focus,
+                             fills=fills), legend
 
 
 def note_data(store: Warehouse, code: str, level: str, territory: str) -> tuple[dict, dict]:
