@@ -49,9 +49,13 @@ lint: install
 	$(BIN)/ruff check src tests bench
 
 ## Whole suite: lint, engine + web + API + browser tests on SQLite, then the Django suite on PostgreSQL
+## The real warehouse is built once, from the bundled data only (no user imports), for both runs
+TEST_WAREHOUSE := var/tests/warehouse.duckdb
 test: install system-deps address-server lint
-	$(BIN)/python -m pytest
-	DATABASE_URL=$$(./scripts/postgres-for-tests.sh) $(BIN)/python -m pytest tests/web -m "not browser"
+	QUARTIERS_IMPORTS=var/tests/sans-imports $(BIN)/quartiers --warehouse $(TEST_WAREHOUSE) build
+	QUARTIERS_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(BIN)/python -m pytest
+	QUARTIERS_TEST_WAREHOUSE=$(TEST_WAREHOUSE) DATABASE_URL=$$(./scripts/postgres-for-tests.sh) \
+	  $(BIN)/python -m pytest tests/web -m "not browser"
 
 bench: install
 	@command -v wrk >/dev/null || (apt-get update -q && apt-get install -y -q wrk)

@@ -16,8 +16,8 @@ DATA_DIR = current().data_dir
 
 @pytest.fixture(scope="session")
 def warehouse_path(tmp_path_factory):
-    """Built here; ``QUARTIERS_TEST_WAREHOUSE`` names one already built by the same code, to
-    iterate on web tests without a build per run (never set in ``make test``)."""
+    """Built here, or named by ``QUARTIERS_TEST_WAREHOUSE``: one already built by the same code
+    from the bundled data (``make test`` builds it once for its SQLite and PostgreSQL runs)."""
     if os.environ.get("QUARTIERS_TEST_WAREHOUSE"):
         return Path(os.environ["QUARTIERS_TEST_WAREHOUSE"])
     path = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
