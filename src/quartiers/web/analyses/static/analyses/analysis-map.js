@@ -42,6 +42,9 @@
       else if (scored) p.couleur = p.score ? colours[p.score - 1] : BLANK;
       else p.couleur = colours[step ? cuts.filter((c) => p.valeur >= c).length : 1];
     });
+    // territories without a result drawn first, under those with one (Nantes's 12 QPV with
+    // an exposure stay visible among 1,600 grey dots)
+    collection.features.sort((a, b) => (a.properties.valeur === null ? 0 : 1) - (b.properties.valeur === null ? 0 : 1));
     if (scored || !values.length) {
       legendBox.innerHTML = scoredLegend;
     } else {
