@@ -6,22 +6,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from .french import console
-from .observatory import _output, _resolve, _store
+from .observatory import open_store, output_file, resolve_territory
 
 
 def cmd_note(args) -> int:
     from ..engine.analyses import results
     from ..engine.reports.analysis_note import note_data, note_text, render_note
 
-    store = _store(args)
+    store = open_store(args)
     analysis = results.analysis(args.analyse)  # NotFound naming the analyses
     level, _, code = args.territoire.rpartition(":")
-    level, code = _resolve(store, code, level or args.niveau)
+    level, code = resolve_territory(store, code, level or args.niveau)
     if not args.pdf:
         data, _files = note_data(store, analysis.code, level, code)
         print(note_text(data), end="")
         return 0
-    out = _output(Path(args.sortie or f"note_{analysis.code}_{level}_{code}.pdf"), "-o")
+    out = output_file(Path(args.sortie or f"note_{analysis.code}_{level}_{code}.pdf"), "-o")
     pdf = render_note(store, analysis.code, level, code)
     out.write_bytes(pdf)
     console.print(f"Note écrite : {out} ({len(pdf) // 1024} Ko)")

@@ -13,7 +13,7 @@ from ..engine.geo import CRS_CODES, DEFAULT_RADIUS_M, MAX_RADIUS_M
 from .french import UserError, console, positive_number, say, why
 
 
-def _output(path: Path, option: str, source: Path | None = None) -> Path:
+def output_file(path: Path, option: str, source: Path | None = None) -> Path:
     """An output file, checked before any work: not a folder, in an existing folder where one
     can write, and not the input itself (through another path or a link either)."""
     where = f"{path} ({option})"
@@ -72,13 +72,13 @@ def cmd_build(args) -> int:
     return 0
 
 
-def _store(args):
+def open_store(args):
     from ..engine.warehouse.store import Warehouse
 
     return Warehouse(args.warehouse)
 
 
-def _resolve(store, code: str, level: str | None) -> tuple[str, str]:
+def resolve_territory(store, code: str, level: str | None) -> tuple[str, str]:
     """A code alone is enough when it names one territory (QN…, INSEE, SIREN, FR)."""
     if level:
         return level, code
@@ -94,9 +94,9 @@ def _resolve(store, code: str, level: str | None) -> tuple[str, str]:
 def cmd_fiche(args) -> int:
     from ..engine.reports import render_fiche
 
-    store = _store(args)
-    level, code = _resolve(store, args.code, args.niveau)
-    out = _output(Path(args.pdf or f"fiche_{level}_{code}.pdf"), "--pdf")
+    store = open_store(args)
+    level, code = resolve_territory(store, args.code, args.niveau)
+    out = output_file(Path(args.pdf or f"fiche_{level}_{code}.pdf"), "--pdf")
     pdf = render_fiche(store, level, code)
     out.write_bytes(pdf)
     console.print(f"Fiche écrite : {out} ({len(pdf) // 1024} Ko)")
@@ -106,7 +106,7 @@ def cmd_fiche(args) -> int:
 def cmd_fiches(args) -> int:
     from ..engine.reports import render_batch
 
-    store = _store(args)
+    store = open_store(args)
     parent_level, _, parent_code = args.dans.partition(":")
     store.territory(parent_level, parent_code)
     _, rows = store.territories(args.niveau, 100000, 0, (parent_level, parent_code))
@@ -128,7 +128,7 @@ def cmd_search(args) -> int:
     it matched; close names when nothing matches, then a French error (exit status 1)."""
     from ..engine.warehouse.store import NotFound
 
-    store = _store(args)
+    store = open_store(args)
     rows = store.search(args.texte, 20, every_exact=True)
     if not rows:
         raise NotFound(f"aucun territoire ne correspond à « {args.texte} » (essayez un nom de "
@@ -154,10 +154,10 @@ def cmd_locate(args) -> int:
     if not source.is_file():
         raise UserError(f"{source} : " + ("fichier introuvable" if not source.exists()
                                           else "ce n'est pas un fichier"))
-    target = _output(Path(args.sortie or source.with_name(f"{source.stem}_qpv{source.suffix}")),
+    target = output_file(Path(args.sortie or source.with_name(f"{source.stem}_qpv{source.suffix}")),
                      "-o" if args.sortie else "fichier de sortie par défaut ; -o pour un autre",
                      source)
-    store = _store(args)
+    store = open_store(args)
     locator = Locator(current(store, args.config.data_dir), radius_m=args.rayon)
     crs = CRS_CODES.get(args.crs)
     geocoder = Geocoder.from_setting(args.geocodeur)
@@ -204,10 +204,10 @@ def cmd_import_perimeters(args) -> int:
         return 1
     try:
         if args.telecharger:
-            perimeters, url = download_official(_store(args), Path(args.data), url=args.url)
+            perimeters, url = download_official(open_store(args), Path(args.data), url=args.url)
             console.print(f"Téléchargé : {url}")
         else:
-            perimeters = import_official(Path(args.fichier), _store(args), Path(args.data))
+            perimeters = import_official(Path(args.fichier), open_store(args), Path(args.data))
     except (OSError, ValueError) as error:
         console.print(f"[red]{error}[/]")
         return 1

@@ -22,6 +22,19 @@ def analysis(code: str) -> Analysis:
     return ANALYSES_BY_CODE[code]
 
 
+def _filters(code: str, level: str | None, within: tuple[str, str] | None,
+             facet: str | None) -> tuple[str, list]:
+    where, params = "r.analysis = ?", [code]
+    if level:
+        where += " AND r.level = ?"
+        params.append(level)
+    if facet is not None:
+        where += " AND r.facet = ?"
+        params.append(facet)
+    clause, extra = _within_clause(within)
+    return where + clause, params + extra
+
+
 def _within_clause(within: tuple[str, str] | None) -> tuple[str, list]:
     """Territories inside ``within`` (level, code), the territory itself included."""
     if not within:
@@ -56,16 +69,7 @@ def results(store: Warehouse, code: str, level: str | None = None,
             limit: int = 100, offset: int = 0) -> tuple[int, list[dict]]:
     """(number of territories × facets matching, one page of entries in code order)."""
     declared = analysis(code)
-    where, params = "r.analysis = ?", [declared.code]
-    if level:
-        where += " AND r.level = ?"
-        params.append(level)
-    if facet is not None:
-        where += " AND r.facet = ?"
-        params.append(facet)
-    clause, extra = _within_clause(within)
-    where += clause
-    params += extra
+    where, params = _filters(declared.code, level, within, facet)
     keys = (f"SELECT DISTINCT r.level, r.code, r.facet FROM marts.analysis_results r "
             f"WHERE {where}")
     total = store.query(f"SELECT count(*) AS n FROM ({keys})", params)[0]["n"]
@@ -127,3 +131,40 @@ def layer(store: Warehouse, code: str, component: str, level: str = "qpv",
          "properties": {"code": r["code"], "nom": r["name"], "valeur": r["value"],
                         "score": r["score"], "statut": r["status"]}}
         for i, r in enumerate(rows)]}
+
+
+CSV_COLUMNS = ("analyse", "niveau", "code", "nom", "facette", "facette_libelle", "composante",
+               "libelle", "groupe", "unite", "valeur", "score", "statut", "statut_libelle",
+               "millesime", "sources", "note")
+
+
+def write_csv(store: Warehouse, code: str, path: str, level: str | None = None,
+              within: tuple[str, str] | None = None, facet: str | None = None) -> None:
+    """Every result matching the filters, one row per territory, facet and component, with its
+    sources' keys, written by DuckDB (an analysis by commune and year holds hundreds of
+    thousands of values): ';' separated, decimal comma and a BOM, as French spreadsheets read
+    them and as the other downloads are (engine/exports.py)."""
+    declared = analysis(code)
+    where, params = _filters(declared.code, level, within, facet)
+    components = [(c.code, c.label, c.group, c.unit, i)
+                  for i, c in enumerate(declared.components)]
+    # the first header carries the BOM
+    names = [f'"{chr(0xFEFF) if i == 0 else ""}{name}"' for i, name in enumerate(CSV_COLUMNS)]
+    french = "replace(CAST({} AS VARCHAR), '.', ',')"
+    columns = ["?", "r.level", "r.code", "t.name", "r.facet", "coalesce(f.label, '')",
+               "r.component", "c.label", "c.grp", "c.unit", french.format("r.value"), "r.score",
+               "r.status", f"CASE r.status {' '.join('WHEN ? THEN ?' for _ in RESULT_STATUSES)} END",
+               "r.vintage", "array_to_string(r.sources, ' ; ')", "coalesce(r.note, '')"]
+    store.query(f"""COPY (
+        WITH c(component, label, grp, unit, position) AS (
+            SELECT * FROM (VALUES {", ".join(["(?, ?, ?, ?, ?)"] * len(components))}))
+        SELECT {", ".join(f"{e} AS {n}" for e, n in zip(columns, names, strict=True))}
+        FROM marts.analysis_results r
+        JOIN marts.territories t ON t.level = r.level AND t.code = r.code
+        JOIN c ON c.component = r.component
+        LEFT JOIN marts.analysis_facets f ON f.analysis = r.analysis AND f.facet = r.facet
+        WHERE {where}
+        ORDER BY r.level, r.code, f.position NULLS FIRST, r.facet, c.position
+        ) TO '{path}' (HEADER, DELIMITER ';')""",
+        [*(v for c in components for v in c), declared.code,
+         *(v for item in RESULT_STATUSES.items() for v in item), *params])

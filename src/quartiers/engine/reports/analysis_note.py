@@ -22,7 +22,7 @@ from ..levels import LEVELS
 from ..warehouse.store import NotFound, Warehouse
 from .charts import UNITLESS, format_number
 from .maps import territory_map_svg
-from .pdf import LICENCE, _built_at, compile_typst
+from .pdf import LICENCE, built_at_label, compile_typst
 
 TEMPLATE = Path(__file__).with_name("templates") / "analysis_note.typ"
 MAX_WITHIN = 300  # territories within a wider one listed (all QPV of a région but Île-de-France)
@@ -254,7 +254,7 @@ def note_data(store: Warehouse, code: str, level: str, territory: str) -> tuple[
         "document_title": found.title, "title": analysis.title, "name": place["name"],
         "territory_line": f"{place['level_label']} · code {place['code']}",
         "date": date.today().strftime("%d/%m/%Y"),
-        "built_at": _built_at(store.build_info()),
+        "built_at": built_at_label(store.build_info()),
         "summary": analysis.summary, "method": list(analysis.method),
         "within_note": (f"Résultats des {shown} situés dans le territoire "
                         f"({found.total} entrée(s)"

@@ -125,7 +125,7 @@ def _gather(store: Warehouse, level: str, code: str) -> tuple[dict, dict[str, st
         "legend": list(LEGEND),
         "notices": profile.notices,
         **sources,
-        "built_at": _built_at(store.build_info()),
+        "built_at": built_at_label(store.build_info()),
         "licence": LICENCE,
         "footer": f"Quartiers — {territory['name']} ({code})",
     }
@@ -334,7 +334,7 @@ def _source_entry(record: dict) -> dict:
             "detail": f"Millésime : {record['vintage']} · {record['licence']}"}
 
 
-def _built_at(info: dict) -> str:
+def built_at_label(info: dict) -> str:
     stamp = datetime.fromisoformat(info["built_at"])
     if stamp.tzinfo is None:
         return stamp.strftime("%d/%m/%Y à %H:%M")

@@ -11,7 +11,7 @@ from quartiers.engine.analyses import results
 from quartiers.engine.analyses.model import Analysis
 from quartiers.engine.levels import PROFILE_LEVELS
 
-from ..api.views import BadRequest
+from ..core.errors import BadRequest
 from ..core.warehouse import get_store
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from quartiers.engine.analyses import ANALYSES_BY_CODE, results
-from quartiers.engine.analyses.model import RESULT_STATUSES, Analysis
+from quartiers.engine.analyses.model import Analysis
 from quartiers.engine.exports import nested_levels
 from quartiers.engine.levels import LEVELS
 from quartiers.engine.reports.analysis_note import (
@@ -35,16 +35,13 @@ from quartiers.engine.reports.analysis_note import (
 )
 from quartiers.engine.warehouse.store import NotFound
 
-from ..api.views import BadRequest
 from ..core.build_cache import served_from_build
+from ..core.errors import BadRequest
 from ..core.middleware import not_found
 from ..core.warehouse import get_store
 from .filters import Filters, read_filters
 
 PAGE_SIZE = 50
-CSV_COLUMNS = ("analyse", "niveau", "code", "nom", "facette", "facette_libelle", "composante",
-               "libelle", "groupe", "unite", "valeur", "score", "statut", "statut_libelle",
-               "millesime", "sources", "note")
 
 
 class UnknownAnalysis(NotFound):
@@ -173,38 +170,10 @@ def results_csv(request, code: str):
         filters = read_filters(analysis, request.GET)
     except (BadRequest, NotFound) as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    where, params = "r.analysis = ?", [analysis.code]
-    if filters.level:
-        where += " AND r.level = ?"
-        params.append(filters.level)
-    if filters.facet is not None:
-        where += " AND r.facet = ?"
-        params.append(filters.facet)
-    clause, extra = results._within_clause(filters.within)
-    components = [(c.code, c.label, c.group, c.unit, i) for i, c in enumerate(analysis.components)]
-    # header names as the CSV shows them, the first one carrying the BOM French spreadsheets
-    # need; numbers with a decimal comma, as the other downloads (engine/exports.py)
-    names = [f'"{chr(0xFEFF) if i == 0 else ""}{name}"' for i, name in enumerate(CSV_COLUMNS)]
-    french = "replace(CAST({} AS VARCHAR), '.', ',')"
-    columns = ["?", "r.level", "r.code", "t.name", "r.facet", "coalesce(f.label, '')",
-               "r.component", "c.label", "c.grp", "c.unit", french.format("r.value"), "r.score",
-               "r.status", f"CASE r.status {' '.join('WHEN ? THEN ?' for _ in RESULT_STATUSES)} END",
-               "r.vintage", "array_to_string(r.sources, ' ; ')", "coalesce(r.note, '')"]
     folder = tempfile.mkdtemp(prefix="quartiers-csv-")
     path = os.path.join(folder, "resultats.csv")
-    get_store().query(f"""COPY (
-        WITH c(component, label, grp, unit, position) AS (
-            SELECT * FROM (VALUES {", ".join(["(?, ?, ?, ?, ?)"] * len(components))}))
-        SELECT {", ".join(f"{e} AS {n}" for e, n in zip(columns, names, strict=True))}
-        FROM marts.analysis_results r
-        JOIN marts.territories t ON t.level = r.level AND t.code = r.code
-        JOIN c ON c.component = r.component
-        LEFT JOIN marts.analysis_facets f ON f.analysis = r.analysis AND f.facet = r.facet
-        WHERE {where}{clause}
-        ORDER BY r.level, r.code, f.position NULLS FIRST, r.facet, c.position
-        ) TO '{path}' (HEADER, DELIMITER ';')""",
-        [*(v for c in components for v in c), analysis.code,
-         *(v for item in RESULT_STATUSES.items() for v in item), *params, *extra])
+    results.write_csv(get_store(), analysis.code, path, filters.level, filters.within,
+                      filters.facet)
     stream = open(path, "rb")  # noqa: SIM115 - closed by the response once sent
     shutil.rmtree(folder)  # the open file stays readable until the response closes it
     response = FileResponse(stream, content_type="text/csv; charset=utf-8")

@@ -26,16 +26,13 @@ from quartiers.engine.warehouse.store import NotFound, Value, WarehouseMissing, 
 
 from ..core.build_cache import served_from_build
 from ..core.downloads import TABLE_FORMATS, profile_download, table_download
+from ..core.errors import BadRequest
 from ..core.warehouse import get_store
 
 MAX_PAGE_SIZE = 1000
 # levels with values: territories, and the QPV of a territory taken together (« qpv_region »)
 VALUE_LEVELS = (*LEVELS, *(f"{b}_{p}" for b in ("qpv", "qpv2015") for p in ADMIN_LEVELS))
 MAX_PAGE = 1_000_000
-
-
-class BadRequest(ValueError):
-    pass
 
 
 class TooManyRequests(BadRequest):
