@@ -11,7 +11,7 @@ import re
 import pytest
 
 from quartiers.config import current
-from quartiers.engine.analyses import employment_build, pipeline
+from quartiers.engine.analyses import employment_build, pipeline, results
 from quartiers.engine.analyses.employment import ANALYSIS
 from quartiers.engine.analyses.model import BuildContext
 from quartiers.engine.geo import connect
@@ -159,6 +159,26 @@ def test_fixture_detail_tables(fixture_con):
                                                   ("Publication 2022", 42.0, 410)]
 
 
+def test_fixture_comparison_of_a_qpv(fixture_con):
+    table = next(d for d in ANALYSIS.details if d.code == "comparaison")
+    rows = fixture_con.execute(table.sql, ["qpv2015", "QP011001"]).fetchall()
+    # (périmètre, territoire, taux d'emploi, médiane, A B C, part A) in the latest file, 2022
+    assert [r[:6] for r in rows] == [
+        ("Le quartier", "Quartier A", None, None, 80, 62.5),
+        ("Tous les QPV 2015 de la commune", "Commune 1", None, 42.0, 410, 61.0),
+        ("Tous les QPV 2015 de la région", "Région", None, 42.0, 460, 58.7),
+        ("Tous les QPV 2015 de France", "France", None, 42.0, 460, 58.7),
+        ("Commune entière (recensement 2018)", "Commune 1", 60.0, None, None, None),
+        ("Région entière (recensement 2018)", "Région", 56.0, None, None, None),
+        ("France entière (recensement 2018)", "France", 56.0, None, None, None)]
+    rows = fixture_con.execute(table.sql, ["epci", "200000001"]).fetchall()
+    assert [r[0] for r in rows] == [
+        "Tous les QPV 2015 de l'EPCI", "Tous les QPV 2015 de la région",
+        "Tous les QPV 2015 de France", "EPCI entier (recensement 2018)",
+        "Région entière (recensement 2018)", "France entière (recensement 2018)"]
+    assert fixture_con.execute(table.sql, ["commune", "99999"]).fetchall() == []
+
+
 def test_fixture_census_of_the_whole_territory(fixture_con):
     assert _result(fixture_con, "commune", "11111", 2022, "taux_emploi_rp")[0] == \
         pytest.approx(60.0)
@@ -241,3 +261,39 @@ def test_france_rate_only_where_a_file_has_its_ensemble_row(store):
         _number(ensemble["TX_TOT_EMPL"]), "ok")
     assert not any(r["CODGEO"] == "Ensemble" for r in _raw(2022))
     assert _stored(store, "france", "FR", 2022, "taux_emploi") == (None, "non_disponible")
+
+
+def test_comparison_of_villejean_with_rennes_bretagne_and_france(store):
+    tables = {t["table"].code: t["rows"] for t in results.details(store, "emploi", "qpv2015",
+                                                                   "QP035002")}
+    rows = {(r["perimetre"], r["territoire"]): r for r in tables["comparaison"]}
+    latest = employment_build.YEARS[-1]
+    columns = ("taux_emploi", "taux_emploi_median", "de_abc", "part_a", "part_moins_25",
+               "part_dur4", "evolution_abc")
+    for perimeter, name, level, code in (
+            ("Le quartier", "Villejean", "qpv2015", "QP035002"),
+            ("Tous les QPV 2015 de la commune", "Rennes", "commune", "35238"),
+            ("Tous les QPV 2015 de la région", "Bretagne", "region", "53"),
+            ("Tous les QPV 2015 de France", "France", "france", "FR")):
+        row = rows[(perimeter, name)]
+        for column in columns:
+            stored = _stored(store, level, code, latest, column)
+            if stored is None or stored[0] is None:
+                assert row[column] is None, (perimeter, column)
+            else:  # the table shows the results rounded to one decimal
+                assert row[column] == pytest.approx(stored[0], abs=0.05), (perimeter, column)
+    assert rows[("Le quartier", "Villejean")]["taux_emploi"] is not None
+    assert rows[("Tous les QPV 2015 de la commune", "Rennes")]["de_abc"] > \
+        rows[("Le quartier", "Villejean")]["de_abc"]
+    for perimeter, name, level, code in (
+            ("Commune entière (recensement 2018)", "Rennes", "commune", "35238"),
+            ("Région entière (recensement 2018)", "Bretagne", "region", "53"),
+            ("France entière (recensement 2018)", "France", "france", "FR")):
+        row = rows[(perimeter, name)]
+        stored, status = _stored(store, level, code, latest, "taux_emploi_rp")
+        assert status == "ok" and row["taux_emploi"] == pytest.approx(stored, abs=0.05)
+        assert row["de_abc"] is None
+    assert [r["perimetre"] for r in tables["comparaison"]] == [
+        "Le quartier", "Tous les QPV 2015 de la commune", "Tous les QPV 2015 de la région",
+        "Tous les QPV 2015 de France", "Commune entière (recensement 2018)",
+        "Région entière (recensement 2018)", "France entière (recensement 2018)"]

@@ -23,6 +23,11 @@ POOLED = (" Pour une commune, un EPCI, un département, une région ou la France
 SHARE = (" Pour un ensemble de quartiers : somme des effectifs divisée par la somme des "
          "demandeurs A, B, C, sur les quartiers où les deux sont publiés.")
 UNFAVOURABLE, FAVOURABLE = "defavorable", "favorable"
+# the files do not name their duration tranches: the bounds are those of the observatory's
+# catalogue (indicators/catalogue/employment.py: tranches 3 and 4, one year or more; 4, two)
+DURATION_BOUNDS = (" Bornes des tranches selon le catalogue de l'observatoire (tranches 3 et 4 : "
+                   "un an ou plus ; tranche 4 : deux ans ou plus) ; les tranches 1 et 2 font "
+                   "ensemble moins d'un an, leur limite n'est pas connue ici.")
 
 
 def _count(code: str, label: str, group: str, description: str) -> Component:
@@ -72,12 +77,16 @@ COUNT_COMPONENTS = (
     _count("de_supbac", "Demandeurs d'emploi A, B, C de niveau supérieur au bac", EDUCATION,
            "Colonne ABC_SUPBAC (absente de la publication 2019). Les quatre niveaux peuvent "
            "sommer un peu moins que les ABC (niveau non renseigné)."),
-    _count("de_dur1", "Ancienneté d'inscription : tranche 1 (la plus courte)", DURATION,
-           "Colonne ABC_DUR1 du fichier INSEE (les quatre tranches somment aux ABC)."),
-    _count("de_dur2", "Ancienneté d'inscription : tranche 2", DURATION, "Colonne ABC_DUR2."),
-    _count("de_dur3", "Ancienneté d'inscription : tranche 3", DURATION, "Colonne ABC_DUR3."),
-    _count("de_dur4", "Ancienneté d'inscription : tranche 4 (la plus longue)", DURATION,
-           "Colonne ABC_DUR4."),
+    _count("de_dur1", "Demandeurs A, B, C inscrits depuis moins d'un an : première tranche "
+           "(la plus courte)", DURATION,
+           "Colonne ABC_DUR1 du fichier INSEE (les quatre tranches somment aux ABC)."
+           + DURATION_BOUNDS),
+    _count("de_dur2", "Demandeurs A, B, C inscrits depuis moins d'un an : seconde tranche",
+           DURATION, "Colonne ABC_DUR2." + DURATION_BOUNDS),
+    _count("de_dur3", "Demandeurs A, B, C inscrits depuis un an à moins de deux ans", DURATION,
+           "Colonne ABC_DUR3." + DURATION_BOUNDS),
+    _count("de_dur4", "Demandeurs A, B, C inscrits depuis deux ans ou plus", DURATION,
+           "Colonne ABC_DUR4." + DURATION_BOUNDS),
 )
 COUNT_LABELS = {c.code: c.label for c in COUNT_COMPONENTS}
 
@@ -159,11 +168,11 @@ COMPONENTS = (
     _share("part_bac", "Part des A, B, C de niveau bac", EDUCATION),
     _share("part_supbac", "Part des A, B, C de niveau supérieur au bac", EDUCATION),
     *COUNT_COMPONENTS[15:],
-    _share("part_dur1", "Part de la tranche d'ancienneté 1 (la plus courte)", DURATION),
-    _share("part_dur2", "Part de la tranche d'ancienneté 2", DURATION),
-    _share("part_dur3", "Part de la tranche d'ancienneté 3", DURATION, UNFAVOURABLE),
-    _share("part_dur4", "Part de la tranche d'ancienneté 4 (la plus longue)", DURATION,
+    _share("part_dur1", "Part des inscrits depuis moins d'un an, première tranche", DURATION),
+    _share("part_dur2", "Part des inscrits depuis moins d'un an, seconde tranche", DURATION),
+    _share("part_dur3", "Part des inscrits depuis un an à moins de deux ans", DURATION,
            UNFAVOURABLE),
+    _share("part_dur4", "Part des inscrits depuis deux ans ou plus", DURATION, UNFAVOURABLE),
 )
 
 METHOD = (
@@ -220,8 +229,9 @@ LIMITS = (
     "disponible ».",
     "Les publications ne se comparent pas terme à terme : l'INSEE révise ses données, change "
     "des libellés (emplois précaires puis à durée limitée) et ne dit pas dans le fichier à "
-    "quelle année se rapportent les taux d'emploi. Les tranches d'ancienneté (DUR1 à DUR4) "
-    "sont données telles que le fichier les nomme.",
+    "quelle année se rapportent les taux d'emploi. Le fichier ne dit pas les bornes de ses "
+    "tranches d'ancienneté (DUR1 à DUR4) : un an et deux ans sont celles du catalogue de "
+    "l'observatoire ; la limite entre les deux tranches de moins d'un an n'est pas connue ici.",
     "Dans les communes de 10 000 habitants ou plus, le recensement est une enquête annuelle "
     "auprès d'une partie des logements : le taux d'emploi d'un quartier est une estimation, "
     "d'autant plus fragile que le quartier est petit ; un écart de un ou deux points d'une "
@@ -282,7 +292,63 @@ CHECKS = {
         "SELECT count(*) FROM staging.emploi_ipro WHERE code = 'Ensemble'", 3),
 }
 
+# The comparison's rows: the territory's own QPV (or the QPV itself), then all QPV of its
+# commune (for a QPV), région and France, then the same territories whole from the census.
+# Each row is a (level, code) of marts.emploi_series, so its values are the results' own.
+_COMPARED = """
+WITH t AS (SELECT level, code, commune, region FROM marts.territories
+           WHERE level = ? AND code = ?),
+qpv AS (
+    SELECT 1 AS position, level, code FROM t
+    UNION ALL SELECT 2, 'commune', commune FROM t WHERE level = 'qpv2015'
+    UNION ALL SELECT 3, 'region', region FROM t WHERE level NOT IN ('region', 'france')
+    UNION ALL SELECT 4, 'france', 'FR' FROM t WHERE level <> 'france'),
+scope AS (
+    SELECT position, level, code, false AS whole FROM qpv
+    UNION ALL SELECT 10 + position, level, code, true FROM qpv WHERE level <> 'qpv2015'),
+names(level, of_level, whole_label) AS (VALUES
+    ('commune', 'de la commune', 'Commune entière'), ('epci', 'de l''EPCI', 'EPCI entier'),
+    ('departement', 'du département', 'Département entier'),
+    ('region', 'de la région', 'Région entière'), ('france', 'de France', 'France entière'))
+SELECT CASE WHEN s.level = 'qpv2015' THEN 'Le quartier'
+            WHEN s.whole THEN n.whole_label || ' (recensement 2018)'
+            ELSE 'Tous les QPV 2015 ' || n.of_level END AS perimetre,
+       tr.name AS territoire,
+       CASE WHEN s.whole THEN e.taux_emploi_rp ELSE e.taux_emploi END AS taux_emploi,
+       CASE WHEN NOT s.whole THEN e.taux_emploi_median END AS taux_emploi_median,
+       CASE WHEN NOT s.whole THEN e.de_abc END AS de_abc,
+       CASE WHEN NOT s.whole THEN e.part_a END AS part_a,
+       CASE WHEN NOT s.whole THEN e.part_moins_25 END AS part_moins_25,
+       CASE WHEN NOT s.whole THEN e.part_dur4 END AS part_dur4,
+       CASE WHEN NOT s.whole THEN e.evolution_abc END AS evolution_abc
+FROM scope s
+JOIN marts.territories tr ON tr.level = s.level AND tr.code = s.code
+JOIN marts.emploi_series e ON e.level = s.level AND e.code = s.code
+ AND e.facet = (SELECT max(facet) FROM marts.emploi_series)
+LEFT JOIN names n ON n.level = s.level
+ORDER BY s.position"""
+
 DETAILS = (
+    DetailTable(
+        code="comparaison",
+        title="Comparaison, dernière publication",
+        sql=_COMPARED,
+        columns=(("perimetre", "Périmètre", ""), ("territoire", "Territoire", ""),
+                 ("taux_emploi", "Taux d'emploi des 15-64 ans", "%"),
+                 ("taux_emploi_median", "Taux d'emploi médian des quartiers", "%"),
+                 ("de_abc", "Demandeurs A, B, C", "personnes"),
+                 ("part_a", "dont catégorie A", "%"),
+                 ("part_moins_25", "dont moins de 25 ans", "%"),
+                 ("part_dur4", "dont inscrits depuis deux ans ou plus", "%"),
+                 ("evolution_abc", "Évolution des A, B, C sur un an", "%")),
+        note=f"Publication {YEARS[-1]} de l'INSEE (demandeurs d'emploi au 31/12/"
+             f"{YEARS[-1] - 1}). Les lignes « Tous les QPV 2015 » somment les quartiers "
+             "publiés ; leur taux d'emploi n'est pas publié (il ne se moyenne pas) : voir "
+             "la médiane des quartiers. Les lignes « (recensement 2018) » sont le territoire "
+             "entier, quartiers compris, au recensement 2018 : un autre millésime que les "
+             "quartiers, l'écart se lit en ordre de grandeur ; le recensement ne compte pas "
+             "les demandeurs d'emploi. Case vide : non publiée ou sans objet.",
+    ),
     DetailTable(
         code="quartiers",
         title="Les QPV 2015 du territoire, dernière publication",
@@ -298,7 +364,7 @@ DETAILS = (
                  ("part_a", "dont catégorie A", "%"),
                  ("part_moins_25", "dont moins de 25 ans", "%"),
                  ("part_50_plus", "dont 50 ans ou plus", "%"),
-                 ("part_dur4", "dont tranche d'ancienneté 4 (la plus longue)", "%"),
+                 ("part_dur4", "dont inscrits depuis deux ans ou plus", "%"),
                  ("evolution_abc", "Évolution des A, B, C sur un an", "%")),
         note="Case vide : non publiée par l'INSEE (secret statistique).",
     ),
@@ -324,7 +390,7 @@ DETAILS = (
                  ("part_etrangers", "dont étrangers", "%"),
                  ("part_rsa", "dont au RSA", "%"),
                  ("part_infcapbep", "dont sans CAP ni BEP", "%"),
-                 ("part_dur4", "dont tranche d'ancienneté 4", "%")),
+                 ("part_dur4", "dont inscrits depuis deux ans ou plus", "%")),
         note="Les publications 2017 et 2018 portent le même recensement ; le niveau de "
              "formation manque dans la publication 2019.",
     ),
