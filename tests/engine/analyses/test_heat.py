@@ -3,6 +3,8 @@ such), then on the real bundled data of the full build."""
 
 from __future__ import annotations
 
+import csv
+import gzip
 import shutil
 from pathlib import Path
 
@@ -141,6 +143,23 @@ def test_a_blank_component_is_never_imputed(store):
         assert sensitivity["note"] == "repose sur 2 composante(s) sur 3"
     else:
         assert sensitivity["value"] is None and "il en faut 2" in sensitivity["note"]
+
+
+def test_every_rate_the_source_publishes_is_used(store):
+    """A rate published for a QPV is a value even when its count of households is blank (the
+    observatory's reconstructed value is blank there): checked against the raw file."""
+    with gzip.open(current().data_dir / "qpv2024/indicateurs.csv.gz", "rt") as handle:
+        rows = list(csv.DictReader(handle))
+    qpv = {r["code"] for r in store.query(
+        "SELECT code FROM marts.territories WHERE level = 'qpv'")}
+    published = {column: {r["codeQPV"] for r in rows if r[column].strip()} & qpv
+                 for column in ("partMen1p", "partMen6pp")}
+    assert any(not r["nombre_menages"].strip() for r in rows if r["partMen1p"].strip())
+    for component, column in (("sens_seuls", "partMen1p"), ("sens_grands_menages", "partMen6pp")):
+        found = {r["code"] for r in store.query(
+            """SELECT code FROM marts.analysis_results WHERE analysis = 'chaleur'
+               AND component = ? AND status = 'ok'""", [component])}
+        assert published[column] <= found, (component, sorted(published[column] - found)[:5])
 
 
 def test_no_exposure_no_combined_score(store):

@@ -28,6 +28,9 @@ PUBLIC = {
     "api_indicator", "api_indicator_values", "api_search", "api_qpv_layer", "api_layer",
     "api_basemap_places", "api_basemap_overseas", "api_locate", "api_unknown",
     "locator", "locator_job", "locator_result",
+    # the analyses, and their API
+    "analyses:index", "analyses:detail", "analyses:csv", "analyses:territory", "analyses:note",
+    "api_analysis_list", "api_analysis", "api_analysis_results", "api_analysis_layer",
     # the resource centre
     "programme:index", "programme:compare", "programme:year", "programme:pdf",
     "programme:action",

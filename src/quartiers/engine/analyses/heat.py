@@ -141,7 +141,7 @@ METHOD = (
     "une note globale.",
     "Sensibilité et capacité reposent sur les chiffres clés publiés pour chaque QPV 2024 "
     "(SIG Ville / INSEE) : l'indice de jeunesse (un quartier âgé est plus sensible), la part "
-    "des personnes vivant seules, la part des grands ménages (approche de la suroccupation), "
+    "des ménages d'une personne, la part des grands ménages (approche de la suroccupation), "
     "le taux de pauvreté, le taux d'emploi et la part des allocataires au RSA socle.",
     "Chaque chiffre est transformé en rang : on classe les QPV où il est publié, du moins au "
     "plus vulnérable (pour le taux d'emploi et l'indice de jeunesse, une valeur élevée est "
@@ -176,6 +176,9 @@ LIMITS = (
     "mais « parmi les moins vulnérables des QPV », qui le sont souvent plus que leur ville.",
     "Les chiffres clés des QPV n'ont pas tous le même millésime (2020 à 2022) et la part des "
     "grands ménages n'est qu'une approche de la suroccupation.",
+    "Le revenu médian n'entre pas dans la capacité d'adaptation : il n'est pas publié pour les "
+    "QPV de 2024 dans les données embarquées (Filosofi par QPV n'existe ici que pour la "
+    "géographie 2015) ; le taux de pauvreté en tient lieu.",
     "Les grands ensembles (LCZ 4 et 5 : tours et immeubles espacés) ne comptent pas parmi les "
     "types « chauds » : beaucoup de QPV ont donc une exposition notée 1 ; la part de leur "
     "surface en chaleur « moyenne » est montrée à côté pour Nantes.",

@@ -19,6 +19,11 @@ INDICATOR_COMPONENTS = {
     "cap_emploi": ("taux_emploi", "favorable"),
     "cap_rsa": ("part_alloc_rsa", "defavorable"),
 }
+# the QPV's own published rate (staging.qpv_figures), read directly: the observatory's value of
+# a SIG Ville rate is rebuilt from rate × households or population, blank when that count is
+# blank although the rate itself is published (86 shares of one-person households)
+PUBLISHED_RATES = {"part_menages_1p": "part_men_1p", "part_menages_6pp": "part_men_6pp",
+                   "taux_pauvrete": "taux_pauvrete", "taux_emploi": "taux_emploi"}
 DIMENSIONS = {"sensibilite": ("sens_age", "sens_seuls", "sens_grands_menages"),
               "capacite": ("cap_pauvrete", "cap_emploi", "cap_rsa")}
 MIN_COMPONENTS = 2  # a sub-index resting on a single figure would only repeat it
@@ -158,14 +163,18 @@ def _nantes(con) -> None:
 def _components(con) -> None:
     """Indicator components, ranked and scored; then each dimension's mean rank, scored."""
     pairs = ", ".join(f"('{c}', '{i}', '{o}')" for c, (i, o) in INDICATOR_COMPONENTS.items())
+    published = "CASE c.indicator " + " ".join(
+        f"WHEN '{indicator}' THEN f.{column}" for indicator, column in PUBLISHED_RATES.items()
+    ) + " END"
     con.execute(f"""CREATE OR REPLACE TABLE staging.chaleur_inputs AS
         SELECT q.code, c.component, c.orientation,
-               CASE WHEN v.status = 'ok' THEN v.value END AS value,
-               v.status AS source_status, v.vintage
+               coalesce({published}, CASE WHEN v.status = 'ok' THEN v.value END) AS value,
+               v.status AS source_status, coalesce(v.vintage, f.vintage) AS vintage
         FROM (SELECT code FROM marts.territories WHERE level = 'qpv') q
         CROSS JOIN (VALUES {pairs}) c(component, indicator, orientation)
         LEFT JOIN marts.indicator_values v
-               ON v.level = 'qpv' AND v.code = q.code AND v.indicator = c.indicator""")
+               ON v.level = 'qpv' AND v.code = q.code AND v.indicator = c.indicator
+        LEFT JOIN staging.qpv_figures f ON f.code = q.code""")
     rank_and_score(con, "staging.chaleur_inputs", "staging.chaleur_ranked")
     dims = ", ".join(f"('{d}', '{c}')" for d, parts in DIMENSIONS.items() for c in parts)
     con.execute(f"""CREATE OR REPLACE TABLE staging.chaleur_dimension_inputs AS
