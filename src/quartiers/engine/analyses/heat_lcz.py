@@ -136,16 +136,19 @@ def overlay(con, zones: str, pieces: str, out: str) -> None:
     ``geometry``) that meet, both in Lambert-93, with the piece's columns, the shared part
     (``geometry``, ``area``) and the zone's area (``zone_area``). A piece straddling two zones
     is thus split between them by area. Only the pieces that meet a zone are made valid (a
-    layer has thousands of them), and a piece inside its zone is kept whole."""
+    layer has thousands of them), each zone once, and a piece inside its zone is kept whole."""
     con.execute(f"""CREATE OR REPLACE TABLE {out} AS
-        WITH z AS (SELECT code, {_valid('geometry')} AS zone FROM {zones}
-                   WHERE geometry IS NOT NULL AND NOT ST_IsEmpty(geometry)),
-        pairs AS (SELECT z.code, z.zone, p.* REPLACE ({_valid('p.geometry')} AS geometry)
+        WITH z AS MATERIALIZED (  -- each zone made valid once, not once per piece it meets
+                   SELECT code, {_valid('geometry')} AS zone, ST_Area(zone) AS zone_area
+                   FROM {zones} WHERE geometry IS NOT NULL AND NOT ST_IsEmpty(geometry)),
+        pairs AS (SELECT z.code, z.zone, z.zone_area,
+                         p.* REPLACE ({_valid('p.geometry')} AS geometry)
                   FROM z JOIN (SELECT * FROM {pieces} WHERE geometry IS NOT NULL
                                AND NOT ST_IsEmpty(geometry)) p
                     ON ST_Intersects(z.zone, p.geometry)),
-        shared AS (SELECT * EXCLUDE (zone) REPLACE (
+        shared AS MATERIALIZED (SELECT * EXCLUDE (zone) REPLACE (
                           CASE WHEN ST_Within(geometry, zone) THEN geometry
-                               ELSE ST_Intersection(zone, geometry) END AS geometry),
-                          ST_Area(zone) AS zone_area FROM pairs)
-        SELECT *, ST_Area(geometry) AS area FROM shared WHERE ST_Area(geometry) > 0""")
+                               ELSE ST_Intersection(zone, geometry) END AS geometry)
+                          FROM pairs),
+        measured AS (SELECT *, ST_Area(geometry) AS area FROM shared)
+        SELECT * FROM measured WHERE area > 0""")

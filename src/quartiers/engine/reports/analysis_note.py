@@ -180,8 +180,9 @@ def detail_tables(store: Warehouse, analysis: Analysis, level: str, territory: s
             "code": table.code, "title": table.title, "note": table.note,
             "headers": [heading + (f" ({unit})" if unit else "")
                         for _, heading, unit in table.columns],
-            "numeric": [isinstance(rows[0][c], int | float) and not isinstance(rows[0][c], bool)
-                        for c, _, _ in table.columns],
+            # a column is numeric when its filled cells are (the first row may be blank)
+            "numeric": [any(isinstance(row[c], int | float) and not isinstance(row[c], bool)
+                            for row in rows) for c, _, _ in table.columns],
             "rows": [[format_value(row[c], unit) for c, _, unit in table.columns] for row in rows],
             "map": drawn,
             "map_legend": legend,
