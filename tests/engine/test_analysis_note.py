@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from quartiers.cli import main
 from quartiers.engine.reports.analysis_note import (
     CLASS_COLOURS,
+    SCORE_LABELS,
     classify,
     format_value,
     note_data,
@@ -59,7 +60,7 @@ def test_heat_note_of_a_qpv_a_commune_and_an_epci(store, level, code):
                   "Sources et licences", "Licence Ouverte", "Sensibilité"):
         assert words in text, words
     if level == "qpv":
-        assert "tiers" in text  # each component with its score
+        assert any(label in text for label in SCORE_LABELS.values())  # each score said
     else:
         inside = store.query("SELECT code FROM marts.territory_links WHERE level = 'qpv' "
                              "AND parent_level = ? AND parent_code = ?", [level, code])
@@ -71,7 +72,11 @@ def test_text_note_says_what_is_not_available(store):
     text = note_text(data)
     assert text.startswith("Vulnérabilité aux fortes chaleurs — Maurepas")
     assert "donnée non disponible pour ce territoire" in text  # no LCZ layer over Rennes
-    assert "carte.svg" in files  # Maurepas among the QPV of Rennes
+    # Maurepas among the QPV of Rennes: sensitivity and capacity drawn, not the exposure
+    # nor the combined score (no LCZ layer over Rennes)
+    assert [m["title"].split(" :")[0] for m in data["maps"]] == [
+        "Sensibilité", "Capacité d'adaptation"]
+    assert set(files) >= {"carte1.svg", "carte2.svg"} and "carte3.svg" not in files
 
 
 def test_no_result_is_a_french_not_found(store):

@@ -287,5 +287,6 @@ ANALYSIS = Analysis(
             "chaleur, chaque composante montrée.",
     method=METHOD, limits=LIMITS, sources=SOURCES, components=COMPONENTS, levels=("qpv",),
     build=build, bundle=_bundle, checks=CHECKS, map_component="sensibilite",
+    territory_maps=("exposition", "sensibilite", "capacite", "vulnerabilite"),
     details=DETAILS, related_sources=("qpv2024_indicateurs", "chaleur:lcz_import"),
 )

@@ -89,6 +89,8 @@ class Analysis:
     checks: dict[str, tuple[str, int]] = field(default_factory=dict)  # label -> (SQL, count)
     facet_label: str = ""  # what a facet is (« Scrutin », « Année »), "" when none
     map_component: str = ""  # drawn first on maps
+    # drawn on a territory's page and note, one map each (empty: map_component alone)
+    territory_maps: tuple[str, ...] = ()
     map_levels: tuple[str, ...] = ("qpv",)
     details: tuple[DetailTable, ...] = ()
     related_sources: tuple[str, ...] = ()  # keys of observatory sources it also reads
@@ -96,6 +98,10 @@ class Analysis:
     @property
     def results_table(self) -> str:
         return f"marts.analysis_{self.code}"
+
+    @property
+    def territory_map_components(self) -> tuple[str, ...]:
+        return self.territory_maps or ((self.map_component,) if self.map_component else ())
 
     def component(self, code: str) -> Component:
         return next(c for c in self.components if c.code == code)

@@ -205,34 +205,40 @@ def _detail_map(table, rows: list[dict]) -> tuple[str | None, list[dict]]:
     return territory_map_svg(None, {"features": features}, *MAP_BOX, fills=fills), legend
 
 
-def results_map(store: Warehouse, found: Subject) -> tuple[str | None, list[dict]]:
-    """The analysis's map component over the territories shown (a QPV among those of its
-    commune), coloured by class, and its legend; None where the level has no contours or
-    nothing to draw."""
+def results_maps(store: Warehouse, found: Subject) -> list[dict]:
+    """One map per component the analysis draws for a territory (for heat waves: exposure,
+    sensitivity, capacity and the combined score), over the territories shown (a QPV among
+    those of its commune), coloured by class, with its legend and title; none where the level
+    has no contours or nothing to draw."""
     analysis, territory = found.analysis, found.territory
-    component = analysis.map_component
     level = found.entries[0]["level"]
-    if not component or level not in analysis.map_levels:
-        return None, []
+    if level not in analysis.map_levels:
+        return []
     if found.within:
         area = (territory["level"], territory["code"])
     elif level == "qpv" and territory["commune"]:
         area = ("commune", territory["commune"])
     else:
-        return None, []
+        return []
     facets = {e["facet"] for e in found.entries}
     facet = latest if (latest := latest_facet(store, analysis.code)) in facets \
         else found.entries[0]["facet"]
-    layer = results.layer(store, analysis.code, component, level, within=area, facet=facet)
-    if not layer["features"]:
-        return None, []
-    properties = [f["properties"] for f in layer["features"]]
-    fills, legend = classify({p["code"]: p["valeur"] for p in properties},
-                             {p["code"]: p["score"] for p in properties},
-                             analysis.component(component).unit)
+    label = next(e["facet_label"] for e in found.entries if e["facet"] == facet)
     focus = None if found.within else territory["code"]  # a QPV: the view centred on it
-    return territory_map_svg(store.geojson(*area), layer, *MAP_BOX, highlight=focus,
-                             fills=fills), legend
+    maps = []
+    for code in analysis.territory_map_components:
+        component = analysis.component(code)
+        layer = results.layer(store, analysis.code, code, level, within=area, facet=facet)
+        properties = [f["properties"] for f in layer["features"]]
+        if all(p["valeur"] is None for p in properties):
+            continue
+        fills, legend = classify({p["code"]: p["valeur"] for p in properties},
+                                 {p["code"]: p["score"] for p in properties}, component.unit)
+        maps.append({"component": component, "legend": legend,
+                     "title": f"{component.label} — {label}" if label else component.label,
+                     "svg": territory_map_svg(store.geojson(*area), layer, *MAP_BOX,
+                                              highlight=focus, fills=fills)})
+    return maps
 
 
 def note_data(store: Warehouse, code: str, level: str, territory: str) -> tuple[dict, dict]:
@@ -241,15 +247,14 @@ def note_data(store: Warehouse, code: str, level: str, territory: str) -> tuple[
     found = subject(store, code, level, territory)
     analysis, place = found.analysis, found.territory
     files = {}
-    drawn, legend = results_map(store, found)
-    if drawn:
-        files["carte.svg"] = drawn
+    maps = results_maps(store, found)
+    for number, drawn in enumerate(maps, 1):
+        files[f"carte{number}.svg"] = drawn["svg"]
     details = detail_tables(store, analysis, level, territory)
     for number, table in enumerate(details, 1):
         if table["map"]:
             files[f"detail{number}.svg"] = table.pop("map")
             table["map"] = f"detail{number}.svg"
-    map_component = analysis.component(analysis.map_component) if drawn else None
     shown = LEVELS[found.entries[0]["level"]].plural
     data = {
         "document_title": found.title, "title": analysis.title, "name": place["name"],
@@ -270,9 +275,8 @@ def note_data(store: Warehouse, code: str, level: str, territory: str) -> tuple[
                          for c in g["components"]]}
                          for g in entry_groups(store, analysis, e)]}
                     for e in found.entries],
-        "map": "carte.svg" if drawn else None,
-        "map_title": _map_title(store, found) if map_component else "",
-        "map_legend": legend,
+        "maps": [{"file": f"carte{number}.svg", "title": drawn["title"],
+                  "legend": drawn["legend"]} for number, drawn in enumerate(maps, 1)],
         "details": details,
         "limits": list(analysis.limits),
         "sources": [{"title": f"{s['producer']} — {s['dataset']}",
@@ -284,14 +288,6 @@ def note_data(store: Warehouse, code: str, level: str, territory: str) -> tuple[
         "footer": f"Quartiers — {found.title}",
     }
     return data, files
-
-
-def _map_title(store: Warehouse, found: Subject) -> str:
-    """« component — facet » of the results map (the facet results_map draws)."""
-    label = found.analysis.component(found.analysis.map_component).label
-    latest = latest_facet(store, found.analysis.code)
-    facet = next((e for e in found.entries if e["facet"] == latest), found.entries[0])
-    return f"{label} — {facet['facet_label']}" if facet["facet_label"] else label
 
 
 def render_note(store: Warehouse, code: str, level: str, territory: str) -> bytes:

@@ -30,7 +30,7 @@ from quartiers.engine.reports.analysis_note import (
     format_value,
     latest_facet,
     render_note,
-    results_map,
+    results_maps,
     subject,
 )
 from quartiers.engine.warehouse.store import NotFound
@@ -189,7 +189,6 @@ def territory(request, code: str, level: str, territory: str):
     store = get_store()
     found = subject(store, code, level, territory)
     analysis = found.analysis
-    drawn, legend = results_map(store, found)
     latest = latest_facet(store, analysis.code)
     if all(e["facet"] != latest for e in found.entries):
         latest = found.entries[0]["facet"]
@@ -205,10 +204,8 @@ def territory(request, code: str, level: str, territory: str):
         "entries": [] if found.within else [
             {"heading": entry_heading(e, False), "groups": entry_groups(store, analysis, e),
              "latest": e["facet"] == latest} for e in found.entries],
-        "map": mark_safe(drawn) if drawn else None,
-        "map_component": analysis.component(analysis.map_component) if drawn else None,
-        "map_facet": found.entries[0]["facet_label"] if drawn else "",
-        "legend": legend,
+        "maps": [{**drawn, "svg": mark_safe(drawn["svg"])}  # our own SVG
+                 for drawn in results_maps(store, found)],
         "details": details, "sources": analysis_sources(store, analysis),
         "finer": [(LEVELS[lv].plural, reverse("analyses:detail", args=[code]) + _query(
             {"niveau": lv, "dans": f"{level}:{territory}"})) for lv in analysis.levels
