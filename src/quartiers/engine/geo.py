@@ -12,6 +12,12 @@ DEFAULT_RADIUS_M = 500.0  # how far the locator looks for the nearest QPV, unles
 MAX_RADIUS_M = 2000.0  # the web locator's grid is built for this reach; smaller radii filter
 
 
+def transform_sql(expression: str, source: str = WGS84, target: str = LAMBERT93) -> str:
+    """DuckDB spatial's reprojection of a SQL geometry, longitude first (``always_xy``: without
+    it EPSG:4326 is read latitude first and every area is wrong)."""
+    return f"ST_Transform({expression}, '{source}', '{target}', always_xy := true)"
+
+
 def connect(path: str | Path = ":memory:", read_only: bool = False):
     """Open a DuckDB database with spatial loaded, without any network access."""
     import duckdb

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..geo import LAMBERT93, WGS84, transform_sql
 from ..warehouse.staging import BuildError, check_numbers
 from .heat_lcz import HOT_CLASSES, LCZ_CLASSES, overlay
 
@@ -29,8 +30,6 @@ DIMENSIONS = {"sensibilite": ("sens_age", "sens_seuls", "sens_grands_menages"),
 MIN_COMPONENTS = 2  # a sub-index resting on a single figure would only repeat it
 MIN_COVERAGE = 0.5  # below, a layer says too little of the QPV to give it an exposure
 HEAT_CLASSES = {"High": ("forte", 3), "Medium": ("moyenne", 2), "Low": ("faible", 1)}
-TO_L93 = "'EPSG:4326', 'EPSG:2154', always_xy := true"
-TO_WGS84 = "'EPSG:2154', 'EPSG:4326', always_xy := true"
 QPV_SOURCE = "qpv2024_indicateurs"
 IRIS_SOURCE, ELDERLY_SOURCE = "chaleur:nantes_iris_classes", "chaleur:nantes_iris_agees"
 IMPORT_SOURCE, REDON_SOURCE = "chaleur:lcz_import", "chaleur:lcz_redon_bdtopo"
@@ -60,7 +59,7 @@ def rank_and_score(con, source: str, out: str) -> None:
 def build(con, context) -> None:
     _stage_layers(con, context.imports_dir)
     con.execute(f"""CREATE OR REPLACE TABLE staging.chaleur_qpv AS
-        SELECT code, ST_Transform(geometry, {TO_L93}) AS geometry FROM marts.territories
+        SELECT code, {transform_sql('geometry')} AS geometry FROM marts.territories
         WHERE level = 'qpv' AND geometry IS NOT NULL""")
     _lcz_shares(con)
     _nantes(con)
@@ -110,7 +109,7 @@ def _lcz_shares(con) -> None:
         SELECT 'qpv' AS level, b.code, b.layer, b.vintage, b.source, b.class AS lcz, l.label,
                b.class IN {tuple(HOT_CLASSES)} AS hot, b.area / 1e4 AS area_ha,
                100 * b.area / b.zone_area AS share, c.coverage,
-               ST_Transform(b.geometry, {TO_WGS84}) AS geometry
+               {transform_sql('b.geometry', LAMBERT93, WGS84)} AS geometry
         FROM by_class b JOIN covered c USING (code, layer) JOIN chosen USING (code, layer)
         JOIN (VALUES {labels}) l(class, label) ON l.class = b.class""")
 
@@ -145,7 +144,7 @@ def _nantes(con) -> None:
     con.execute(f"""CREATE OR REPLACE TABLE marts.chaleur_iris AS
         SELECT 'qpv' AS level, o.code, i.code_iris, i.nom_iris, i.heat_label, i.heat_level,
                100 * o.area / o.zone_area AS share,
-               ST_Transform(i.geometry, {TO_WGS84}) AS geometry
+               {transform_sql('i.geometry', LAMBERT93, WGS84)} AS geometry
         FROM staging.chaleur_iris_overlay o JOIN staging.chaleur_iris i USING (code_iris)""")
     con.execute("""CREATE OR REPLACE TABLE staging.chaleur_nantes AS
         SELECT o.code, sum(o.area) / any_value(o.zone_area) AS coverage,

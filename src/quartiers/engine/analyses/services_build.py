@@ -8,6 +8,7 @@ areas and overlaps are measured.
 
 from __future__ import annotations
 
+from ..geo import LAMBERT93, WGS84, transform_sql
 from ..warehouse.staging import BuildError, check_numbers, raw_table, source_by_key
 from .services_sources import CRS, SOURCES
 
@@ -72,8 +73,7 @@ def stage_iris(con) -> None:
     for key, crs in CRS.items():
         source, table = SOURCE[key], raw_table(SOURCE[key])
         _check_iris(con, source, table, crs)
-        to_l93 = ("g" if crs == "EPSG:2154"
-                  else f"ST_Transform(g, '{crs}', 'EPSG:2154', always_xy := true)")
+        to_l93 = "g" if crs == LAMBERT93 else transform_sql("g", crs)
         parts.append(f"""SELECT '{key}' AS source, _line, code_iris, nom_iris, code_commune,
                 nom_commune, repaired, {to_l93} AS geometry
             FROM (SELECT *, CASE WHEN ST_IsValid(g0) THEN g0
@@ -81,8 +81,9 @@ def stage_iris(con) -> None:
                          NOT ST_IsValid(g0) AS repaired
                   FROM (SELECT *, ST_GeomFromText(geometry) AS g0 FROM {table}))""")
     con.execute("CREATE OR REPLACE TABLE staging.services_iris AS SELECT *, "
-                "ST_Area(geometry) AS area_m2, ST_Transform(geometry, 'EPSG:2154', 'EPSG:4326', "
-                "always_xy := true) AS geometry_wgs84 FROM (" + " UNION ALL ".join(parts) + ")")
+                "ST_Area(geometry) AS area_m2, "
+                f"{transform_sql('geometry', LAMBERT93, WGS84)} AS geometry_wgs84 "
+                "FROM (" + " UNION ALL ".join(parts) + ")")
     empty = _first(con, "SELECT source, _line FROM staging.services_iris WHERE ST_IsEmpty(geometry)"
                         " OR area_m2 = 0")
     if empty:
@@ -128,8 +129,7 @@ def _check_iris(con, source, table: str, crs: str) -> None:
 def stage_overlaps(con) -> None:
     con.execute(f"""CREATE OR REPLACE TABLE staging.services_overlap AS
         WITH q AS (
-            SELECT code AS qpv, commune, ST_MakeValid(ST_Transform(geometry, 'EPSG:4326',
-                   'EPSG:2154', always_xy := true)) AS geometry
+            SELECT code AS qpv, commune, ST_MakeValid({transform_sql('geometry')}) AS geometry
             FROM staging.qpv WHERE region IN ('52', '53') AND geometry IS NOT NULL
         ), pairs AS (
             SELECT q.qpv, q.commune, ST_Area(q.geometry) AS qpv_m2, i.code_iris, i.area_m2,

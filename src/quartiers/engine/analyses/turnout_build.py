@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..geo import transform_sql
 from ..sources.model import Source
 from ..warehouse.staging import BuildError, check_numbers, raw_table
 from .model import BuildContext
@@ -18,7 +19,6 @@ MIN_OVERLAP = 0.001  # below, a shared border drawn twice, not an overlap
 QPV_SOURCE = "qpv2024_perimetres"
 TABLE = "marts.analysis_participation"
 _YEAR_SQL = "CAST(right(v.scrutin, 4) AS INTEGER)"
-L93 = "ST_Transform({}, 'EPSG:4326', 'EPSG:2154', always_xy := true)"
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def _overlap(con) -> None:
     con.execute(f"""CREATE OR REPLACE TABLE marts.participation_recouvrement AS
         WITH pairs AS (
             SELECT c.commune, c.annee, c.numero, t.code AS qpv,
-                   {L93.format('c.geometry')} AS station, {L93.format('t.geometry')} AS quartier
+                   {transform_sql('c.geometry')} AS station, {transform_sql('t.geometry')} AS quartier
             FROM staging.participation_contours c JOIN marts.territories t
               ON t.level = 'qpv' AND ST_Intersects(c.geometry, t.geometry))
         SELECT * FROM (SELECT commune, annee, numero, qpv,
