@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from ..geo import LAMBERT93, WGS84, transform_sql
-from ..warehouse.staging import BuildError, check_numbers
+from ..warehouse.staging import BuildError, check_numbers, sql_text
 from .heat_lcz import HOT_CLASSES, LCZ_CLASSES, overlay
 
 # component -> (indicator of marts.indicator_values, a high value is "favorable" or not)
@@ -186,10 +186,6 @@ def _components(con) -> None:
     rank_and_score(con, "staging.chaleur_dimension_inputs", "staging.chaleur_dimensions")
 
 
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _french(number: float) -> str:
     return f"{number:.1f}".replace(".", ",")
 
@@ -224,16 +220,16 @@ def _results(con) -> None:
         SELECT code, component, value, score,
                CASE WHEN value IS NOT NULL THEN 'ok' WHEN source_status = 'non_publie'
                     THEN 'secret' ELSE 'non_disponible' END AS status,
-               coalesce(vintage, {_text(qpv_vintage)}) AS vintage, [{_text(QPV_SOURCE)}] AS sources,
+               coalesce(vintage, {sql_text(qpv_vintage)}) AS vintage, [{sql_text(QPV_SOURCE)}] AS sources,
                CASE WHEN value IS NOT NULL THEN NULL
                     WHEN source_status IS NULL THEN 'QPV absent des chiffres clés embarqués'
-                    WHEN source_status = 'non_publie' THEN {_text(SECRET_NOTE)}
+                    WHEN source_status = 'non_publie' THEN {sql_text(SECRET_NOTE)}
                     ELSE 'chiffre écarté (statut « ' || source_status || ' »)' END AS note
         FROM staging.chaleur_ranked
         UNION ALL
         SELECT code, component, value, score,
                CASE WHEN value IS NOT NULL THEN 'ok' ELSE 'non_disponible' END,
-               {_text(qpv_vintage)}, [{_text(QPV_SOURCE)}],
+               {sql_text(qpv_vintage)}, [{sql_text(QPV_SOURCE)}],
                CASE WHEN value IS NOT NULL
                     THEN format('repose sur {{}} composante(s) sur {{}}', parts, declared)
                     ELSE format('indice non calculé : {{}} composante(s) publiée(s) sur {{}}, '
@@ -253,15 +249,15 @@ def _results(con) -> None:
                unnest([100 * iris_coverage] || CASE WHEN iris_coverage >= {MIN_COVERAGE}
                       THEN [100 * high, 100 * medium, 100 * low]
                       ELSE [NULL, NULL, NULL]::DOUBLE[] END), NULL, NULL,
-               {_text(IRIS_VINTAGE)}, [{_text(IRIS_SOURCE)}],
-               {_text(third)} || CASE WHEN iris_coverage < {MIN_COVERAGE}
+               {sql_text(IRIS_VINTAGE)}, [{sql_text(IRIS_SOURCE)}],
+               {sql_text(third)} || CASE WHEN iris_coverage < {MIN_COVERAGE}
                    THEN ' ; {under} : pas d''exposition calculée' ELSE '' END
         FROM staging.chaleur_exposure WHERE iris_coverage IS NOT NULL
         UNION ALL
         SELECT code, 'sens_agees_seules_nantes',
                CASE WHEN iris_coverage >= {MIN_COVERAGE} AND counts_complete
                     THEN 100 * alone_80p END, NULL, NULL, 'RP 2022',
-               [{_text(ELDERLY_SOURCE)}, {_text(IRIS_SOURCE)}],
+               [{sql_text(ELDERLY_SOURCE)}, {sql_text(IRIS_SOURCE)}],
                format('comptes des IRIS répartis au prorata de leur surface dans le QPV ; '
                       'Nantes entière : {_french(nantes_alone)} pour 100 habitants de 15 ans '
                       'ou plus')
@@ -269,15 +265,15 @@ def _results(con) -> None:
         UNION ALL
         SELECT code, 'exposition', CASE origin WHEN 'lcz' THEN 100 * lcz_hot
                                               WHEN 'iris' THEN 100 * high END, NULL, NULL,
-               CASE origin WHEN 'lcz' THEN lcz_vintage WHEN 'iris' THEN {_text(IRIS_VINTAGE)}
+               CASE origin WHEN 'lcz' THEN lcz_vintage WHEN 'iris' THEN {sql_text(IRIS_VINTAGE)}
                            ELSE '' END,
-               CASE origin WHEN 'lcz' THEN [lcz_source] WHEN 'iris' THEN [{_text(IRIS_SOURCE)}]
-                           ELSE [{_text(REDON_SOURCE)}, {_text(IRIS_SOURCE)}] END,
+               CASE origin WHEN 'lcz' THEN [lcz_source] WHEN 'iris' THEN [{sql_text(IRIS_SOURCE)}]
+                           ELSE [{sql_text(REDON_SOURCE)}, {sql_text(IRIS_SOURCE)}] END,
                CASE WHEN origin = 'lcz'
                     THEN format('couche LCZ « {{}} », couvrant {{}} % du QPV', layer,
                                 round(100 * lcz_coverage)::INTEGER)
                     WHEN origin = 'iris'
-                    THEN format('{{}}, couvrant {{}} % du QPV', {_text(third)},
+                    THEN format('{{}}, couvrant {{}} % du QPV', {sql_text(third)},
                                 round(100 * iris_coverage)::INTEGER)
                     WHEN NOT drawn THEN 'contour du QPV absent des périmètres embarqués : '
                                         'exposition non disponible, rien n''est estimé'
@@ -303,8 +299,8 @@ def _results(con) -> None:
                     WHEN exposition * sensibilite * capacite <= 9 THEN 2 ELSE 3 END,
                CASE WHEN exposition * sensibilite * capacite IS NULL THEN 'non_disponible'
                     ELSE 'ok' END,
-               concat_ws(' ; ', e.vintage, {_text(qpv_vintage)}),
-               list_distinct(coalesce(e.sources, []) || [{_text(QPV_SOURCE)}]),
+               concat_ws(' ; ', e.vintage, {sql_text(qpv_vintage)}),
+               list_distinct(coalesce(e.sources, []) || [{sql_text(QPV_SOURCE)}]),
                CASE WHEN exposition * sensibilite * capacite IS NULL
                     THEN 'non calculée : manque ' || concat_ws(', ',
                          CASE WHEN exposition IS NULL THEN 'l''exposition' END,
@@ -317,7 +313,7 @@ def _results(con) -> None:
                CASE WHEN status = 'ok' THEN score END::TINYINT AS score, status,
                vintage::VARCHAR AS vintage, sources::VARCHAR[] AS sources, note::VARCHAR AS note
         FROM staging.chaleur_rows ORDER BY code, component""")
-    positions = ", ".join(f"({n}, {_text(c.code)}, {_text(c.label)}, {_text(c.unit)})"
+    positions = ", ".join(f"({n}, {sql_text(c.code)}, {sql_text(c.label)}, {sql_text(c.unit)})"
                           for n, c in enumerate(COMPONENTS))
     con.execute(f"""CREATE OR REPLACE TABLE marts.chaleur_components AS
         SELECT 'qpv' AS level, r.code, c.position, c.label, r.value, c.unit, r.rank, r.score,

@@ -9,7 +9,7 @@ the only tables pages, API and notes read for per-territory figures.
 
 from __future__ import annotations
 
-from ..warehouse.staging import BuildError
+from ..warehouse.staging import BuildError, first_row
 from . import ANALYSES
 from .model import RESULT_COLUMNS, RESULT_STATUSES, Analysis, BuildContext
 
@@ -36,10 +36,6 @@ def _columns(con, table: str) -> list[tuple[str, str]] | None:
 
 def _fail(analysis: Analysis, problem: str) -> BuildError:
     return BuildError(f"analyse « {analysis.code} » : {problem}")
-
-
-def _first(con, sql: str, params=()) -> tuple | None:
-    return con.execute(sql + " LIMIT 1", list(params)).fetchone()
 
 
 def check_results(con, analysis: Analysis) -> None:
@@ -79,14 +75,14 @@ def check_results(con, analysis: Analysis) -> None:
         "facette absente": (f"SELECT level, code, component FROM {table} WHERE facet IS NULL", []),
     }
     for problem, (sql, params) in problems.items():
-        row = _first(con, sql, params)
+        row = first_row(con, sql, params)
         if row:
             raise _fail(analysis, f"{problem} ({row[0]} {row[1]}, composante {row[2]})")
     if analysis.facet_label:
         facets = f"{table}_facets"
         if _columns(con, facets) != list(FACET_COLUMNS):
             raise _fail(analysis, f"table {facets} absente ou mal formée")
-        row = _first(con, f"SELECT DISTINCT facet FROM {table} WHERE facet NOT IN "
+        row = first_row(con, f"SELECT DISTINCT facet FROM {table} WHERE facet NOT IN "
                           f"(SELECT facet FROM {facets})")
         if row:
             raise _fail(analysis, f"facette « {row[0]} » sans libellé dans {facets}")

@@ -9,7 +9,13 @@ areas and overlaps are measured.
 from __future__ import annotations
 
 from ..geo import LAMBERT93, WGS84, transform_sql
-from ..warehouse.staging import BuildError, check_numbers, raw_table, source_by_key
+from ..warehouse.staging import (
+    BuildError,
+    check_numbers,
+    first_row,
+    raw_table,
+    source_by_key,
+)
 from .services_sources import CRS, SOURCES
 
 SOURCE = {source.key: source for source in SOURCES}
@@ -29,19 +35,15 @@ def _fail(source, line, field: str, problem: str) -> BuildError:
     return BuildError(f"{source.path}, ligne {line}, champ « {field} » : {problem}")
 
 
-def _first(con, sql: str, params=()):
-    return con.execute(sql + " LIMIT 1", list(params)).fetchone()
-
-
 def stage_gamme(con) -> None:
     source = SOURCE["services:gamme"]
     table = raw_table(source)
-    bad = _first(con, f"""SELECT _line, typequ FROM {table}
+    bad = first_row(con, f"""SELECT _line, typequ FROM {table}
         WHERE NOT regexp_full_match(coalesce(typequ, ''), '[A-G][0-9]{{3}}')
            OR coalesce(trim(groupe), '') = '' OR coalesce(trim(libelle_groupe), '') = ''""")
     if bad:
         raise _fail(source, bad[0], "typequ", f"code d'équipement ou groupe invalide « {bad[1]} »")
-    twice = _first(con, f"SELECT min(_line), typequ FROM {table} GROUP BY typequ "
+    twice = first_row(con, f"SELECT min(_line), typequ FROM {table} GROUP BY typequ "
                         "HAVING count(*) > 1")
     if twice:
         raise _fail(source, twice[0], "typequ", f"type « {twice[1]} » déclaré deux fois")
@@ -84,12 +86,12 @@ def stage_iris(con) -> None:
                 "ST_Area(geometry) AS area_m2, "
                 f"{transform_sql('geometry', LAMBERT93, WGS84)} AS geometry_wgs84 "
                 "FROM (" + " UNION ALL ".join(parts) + ")")
-    empty = _first(con, "SELECT source, _line FROM staging.services_iris WHERE ST_IsEmpty(geometry)"
+    empty = first_row(con, "SELECT source, _line FROM staging.services_iris WHERE ST_IsEmpty(geometry)"
                         " OR area_m2 = 0")
     if empty:
         raise _fail(SOURCE[empty[0]], empty[1], "geometry",
                     "contour vide après réparation (make_valid)")
-    twice = _first(con, "SELECT code_iris, count(*) FROM staging.services_iris GROUP BY 1 "
+    twice = first_row(con, "SELECT code_iris, count(*) FROM staging.services_iris GROUP BY 1 "
                         "HAVING count(*) > 1")
     if twice:
         raise BuildError(f"IRIS {twice[0]} présent {twice[1]} fois dans les contours des IRIS")
@@ -111,11 +113,11 @@ def _check_iris(con, source, table: str, crs: str) -> None:
          "ST_GeometryType(ST_GeomFromText(geometry))::VARCHAR"),
     )
     for field, condition, problem, shown in checks:
-        bad = _first(con, f"SELECT _line, {shown} FROM {table} WHERE {condition} ORDER BY _line")
+        bad = first_row(con, f"SELECT _line, {shown} FROM {table} WHERE {condition} ORDER BY _line")
         if bad:
             raise _fail(source, bad[0], field, f"{problem} « {bad[1]} »")
     x0, y0, x1, y1 = EXTENT[crs]
-    bad = _first(con, f"""SELECT _line, ST_XMin(g), ST_YMin(g) FROM (
+    bad = first_row(con, f"""SELECT _line, ST_XMin(g), ST_YMin(g) FROM (
             SELECT _line, ST_GeomFromText(geometry) AS g FROM {table})
         WHERE ST_XMin(g) < {x0} OR ST_YMin(g) < {y0} OR ST_XMax(g) > {x1} OR ST_YMax(g) > {y1}
         ORDER BY _line""")
@@ -155,18 +157,18 @@ def stage_population(con) -> None:
     source = SOURCE["services:pop_nantes"]
     table = raw_table(source)
     check_numbers(con, source, ["P22_POP15P"])
-    bad = _first(con, f"""SELECT p._line, p."IRIS" FROM {table} p
+    bad = first_row(con, f"""SELECT p._line, p."IRIS" FROM {table} p
         ANTI JOIN staging.services_iris i ON i.code_iris = p."IRIS"
         ORDER BY p._line""")
     if bad:
         raise _fail(source, bad[0], "IRIS", f"IRIS « {bad[1]} » absent des contours des IRIS")
-    missing = _first(con, f"""SELECT i.code_iris FROM staging.services_iris i
+    missing = first_row(con, f"""SELECT i.code_iris FROM staging.services_iris i
         WHERE i.code_commune IN (SELECT left("IRIS", 5) FROM {table})
           AND i.code_iris NOT IN (SELECT "IRIS" FROM {table}) ORDER BY 1""")
     if missing:
         raise BuildError(f"{source.path} : pas de population pour l'IRIS {missing[0]} de ses "
                          "communes (le total de la commune serait faux)")
-    blank = _first(con, f"""SELECT _line, "P22_POP15P" FROM {table}
+    blank = first_row(con, f"""SELECT _line, "P22_POP15P" FROM {table}
         WHERE num("P22_POP15P") IS NULL OR num("P22_POP15P") <= 0 ORDER BY _line""")
     if blank:
         raise _fail(source, blank[0], "P22_POP15P", f"population absente ou nulle « {blank[1]} »")

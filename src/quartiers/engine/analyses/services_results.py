@@ -7,6 +7,7 @@ Communes of the two régions get the commune's figures.
 
 from __future__ import annotations
 
+from ..warehouse.staging import sql_text
 from .model import RESULT_COLUMNS
 from .services_build import KEY_TYPES
 
@@ -105,14 +106,10 @@ COMMUNE = {
 def _rows(level: str, component: str, inner: str, vintage: str, missing: str) -> str:
     """``inner`` selects code, v (the value), sources and note (when v is known)."""
     return f"""SELECT '{level}', code, '', '{component}', v, NULL::TINYINT,
-            CASE WHEN v IS NULL THEN 'non_disponible' ELSE 'ok' END, {_quote(vintage)},
+            CASE WHEN v IS NULL THEN 'non_disponible' ELSE 'ok' END, {sql_text(vintage)},
             CASE WHEN v IS NULL THEN ['bpe', 'services:gamme'] ELSE sources END,
             CASE WHEN v IS NULL THEN {missing} ELSE note END
         FROM ({inner})"""
-
-
-def _quote(text: str | None) -> str:
-    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
 
 
 QPV_FACTS = "staging.services_facts_qpv f"
@@ -124,7 +121,7 @@ def write_results(con, table: str) -> None:
     selects = [
         _rows("qpv", component, f"""SELECT f.code, CASE WHEN f.has_iris THEN ({value})::DOUBLE
                 END AS v, {iris_sources} AS sources, {_iris_note()} AS note FROM {QPV_FACTS}""",
-              vintage, _quote(NO_IRIS))
+              vintage, sql_text(NO_IRIS))
         for component, (value, vintage) in QPV_IRIS.items()]
     selects.append(_rows(
         "qpv", "equipements_iris_1000_15p",
@@ -132,7 +129,7 @@ def write_results(con, table: str) -> None:
                 list_append({iris_sources}, 'services:pop_nantes') AS sources,
                 {_iris_note()} AS note, f.has_iris FROM {QPV_FACTS}""",
         "BPE 2019 ; population de 15 ans ou plus RP 2022",
-        f"CASE WHEN has_iris THEN {_quote(NO_IRIS_POPULATION)} ELSE {_quote(NO_IRIS)} END"))
+        f"CASE WHEN has_iris THEN {sql_text(NO_IRIS_POPULATION)} ELSE {sql_text(NO_IRIS)} END"))
     for component, (value, vintage, extra, missing) in COMMUNE.items():
         sources = "['bpe', 'services:gamme'" + (f", '{extra}']" if extra else "]")
         # the 15+ rate is said missing only where IRIS contours are bundled, not everywhere
@@ -141,10 +138,10 @@ def write_results(con, table: str) -> None:
         selects.append(_rows("qpv", component, f"""SELECT f.code, ({value})::DOUBLE AS v,
                 {sources} AS sources, 'Commune principale du QPV : ' || c.name || ' (' || c.code
                 || ')' AS note
-                FROM {WITH_COMMUNE} {where}""", vintage, _quote(missing)))
+                FROM {WITH_COMMUNE} {where}""", vintage, sql_text(missing)))
         selects.append(_rows("commune", component, f"""SELECT c.code, ({value})::DOUBLE AS v,
                 {sources} AS sources, NULL AS note FROM staging.services_commune c {where}""",
-                             vintage, _quote(missing)))
+                             vintage, sql_text(missing)))
     columns = ", ".join(f"{name} {kind}" for name, kind in RESULT_COLUMNS)
     con.execute(f"CREATE OR REPLACE TABLE {table} ({columns})")
     for select in selects:

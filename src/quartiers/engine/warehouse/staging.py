@@ -57,6 +57,16 @@ def load_raw(con: duckdb.DuckDBPyConnection, source: Source, data_dir: Path) -> 
     return count
 
 
+def first_row(con, sql: str, params=()) -> tuple | None:
+    """The first row a query finds (a problem to report), or None."""
+    return con.execute(sql + " LIMIT 1", list(params)).fetchone()
+
+
+def sql_text(value: str | None) -> str:
+    """A Python string as a SQL literal, for text written into generated SQL (labels, notes)."""
+    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+
+
 def _check_cells(con, source: Source, column: str, bad_when: str, problem: str) -> None:
     """Stop at the first cell of ``column`` where the SQL condition ``bad_when`` holds."""
     quoted = f'"{column}"'
