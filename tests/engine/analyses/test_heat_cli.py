@@ -108,5 +108,9 @@ def test_unreadable_or_missing_files(capsys, imports, tmp_path):
     bad.write_text("pas du GeoJSON")
     status, said = _run(capsys, "importer-lcz", bad)
     assert status == 1 and "texte.geojson : fichier illisible" in said
+    table = tmp_path / "tableau.csv"  # read by the same reader, but without any geometry
+    table.write_text("lcz;nom\n6;quartier\n")
+    status, said = _run(capsys, "importer-lcz", table)
+    assert status == 1 and "tableau.csv : aucune géométrie dans le fichier" in said
     status, said = _run(capsys, "importer-lcz", tmp_path / "absent.gpkg")
     assert status == 1 and "absent.gpkg : fichier introuvable" in said

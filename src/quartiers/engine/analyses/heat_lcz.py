@@ -64,6 +64,9 @@ def read_lcz(path: Path, fmt: str | None = None) -> tuple[list[dict], list[str]]
     except Exception as error:  # pyogrio's errors have no common base worth naming
         raise LczFileError(f"{name} : fichier illisible comme couche géographique "
                            f"(GeoJSON, GeoPackage, Shapefile) : {error}") from error
+    if not isinstance(frame, geopandas.GeoDataFrame):  # a table read without any geometry
+        raise LczFileError(f"{name} : aucune géométrie dans le fichier : une couche LCZ est un "
+                           "GeoJSON, un GeoPackage ou un Shapefile de polygones")
     if frame.empty:
         raise LczFileError(f"{name} : aucune entité dans le fichier")
     if frame.crs is None:
