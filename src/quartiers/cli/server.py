@@ -101,6 +101,33 @@ def cmd_worker(args) -> int:
     return 0
 
 
+def cmd_scheduled(args) -> int:
+    """The scheduled tasks and when each was last enqueued; ``--lancer`` enqueues those that are
+    due (what the worker does every minute), for a server that runs the worker elsewhere."""
+    start_django(args)
+    from django.utils import timezone
+
+    from ..web.schedule.services import declared, enqueue_due, last_runs
+
+    enqueued = set(enqueue_due()) if args.lancer else set()
+    runs = last_runs()
+    for scheduled in declared():
+        last = runs.get(scheduled.name)
+        when = timezone.localtime(last).strftime("%d/%m/%Y %H:%M") if last else "jamais"
+        say(f"{scheduled.name} : toutes les {_duration(scheduled.every)}, dernier lancement "
+            f"{when}{' (lancée maintenant)' if scheduled.name in enqueued else ''}")
+    return 0
+
+
+def _duration(every) -> str:
+    seconds = int(every.total_seconds())
+    for unit, size in (("jour", 86400), ("heure", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count > 1 else ''}" if count > 1 else unit
+    return f"{seconds} secondes"
+
+
 def _start_worker(args) -> subprocess.Popen:
     """``quartiers worker`` as a child with the same configuration, in its own process group so
     that a Ctrl-C in the terminal reaches gunicorn only: the worker is stopped by ``_stop``."""
@@ -173,3 +200,9 @@ def add_commands(commands, config) -> None:
                                  "fichiers, index de recherche, courriels) jusqu'à SIGTERM")
     worker.add_argument("--intervalle", **interval)
     worker.set_defaults(func=cmd_worker)
+
+    scheduled = commands.add_parser("taches", help="tâches planifiées (rappels, renouvellements, "
+                                    "veille, purges) : quand chacune a tourné")
+    scheduled.add_argument("--lancer", action="store_true",
+                           help="lancer celles qui sont dues (le travailleur le fait chaque minute)")
+    scheduled.set_defaults(func=cmd_scheduled)

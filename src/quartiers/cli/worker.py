@@ -13,6 +13,7 @@ import os
 import signal
 import socket
 import sys
+import threading
 
 from django_tasks_db.compat import (
     DEFAULT_TASK_BACKEND_ALIAS,
@@ -69,6 +70,23 @@ def _finished(sender, task_result, **kwargs) -> None:
                     task_result.id)
 
 
+def _enqueue_scheduled(stop: threading.Event, every: float = 60.0) -> None:
+    """Every minute, enqueue the scheduled tasks that are due (``web.schedule``)."""
+    from django.db import connection
+
+    from ..web.schedule.services import enqueue_due
+
+    while not stop.is_set():
+        try:
+            for name in enqueue_due():
+                logger.info("Tâche planifiée « %s » lancée", name)
+        except Exception:  # a locked or unreachable database: try again at the next minute
+            logger.exception("Tâches planifiées non lancées")
+        finally:
+            connection.close()
+        stop.wait(every)
+
+
 def run(interval: float) -> None:
     """Run the worker in this process until a signal stops it, logging to stderr."""
     handler = logging.StreamHandler(sys.stderr)
@@ -81,4 +99,10 @@ def run(interval: float) -> None:
     task_finished.connect(_finished)
     worker = FrenchWorker(interval)
     worker.configure_signals()
-    worker.run()
+    stop = threading.Event()
+    threading.Thread(target=_enqueue_scheduled, args=(stop,), daemon=True,
+                     name="scheduled-tasks").start()
+    try:
+        worker.run()
+    finally:
+        stop.set()

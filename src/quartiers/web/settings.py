@@ -34,6 +34,14 @@ INSTALLED_APPS = [
     "quartiers.web.site",
     "quartiers.web.programme",
     "quartiers.web.library",
+    # the centre's daily work: events, networks and contacts, letters, press watch, and what
+    # they share: outgoing mail (with its outbox) and scheduled tasks
+    "quartiers.web.contacts",
+    "quartiers.web.events",
+    "quartiers.web.newsletters",
+    "quartiers.web.presswatch",
+    "quartiers.web.mail",
+    "quartiers.web.schedule",
     # content system and staff back office
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

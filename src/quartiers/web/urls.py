@@ -12,6 +12,12 @@ urlpatterns = [
     path("comptes/", include("quartiers.web.accounts.urls")),
     path("programme/", include("quartiers.web.programme.urls")),
     path("analyses/", include("quartiers.web.analyses.urls")),
+    # the centre's daily work; /agenda/ and /lettres/ archive pages are also content pages
+    path("", include("quartiers.web.events.urls")),
+    path("", include("quartiers.web.newsletters.urls")),
+    path("", include("quartiers.web.presswatch.urls")),
+    path("", include("quartiers.web.contacts.urls")),
+    path("", include("quartiers.web.mail.urls")),
     path("gestion/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True),
          name="gestion_login"),  # the back office logs in through our login page
     path("gestion/", include(wagtailadmin_urls)),
