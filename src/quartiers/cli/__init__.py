@@ -7,7 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import config as configuration
-from . import analyses, centre, elections, heat, observatory, server
+from . import (
+    analyses,
+    centre,
+    contacts,
+    elections,
+    events,
+    heat,
+    newsletters,
+    observatory,
+    presswatch,
+    server,
+)
 from .french import FrenchParser, UserError, say, why
 
 DESCRIPTION = ("Quartiers : construire l'entrepôt, servir la plateforme et ses tâches de fond, "
@@ -21,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warehouse", type=Path, default=config.warehouse,
                         help="fichier DuckDB de l'entrepôt (défaut : %(default)s)")
     commands = parser.add_subparsers(dest="command", metavar="commande", required=True)
-    for domain in (observatory, server, centre, heat, elections, analyses):
+    for domain in (observatory, server, centre, heat, elections, analyses, events, contacts,
+                   newsletters, presswatch):
         domain.add_commands(commands, config)
 
     args = parser.parse_args(argv)

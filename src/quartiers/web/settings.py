@@ -167,7 +167,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # Blocks other apps add to the territories' profiles (core/sections.py)
 QUARTIERS_PROFILE_SECTIONS = ["quartiers.web.analyses.sections.territory_analyses",
-                              "quartiers.web.library.sections.territory_resources"]
+                              "quartiers.web.library.sections.territory_resources",
+                              "quartiers.web.presswatch.sections.territory_press"]
 
 # What `quartiers init` loads, in this order, after the migrations (each idempotent, returning
 # a French line for the report): roles, the site's pages, the programmes, the first resources.
@@ -176,4 +177,6 @@ QUARTIERS_BUNDLED_CONTENT = [
     "quartiers.web.site.services.load_bundled",
     "quartiers.web.programme.services.load_bundled",
     "quartiers.web.library.services.load_bundled",
+    "quartiers.web.events.services.load_bundled",
+    "quartiers.web.newsletters.services.load_bundled",
 ]

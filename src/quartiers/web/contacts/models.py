@@ -50,3 +50,30 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part) or self.email
+
+
+class Consent(models.Model):
+    """What a person accepted, when, how and in which version of the text: the proof the GDPR
+    asks for (a newsletter subscription confirmed by e-mail, a registration's optional needs…).
+    Withdrawing keeps the record and dates the withdrawal."""
+
+    person = models.ForeignKey(Person, verbose_name="personne", on_delete=models.CASCADE,
+                               related_name="consents")
+    purpose = models.CharField("finalité", max_length=200,
+                               help_text="Par exemple « lettre:la-minute-pop ».")
+    text = models.TextField("texte accepté")
+    text_version = models.CharField("version du texte", max_length=50)
+    method = models.CharField("manière", max_length=100,
+                              help_text="Par exemple « formulaire + confirmation par courriel ».")
+    source = models.CharField("provenance", max_length=200,
+                              help_text="La page ou le fichier d'où vient l'accord.")
+    accepted_at = models.DateTimeField("accepté le", default=timezone.now)
+    withdrawn_at = models.DateTimeField("retiré le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "consentement"
+        verbose_name_plural = "consentements"
+        ordering = ["-accepted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} ({self.text_version})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from .models import Person
+from .models import Consent, Person
 
 
 def person_for(email: str, first_name: str = "", last_name: str = "") -> Person:
@@ -20,3 +20,16 @@ def person_for(email: str, first_name: str = "", last_name: str = "") -> Person:
     person.last_activity_at = timezone.now()
     person.save(update_fields=["first_name", "last_name", "last_activity_at"])
     return person
+
+
+def record_consent(person: Person, *, purpose: str, text: str, text_version: str, method: str,
+                   source: str) -> Consent:
+    """Keep the proof of what ``person`` accepted, now."""
+    return Consent.objects.create(person=person, purpose=purpose, text=text,
+                                  text_version=text_version, method=method, source=source)
+
+
+def withdraw_consent(person: Person, purpose: str) -> int:
+    """Date the withdrawal of every standing consent of ``person`` for ``purpose``."""
+    return person.consents.filter(purpose=purpose, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now())

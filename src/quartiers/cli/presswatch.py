@@ -1,0 +1,7 @@
+"""The command line of the app presswatch (filled by its app)."""
+
+from __future__ import annotations
+
+
+def add_commands(commands, config) -> None:
+    """No command yet."""

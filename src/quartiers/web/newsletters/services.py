@@ -1,0 +1,7 @@
+"""Workflows of the app (filled by its app)."""
+
+from __future__ import annotations
+
+
+def load_bundled() -> str:
+    return "newsletters : rien à charger"
