@@ -385,3 +385,15 @@ def test_an_account_is_refused_a_bad_address_or_password(capsys, monkeypatch, tm
     code, output = run(capsys, "compte", "creer", "paul@exemple.fr")
     assert code == 1 and output.startswith("mot de passe refusé : ") and "12" in output
     assert not get_user_model().objects.filter(email="paul@exemple.fr").exists()
+
+
+@pytest.mark.django_db
+def test_scheduled_tasks_are_listed_and_launched_when_due(capsys, django_command):
+    code, output = run(capsys, "taches")
+    assert code == 0 and "supprimer les fichiers localisés expirés : une fois par heure, " \
+                         "dernier lancement jamais" in output, output
+    code, output = run(capsys, "taches", "--lancer")
+    assert code == 0 and "(lancée maintenant)" in output
+    code, output = run(capsys, "taches", "--lancer")
+    assert "expirés : une fois par heure, dernier lancement" in output
+    assert "jamais" not in output.split("expirés")[1].split("(")[0]

@@ -114,18 +114,20 @@ def cmd_scheduled(args) -> int:
     for scheduled in declared():
         last = runs.get(scheduled.name)
         when = timezone.localtime(last).strftime("%d/%m/%Y %H:%M") if last else "jamais"
-        say(f"{scheduled.name} : toutes les {_duration(scheduled.every)}, dernier lancement "
+        say(f"{scheduled.name} : {_duration(scheduled.every)}, dernier lancement "
             f"{when}{' (lancée maintenant)' if scheduled.name in enqueued else ''}")
     return 0
 
 
 def _duration(every) -> str:
+    """« une fois par heure », « toutes les 6 heures », « tous les 2 jours »."""
     seconds = int(every.total_seconds())
-    for unit, size in (("jour", 86400), ("heure", 3600), ("minute", 60)):
+    for unit, size, every_n in (("jour", 86400, "tous les"), ("heure", 3600, "toutes les"),
+                                ("minute", 60, "toutes les")):
         if seconds % size == 0:
             count = seconds // size
-            return f"{count} {unit}{'s' if count > 1 else ''}" if count > 1 else unit
-    return f"{seconds} secondes"
+            return f"une fois par {unit}" if count == 1 else f"{every_n} {count} {unit}s"
+    return f"toutes les {seconds} secondes"
 
 
 def _start_worker(args) -> subprocess.Popen:
