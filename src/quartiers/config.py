@@ -12,6 +12,7 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,10 +40,14 @@ class Config:
     site_url: str
     """The address mails link to (password reset…), without trailing slash."""
     email_host: str
+    """The SMTP server of ``EMAIL_URL``; empty: none, messages are held in the outbox."""
     email_port: int
     email_user: str
     email_password: str
     email_tls: bool
+    """STARTTLS after connecting (``smtp+tls://``)."""
+    email_ssl: bool
+    """TLS from the first byte (``smtps://``)."""
     email_from: str
     media_dir: Path
     max_upload_mb: int
@@ -71,11 +76,7 @@ class Config:
             basemap_tiles=env.get("QUARTIERS_FOND_DE_CARTE", ""),
             basemap_attribution=env.get("QUARTIERS_FOND_DE_CARTE_ATTRIBUTION", ""),
             site_url=env.get("QUARTIERS_URL", "http://127.0.0.1:8000").rstrip("/"),
-            email_host=env.get("QUARTIERS_SMTP_HOTE", "localhost"),
-            email_port=int(env.get("QUARTIERS_SMTP_PORT", "25")),
-            email_user=env.get("QUARTIERS_SMTP_UTILISATEUR", ""),
-            email_password=env.get("QUARTIERS_SMTP_MOT_DE_PASSE", ""),
-            email_tls=env.get("QUARTIERS_SMTP_TLS", "") == "1",
+            **email_server(env.get("EMAIL_URL", "")),
             email_from=env.get("QUARTIERS_COURRIEL_EXPEDITEUR",
                                "Quartiers <ne-pas-repondre@localhost>"),
             media_dir=Path(env.get("QUARTIERS_MEDIAS", var / "media")),
@@ -85,6 +86,46 @@ class Config:
 
     def with_options(self, **values) -> Config:
         return dataclasses.replace(self, **values)
+
+
+class ConfigurationError(ValueError):
+    """A value of the environment that cannot be used; the message names it, in French."""
+
+
+EMAIL_SCHEMES = {"smtp": (25, False, False), "smtp+tls": (587, True, False),
+                 "smtps": (465, False, True)}
+"""Scheme: default port, STARTTLS, implicit TLS."""
+
+
+def email_server(url: str) -> dict:
+    """``EMAIL_URL`` (``smtp+tls://utilisateur:mot-de-passe@serveur:587``) as the ``email_*``
+    fields, user and password URL-decoded; empty: no server. Never repeats the URL in an
+    error: it may hold a password."""
+    url = url.strip()
+    if not url:
+        return {"email_host": "", "email_port": 0, "email_user": "", "email_password": "",
+                "email_tls": False, "email_ssl": False}
+    expected = ("attendu smtp://serveur:port, smtp+tls://… (STARTTLS) ou smtps://… (TLS "
+                "implicite), par exemple smtp+tls://utilisateur:mot-de-passe@smtp.exemple.fr:587")
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in EMAIL_SCHEMES:
+        scheme = f"le schéma « {parts.scheme} »" if parts.scheme else "aucun schéma"
+        raise ConfigurationError(f"EMAIL_URL : {scheme} n'est pas reconnu ; {expected}")
+    default_port, tls, ssl = EMAIL_SCHEMES[parts.scheme.lower()]
+    try:
+        port = parts.port or default_port
+    except ValueError:
+        raise ConfigurationError("EMAIL_URL : le port doit être un nombre entre 1 et 65535 ; "
+                                 + expected) from None
+    if not parts.hostname:
+        raise ConfigurationError(f"EMAIL_URL : aucun serveur indiqué ; {expected}")
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise ConfigurationError(
+            "EMAIL_URL : rien n'est attendu après le port ; si le mot de passe contient / ? # "
+            "ou @, écrivez-les %2F %3F %23 et %40")
+    return {"email_host": parts.hostname, "email_port": port,
+            "email_user": unquote(parts.username or ""),
+            "email_password": unquote(parts.password or ""), "email_tls": tls, "email_ssl": ssl}
 
 
 _current: Config | None = None

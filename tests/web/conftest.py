@@ -55,18 +55,30 @@ class _Inbox:
         return "250 Message accepted for delivery"
 
 
+def use_email_url(settings, url: str) -> None:
+    """The e-mail settings as ``EMAIL_URL=url`` gives them at start-up (the test runner puts
+    Django's in-memory backend in place of the outbox)."""
+    from quartiers.config import email_server
+
+    server = email_server(url)
+    settings.EMAIL_BACKEND = "quartiers.web.mail.backend.OutboxBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = server["email_host"], server["email_port"]
+    settings.EMAIL_HOST_USER = server["email_user"]
+    settings.EMAIL_HOST_PASSWORD = server["email_password"]
+    settings.EMAIL_USE_TLS, settings.EMAIL_USE_SSL = server["email_tls"], server["email_ssl"]
+    settings.EMAIL_TIMEOUT = 5
+
+
 @pytest.fixture
 def smtp_server(settings):
-    """An aiosmtpd server on a free port of this machine; Django sends its mail there."""
+    """An aiosmtpd server on a free port of this machine, named by EMAIL_URL: what the platform
+    sends reaches it once the worker ran (``run_tasks()``)."""
     from aiosmtpd.controller import Controller
 
     port = free_port()
     inbox = _Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
+    use_email_url(settings, f"smtp://127.0.0.1:{port}")
     yield inbox
     controller.stop()

@@ -118,13 +118,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# E-mail: a real SMTP server (tests start one with aiosmtpd)
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# E-mail: every message is stored in the outbox (the mail app), then sent by a background task
+# to the SMTP server of EMAIL_URL; without EMAIL_URL (EMAIL_HOST empty) messages are held there
+EMAIL_BACKEND = "quartiers.web.mail.backend.OutboxBackend"
 EMAIL_HOST = QUARTIERS.email_host
 EMAIL_PORT = QUARTIERS.email_port
 EMAIL_HOST_USER = QUARTIERS.email_user
 EMAIL_HOST_PASSWORD = QUARTIERS.email_password
 EMAIL_USE_TLS = QUARTIERS.email_tls
+EMAIL_USE_SSL = QUARTIERS.email_ssl
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = QUARTIERS.email_from
 

@@ -1,0 +1,8 @@
+"""What the outbox tells other apps."""
+
+from django.dispatch import Signal
+
+permanent_failure = Signal()
+"""The SMTP server refused a recipient for good (a 5xx answer): ``sender=OutgoingMessage``,
+``message`` (the OutgoingMessage), ``address`` (the refused address, as in the envelope). Sent
+after the message's state is committed; the letters app marks the address."""
