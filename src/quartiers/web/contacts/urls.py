@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "contacts"
-urlpatterns: list = []
+urlpatterns = [
+    path("contacts/renouvellement/<str:token>/", views.renewal, name="renewal"),
+]
