@@ -1,7 +1,315 @@
-"""Workflows of the app (filled by its app)."""
+"""Subscribing, confirming, changing one's letters and leaving them, by signed links that need no
+account; and the lists of the centre's programme, loaded by ``quartiers init``.
+
+Every link carries a signature and a date (``django.core.signing``, one salt per use): a forged
+or outdated link is refused with a page saying so (``LinkError``), never with a traceback.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page
+
+from ..contacts.models import Person
+from ..contacts.services import person_for, record_consent, withdraw_consent
+from .models import NewsletterIndexPage, NewsletterList, Status, Subscription
+
+# The letters of RésO Villes' programme (data: ../shared/seeds, « Programme d'actions 2024 »:
+# « Lettres d'information génériques mensuelles (La Minute Pop) – des newsletters thématiques »;
+# « 1 newsletter par trimestre » for health, culture and citizen participation; « Lettre
+# d'information sur le développement économique et les transitions », quarterly as the others).
+BUNDLED_LISTS = (
+    ("la-minute-pop", "La Minute Pop", "mensuelle",
+     "La lettre d'information générale du centre de ressources : l'actualité nationale et "
+     "locale de la politique de la ville, les actions de RésO Villes, les initiatives repérées "
+     "dans les quartiers de Bretagne et des Pays de la Loire."),
+    ("sante", "Lettre d'information santé", "trimestrielle",
+     "La santé, facteur déterminant de la lutte contre les inégalités : santé "
+     "environnementale, accès aux soins, inégalités sociales territoriales de santé, santé "
+     "communautaire, réseau des médiateurs et médiatrices santé."),
+    ("culture", "Lettre d'information culture", "trimestrielle",
+     "Avec PaQ La Lune : l'accès à l'art et à la culture, les pratiques artistiques, la place "
+     "des habitants et des acteurs culturels des quartiers populaires."),
+    ("participation-citoyenne", "Lettre d'information participation citoyenne",
+     "trimestrielle",
+     "Les dynamiques territoriales citoyennes, l'impact collectif, les conseils citoyens, des "
+     "retours d'expériences et des initiatives locales."),
+    ("developpement-economique-transitions",
+     "Lettre d'information sur le développement économique et les transitions",
+     "trimestrielle",
+     "Entrepreneuriat et filières, emplois et compétences face aux transitions, tiers-lieux, "
+     "Labo Quartiers en Transition : l'économie des quartiers et leur adaptation au changement "
+     "climatique."),
+)
+
+CONSENT_VERSION = "2026-11-30"
+CONSENT_TEXTS = {
+    "2026-11-30": (
+        "J'accepte de recevoir par courriel les lettres d'information que j'ai cochées. Mon "
+        "adresse ne sert qu'à ces envois : elle n'est ni cédée ni utilisée à d'autres fins. "
+        "Chaque lettre contient un lien pour me désabonner en un clic ou choisir mes lettres. "
+        "La preuve de mon accord (date, page, texte accepté) est conservée tant que je suis "
+        "abonné·e."),
+}
+"""Every version of the consent text ever shown, kept so that a confirmation records the very
+text the person saw (a new wording gets a new version; never edit one in place)."""
+
+CONFIRMATION_METHOD = "formulaire + confirmation par courriel"
+PREFERENCES_METHOD = "page de préférences, par le lien personnel reçu par courriel"
+CONFIRMATION_DAYS = 7
+LETTER_LINK_DAYS = 400
+"""A letter's links (preferences, unsubscribe) work for more than a year: an old letter still
+lets its reader leave; a newer letter carries fresh links."""
+
+SALT_CONFIRM = "quartiers.newsletters.confirmation"
+SALT_PREFERENCES = "quartiers.newsletters.preferences"
+SALT_UNSUBSCRIBE = "quartiers.newsletters.unsubscribe"
+
 
 def load_bundled() -> str:
-    return "newsletters : rien à charger"
+    """The lists and the parent page of the issues; what exists is left as staff edited it."""
+    created = []
+    for order, (slug, name, rhythm, description) in enumerate(BUNDLED_LISTS):
+        _, made = NewsletterList.objects.get_or_create(slug=slug, defaults={
+            "name": name, "rhythm": rhythm, "description": description, "order": order})
+        if made:
+            created.append(name)
+    index_made = _issue_index()[1]
+    lists = (f"listes créées : {', '.join(created)}" if created
+             else "listes déjà en place")
+    return (f"Lettres : {lists} ; page des numéros "
+            f"{'créée' if index_made else 'déjà en place'}.")
+
+
+def _issue_index() -> tuple[NewsletterIndexPage, bool]:
+    from ..site.services import home_page
+
+    existing = NewsletterIndexPage.objects.first()
+    if existing is not None:
+        return existing, False
+    home = home_page()
+    if home is None:
+        raise RuntimeError("Aucune page d'accueil : les pages du site doivent être chargées "
+                           "avant les lettres.")
+    index = home.add_child(instance=NewsletterIndexPage(title="Lettres d'information",
+                                                        slug="lettres"))
+    index.save_revision().publish()
+    return index, True
+
+
+def issue_index() -> Page:
+    return _issue_index()[0]
+
+
+# --- signed links ---------------------------------------------------------------------------
+
+class LinkError(Exception):
+    """A link that cannot be honoured: the page says why (400 forged, 410 outdated or spent)."""
+
+    def __init__(self, status: int, title: str, message: str):
+        super().__init__(message)
+        self.status, self.title, self.message = status, title, message
+
+
+def _read(token: str, salt: str, days: int):
+    try:
+        return signing.loads(token, salt=salt, max_age=timedelta(days=days))
+    except signing.SignatureExpired as error:
+        raise LinkError(410, "Lien expiré", f"Ce lien n'est valable que {days} jours et il a "
+                        "expiré. Refaites la démarche depuis la page des lettres : un nouveau "
+                        "lien vous sera envoyé.") from error
+    except signing.BadSignature as error:
+        raise LinkError(400, "Lien invalide", "Ce lien n'est pas valide : il a peut-être été "
+                        "coupé ou modifié. Copiez-le en entier depuis le courriel reçu, ou "
+                        "refaites la démarche depuis la page des lettres.") from error
+
+
+def absolute(path: str) -> str:
+    return settings.QUARTIERS.site_url.rstrip("/") + path
+
+
+def preferences_url(person: Person) -> str:
+    return absolute(reverse("newsletters:preferences",
+                            args=[signing.dumps(person.pk, salt=SALT_PREFERENCES)]))
+
+
+def unsubscribe_url(subscription: Subscription) -> str:
+    return absolute(reverse("newsletters:unsubscribe",
+                            args=[signing.dumps(subscription.pk, salt=SALT_UNSUBSCRIBE)]))
+
+
+# --- subscribing ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Request:
+    person: Person
+    pending: list[Subscription]
+    already: list[NewsletterList]
+
+
+@transaction.atomic
+def request_subscription(email: str, lists: list[NewsletterList], *, source: str) -> Request:
+    """Record the wish (nothing is sent to a pending subscription) and mail the confirmation
+    link; lists already confirmed stay so and the message says it. The caller answers the same
+    whether the address was known or not."""
+    person = person_for(email)
+    now = timezone.now()
+    pending, already = [], []
+    for newsletter in lists:
+        subscription, _ = Subscription.objects.get_or_create(person=person, newsletter=newsletter)
+        if subscription.status == Status.SUBSCRIBED:
+            already.append(newsletter)
+            continue
+        subscription.status, subscription.requested_at, subscription.changed_at = (
+            Status.PENDING, now, now)
+        subscription.text_version, subscription.source = CONSENT_VERSION, source
+        subscription.save()
+        pending.append(subscription)
+    request = Request(person, pending, already)
+    transaction.on_commit(lambda: _send_confirmation(request, now))
+    return request
+
+
+def _send_confirmation(request: Request, issued: datetime) -> None:
+    token = signing.dumps({"s": [s.pk for s in request.pending], "t": issued.timestamp()},
+                          salt=SALT_CONFIRM)
+    context = {
+        "pending": [s.newsletter for s in request.pending], "already": request.already,
+        "confirm_url": absolute(reverse("newsletters:confirm", args=[token])),
+        "preferences_url": preferences_url(request.person) if request.already else "",
+        "days": CONFIRMATION_DAYS, "site_url": settings.QUARTIERS.site_url}
+    subject = ("Confirmez votre abonnement aux lettres d'information" if request.pending
+               else "Vos abonnements aux lettres d'information")
+    EmailMultiAlternatives(subject, render_to_string("newsletters/email/confirmation.txt",
+                                                     context),
+                           to=[request.person.email]).send()
+
+
+def check_confirmation_link(token: str) -> None:
+    """Refuse a forged or expired link before showing the confirmation button."""
+    _read(token, SALT_CONFIRM, CONFIRMATION_DAYS)
+
+
+@transaction.atomic
+def confirm(token: str) -> tuple[Person, list[NewsletterList]]:
+    """Turn the pending subscriptions of a confirmation link into subscriptions, recording the
+    consent with the text the person saw; a link used once, or replaced by a newer one, is
+    spent."""
+    payload = _read(token, SALT_CONFIRM, CONFIRMATION_DAYS)
+    issued = datetime.fromtimestamp(payload["t"], tz=UTC)
+    subscriptions = list(Subscription.objects.select_for_update().filter(pk__in=payload["s"])
+                         .select_related("person", "newsletter"))
+    if not subscriptions:
+        raise LinkError(410, "Demande introuvable", "Cette demande d'abonnement n'existe plus : "
+                        "elle a expiré ou vos données ont été effacées. Abonnez-vous à nouveau "
+                        "depuis la page des lettres.")
+    todo = [s for s in subscriptions if s.status == Status.PENDING
+            and s.changed_at <= issued + timedelta(milliseconds=1)]
+    if not todo:
+        raise LinkError(410, "Lien déjà utilisé", "Ce lien de confirmation a déjà servi, ou une "
+                        "demande plus récente l'a remplacé : vos abonnements sont tels que "
+                        "vous les avez laissés. Pour les changer, utilisez le lien présent dans "
+                        "chaque lettre, ou abonnez-vous à nouveau depuis la page des lettres.")
+    now = timezone.now()
+    for subscription in todo:
+        subscription.status = Status.SUBSCRIBED
+        subscription.confirmed_at = subscription.changed_at = now
+        subscription.failed_at = subscription.unsubscribed_at = None
+        subscription.save()
+        record_consent(subscription.person, purpose=purpose(subscription.newsletter),
+                       text=CONSENT_TEXTS[subscription.text_version],
+                       text_version=subscription.text_version, method=CONFIRMATION_METHOD,
+                       source=subscription.source)
+    return todo[0].person, [s.newsletter for s in todo]
+
+
+def purpose(newsletter: NewsletterList) -> str:
+    return f"lettre:{newsletter.slug}"
+
+
+# --- preferences and unsubscribing ---------------------------------------------------------
+
+def person_of_preferences_link(token: str) -> Person:
+    person = Person.objects.filter(pk=_read(token, SALT_PREFERENCES, LETTER_LINK_DAYS)).first()
+    if person is None:
+        raise LinkError(410, "Abonné·e introuvable", "Ce lien ne correspond plus à aucun "
+                        "abonnement : vos données ont été effacées. Vous pouvez vous abonner à "
+                        "nouveau depuis la page des lettres.")
+    return person
+
+
+@transaction.atomic
+def set_preferences(person: Person, wanted: list[NewsletterList], *, source: str) -> None:
+    """Subscribe at once to the lists newly chosen (the personal link, received by e-mail, proves
+    the address), leave the others."""
+    now = timezone.now()
+    current = {s.newsletter_id: s for s in Subscription.objects.select_for_update()
+               .filter(person=person).select_related("newsletter")}
+    for newsletter in wanted:
+        subscription = current.get(newsletter.pk) or Subscription(person=person,
+                                                                  newsletter=newsletter)
+        if subscription.status == Status.SUBSCRIBED and subscription.pk:
+            continue
+        subscription.status, subscription.text_version, subscription.source = (
+            Status.SUBSCRIBED, CONSENT_VERSION, source)
+        subscription.requested_at = subscription.confirmed_at = subscription.changed_at = now
+        subscription.unsubscribed_at = subscription.failed_at = None
+        subscription.save()
+        record_consent(person, purpose=purpose(newsletter), text=CONSENT_TEXTS[CONSENT_VERSION],
+                       text_version=CONSENT_VERSION, method=PREFERENCES_METHOD, source=source)
+    kept = {n.pk for n in wanted}
+    for subscription in current.values():
+        if subscription.newsletter_id not in kept and subscription.status != Status.UNSUBSCRIBED:
+            _leave(subscription, now)
+
+
+def subscription_of_unsubscribe_link(token: str) -> Subscription:
+    subscription = (Subscription.objects.select_related("person", "newsletter")
+                    .filter(pk=_read(token, SALT_UNSUBSCRIBE, LETTER_LINK_DAYS)).first())
+    if subscription is None:
+        raise LinkError(410, "Abonnement introuvable", "Ce lien ne correspond plus à aucun "
+                        "abonnement : vos données ont été effacées, vous ne recevrez plus "
+                        "cette lettre.")
+    return subscription
+
+
+@transaction.atomic
+def unsubscribe(subscription: Subscription) -> bool:
+    """Leave the list at once; False when it was already left (a link used twice)."""
+    subscription = Subscription.objects.select_for_update().select_related(
+        "person", "newsletter").get(pk=subscription.pk)
+    if subscription.status == Status.UNSUBSCRIBED:
+        return False
+    _leave(subscription, timezone.now())
+    return True
+
+
+def _leave(subscription: Subscription, now: datetime) -> None:
+    subscription.status, subscription.unsubscribed_at, subscription.changed_at = (
+        Status.UNSUBSCRIBED, now, now)
+    subscription.save()
+    withdraw_consent(subscription.person, purpose(subscription.newsletter))
+
+
+def mark_failed(address: str) -> int:
+    """A permanent failure of delivery to ``address``: nothing more is sent to it, on any list,
+    until the person subscribes again (and so proves the address works)."""
+    now = timezone.now()
+    return Subscription.objects.filter(
+        person__email=address.strip().lower(), status__in=[Status.SUBSCRIBED, Status.PENDING]
+    ).update(status=Status.FAILED, failed_at=now, changed_at=now)
+
+
+def purge_pending() -> int:
+    """Requests never confirmed once their link expired: nothing to keep."""
+    limit = timezone.now() - timedelta(days=CONFIRMATION_DAYS)
+    return Subscription.objects.filter(status=Status.PENDING, changed_at__lt=limit).delete()[0]
