@@ -4,5 +4,6 @@ from django.dispatch import Signal
 
 permanent_failure = Signal()
 """The SMTP server refused a recipient for good (a 5xx answer): ``sender=OutgoingMessage``,
-``message`` (the OutgoingMessage), ``address`` (the refused address, as in the envelope). Sent
-after the message's state is committed; the letters app marks the address."""
+``message`` (the OutgoingMessage), ``address`` (the refused address, as in the envelope).
+Sent once the message's state is recorded, in the caller's transaction if any; the letters app
+marks the address."""
