@@ -1,7 +1,114 @@
-"""Workflows of the app (filled by its app)."""
+"""The agenda's bundled content: the « Agenda » page, and one event per dated action of the
+centre's programmes (``quartiers agenda depuis-programme ANNÉE`` does the same for a year)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+from wagtail.models import Site
+
+from ..programme.models import Action, DatePrecision, Format, Programme
+from ..programme.services import BUNDLED
+from ..programme.taxonomy import normalise
+from .models import EventIndexPage, EventPage, Mode
+
+ONLINE_WORDS = ("visio", "en ligne", "distanciel", "webinaire")
+
 
 def load_bundled() -> str:
-    return "events : rien à charger"
+    """Create what is missing (run again, nothing changes)."""
+    index_page, created = agenda_index()
+    lines = [f"Agenda : page « {index_page.title} » {'créée' if created else 'déjà en place'}."]
+    for _, year in BUNDLED:
+        if Programme.objects.filter(year=year).exists():
+            lines.append(events_from_programme(year).summary)
+    return "\n".join(lines)
+
+
+def agenda_index() -> tuple[EventIndexPage, bool]:
+    """The « Agenda » page (/agenda/) under the site's home page, and whether it was made now."""
+    existing = EventIndexPage.objects.first()
+    if existing is not None:
+        return existing, False
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        raise RuntimeError("Aucun site par défaut dans Wagtail : les pages du site doivent être "
+                           "chargées avant l'agenda.")
+    index_page = EventIndexPage(title="Agenda", slug="agenda")
+    site.root_page.add_child(instance=index_page)
+    index_page.save_revision().publish()
+    return index_page, True
+
+
+@dataclass
+class ProgrammeEvents:
+    year: int
+    created: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        return (f"Agenda {self.year} : {len(self.created)} événement"
+                f"{'s' if len(self.created) > 1 else ''} créé"
+                f"{'s' if len(self.created) > 1 else ''} depuis le programme, "
+                f"{len(self.skipped)} action{'s' if len(self.skipped) > 1 else ''} datée"
+                f"{'s' if len(self.skipped) > 1 else ''} laissée"
+                f"{'s' if len(self.skipped) > 1 else ''} de côté.")
+
+    @property
+    def lines(self) -> list[str]:
+        return ([self.summary] + [f"  créé : {line}" for line in self.created]
+                + [f"  laissé : {line}" for line in self.skipped])
+
+
+@transaction.atomic
+def events_from_programme(year: int) -> ProgrammeEvents:
+    """One published event per action of the programme dated to the day (an action dated to
+    the month only has no day to show: staff give it one). Actions that already have their
+    event are left alone, as staff may have edited it."""
+    if not Programme.objects.filter(year=year).exists():
+        raise LookupError(f"Aucun programme d'actions pour l'année {year} : importez-le "
+                          f"d'abord (quartiers programme import FICHIER --annee {year}).")
+    index_page, _ = agenda_index()
+    report = ProgrammeEvents(year)
+    actions = (Action.objects.filter(axis__pole__programme__year=year, date_start__isnull=False)
+               .select_related("axis__pole").prefetch_related("themes", "publics")
+               .order_by("date_start", "pk"))
+    for action in actions:
+        label = f"{action.dates} — {action.title}"
+        if EventPage.objects.filter(action=action).exists():
+            report.skipped.append(f"{label} (l'événement existe déjà)")
+        elif action.date_precision == DatePrecision.MONTH:
+            report.skipped.append(f"{label} (daté au mois seulement : à créer par l'équipe "
+                                  "quand le jour sera connu)")
+        else:
+            _event_for(index_page, action)
+            report.created.append(label)
+    return report
+
+
+def _event_for(index_page: EventIndexPage, action: Action) -> EventPage:
+    online = any(word in normalise(f"{action.place} {action.title}") for word in
+                 map(normalise, ONLINE_WORDS)) or action.format == Format.WEBINAIRE
+    place = "" if online and "visio" in normalise(action.place) else action.place
+    event = EventPage(
+        title=action.title[:255], slug=_free_slug(f"{action.title[:60]}-{action.date_start}"),
+        summary=(action.description or action.title)[:800], date=action.date_start,
+        end_date=action.date_end if action.date_end != action.date_start else None,
+        mode=Mode.ONLINE if online and not place else (Mode.HYBRID if online else Mode.ON_SITE),
+        kind=action.format, commune=place[:120], pole=action.axis.pole, action=action,
+        themes=list(action.themes.all()), publics=list(action.publics.all()))
+    index_page.add_child(instance=event)
+    event.save_revision().publish()
+    return event
+
+
+def _free_slug(text: str) -> str:
+    base = slugify(text)[:70] or "evenement"
+    slug, n = base, 1
+    while EventPage.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
