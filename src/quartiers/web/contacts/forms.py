@@ -41,8 +41,8 @@ class ImportForm(forms.Form):
     fichier = forms.FileField(label="Fichier CSV ou XLSX",
                               help_text="Colonnes : prénom, nom, courriel, fonction, "
                                         "organisation, type d'organisation, territoire(s) "
-                                        "(niveau:code, séparés par « ; »), réseau(x) (séparés "
-                                        "par « ; »).")
+                                        "(niveau:code, ex. epci:243500139), réseau(x) ; "
+                                        "plusieurs dans une cellule : séparés par « , ».")
     personnes_connues = forms.ChoiceField(
         label="Personnes déjà connues (même adresse)", widget=forms.RadioSelect,
         choices=[(Existing.SKIP, "Les laisser telles quelles (ligne ignorée)"),

@@ -5,8 +5,8 @@ else everything is, in one transaction. The report names the file, the row and t
 each problem. « Vérifier » (``check_only``) checks and counts without writing.
 
 Columns (any case, accents optional): prénom, nom, courriel, fonction, organisation, type
-d'organisation, territoire(s) as ``niveau:code`` separated by « ; » or « , », réseau(x)
-separated by « ; ».
+d'organisation, territoire(s) as ``niveau:code``, réseau(x) by their names; several in one
+cell separated by « , » (or « ; » in a quoted cell).
 """
 
 from __future__ import annotations
@@ -309,7 +309,7 @@ class _Checker:
         row.territories.append((level, code))
 
     def _networks(self, row: Row, networks: str):
-        for name in filter(None, (part.strip() for part in re.split(r"[;|]", networks))):
+        for name in filter(None, (part.strip() for part in re.split(r"[;,]", networks))):
             network = self.networks.get(normalised_name(name))
             if network is None:
                 known = ", ".join(f"« {n.name} »" for n in self.networks.values()) or "aucun"
