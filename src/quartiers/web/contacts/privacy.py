@@ -61,7 +61,7 @@ def contacts_export(person: Person) -> dict:
                            "manière": c.method, "provenance": c.source,
                            "accepté le": _when(c.accepted_at), "retiré le": _when(c.withdrawn_at)}
                           for c in person.consents.all()],
-        "historique de la fiche": [{"date": _when(entry.timestamp), "action": entry.message}
+        "historique de la fiche": [{"date": _when(entry.timestamp), "action": str(entry.message)}
                                    for entry in _history(person).order_by("timestamp")],
     }
 
