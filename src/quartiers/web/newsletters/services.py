@@ -175,16 +175,20 @@ def request_subscription(email: str, lists: list[NewsletterList], *, source: str
         subscription.save()
         pending.append(subscription)
     request = Request(person, pending, already)
-    transaction.on_commit(lambda: _send_confirmation(request, now))
+    _send_confirmation(request, now)  # into the outbox, in this transaction
     return request
 
 
-def _send_confirmation(request: Request, issued: datetime) -> None:
-    token = signing.dumps({"s": [s.pk for s in request.pending], "t": issued.timestamp()},
+def confirmation_url(pending: list[Subscription], issued: datetime) -> str:
+    token = signing.dumps({"s": [s.pk for s in pending], "t": issued.timestamp()},
                           salt=SALT_CONFIRM)
+    return absolute(reverse("newsletters:confirm", args=[token]))
+
+
+def _send_confirmation(request: Request, issued: datetime) -> None:
     context = {
         "pending": [s.newsletter for s in request.pending], "already": request.already,
-        "confirm_url": absolute(reverse("newsletters:confirm", args=[token])),
+        "confirm_url": confirmation_url(request.pending, issued),
         "preferences_url": preferences_url(request.person) if request.already else "",
         "days": CONFIRMATION_DAYS, "site_url": settings.QUARTIERS.site_url}
     subject = ("Confirmez votre abonnement aux lettres d'information" if request.pending

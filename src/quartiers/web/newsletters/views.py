@@ -16,6 +16,7 @@ from .forms import PreferencesForm, SubscribeForm
 from .models import NewsletterIssuePage, NewsletterList, Status
 from .services import (
     CONFIRMATION_DAYS,
+    CONSENT_VERSION,
     LinkError,
     check_confirmation_link,
     confirm,
@@ -46,10 +47,6 @@ def personal(view):
     return never_cache(wrapped)
 
 
-def _lists():
-    return NewsletterList.objects.filter(active=True)
-
-
 def _source(request) -> str:
     return request.build_absolute_uri(request.path)
 
@@ -62,8 +59,8 @@ def subscribe(request):
                              source=_source(request))
         # the same page whether the address was unknown, pending or subscribed already
         return render(request, "newsletters/subscribe_sent.html", {"days": CONFIRMATION_DAYS})
-    return render(request, "newsletters/subscribe.html", {"form": form, "lists": _lists()},
-                  status=400 if form.errors else 200)
+    return render(request, "newsletters/subscribe.html",
+                  {"form": form, "version": CONSENT_VERSION}, status=400 if form.errors else 200)
 
 
 @personal
@@ -104,7 +101,8 @@ def preferences(request, token):
     else:
         form = PreferencesForm(initial={"lists": subscribed}, subscribed=subscribed)
     return render(request, "newsletters/preferences.html", {
-        "form": form, "saved": saved, "address": _masked(person.email)},
+        "form": form, "saved": saved, "address": _masked(person.email),
+        "version": CONSENT_VERSION},
         status=400 if form.errors else 200)
 
 

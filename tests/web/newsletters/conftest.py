@@ -1,0 +1,70 @@
+"""The letters' tests: the site's pages and the lists loaded as ``quartiers init`` does, people
+and issues made by hand (« Personne d'essai », exemple.test addresses, « Numéro d'essai »)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from wagtail.rich_text import RichText
+
+from quartiers.web.accounts.models import Role
+from quartiers.web.accounts.services import ensure_roles
+from quartiers.web.contacts.services import person_for
+from quartiers.web.newsletters import services
+from quartiers.web.newsletters.models import NewsletterIssuePage, NewsletterList, Status, Subscription
+from quartiers.web.site.services import load_bundled as load_site_pages
+
+from ..accounts.factories import UserFactory
+
+
+@pytest.fixture
+def lists(db):
+    load_site_pages()
+    services.load_bundled()
+    return {n.slug: n for n in NewsletterList.objects.all()}
+
+
+@pytest.fixture
+def staff_client(client):
+    ensure_roles()
+    client.force_login(UserFactory(email="equipe@exemple.test", roles=[Role.STAFF]))
+    return client
+
+
+def subscriber(email: str, newsletter: NewsletterList, status: str = Status.SUBSCRIBED):
+    """A person subscribed by hand (as if they had confirmed)."""
+    return Subscription.objects.create(person=person_for(email, "Personne", "d'essai"),
+                                       newsletter=newsletter, status=status,
+                                       text_version=services.CONSENT_VERSION)
+
+
+def issue(newsletter: NewsletterList, title: str = "Numéro d'essai", body=None, live=True):
+    page = NewsletterIssuePage(
+        title=title, newsletter=newsletter, intro="Chapeau d'un numéro d'essai.",
+        body=body if body is not None else [
+            ("text", RichText('<h2>Édito</h2><p>Texte d\'essai avec <a href="/ressources/">un '
+                              "lien</a>.</p>"))])
+    services.issue_index().add_child(instance=page)
+    revision = page.save_revision()
+    if live:
+        revision.publish()
+    page.refresh_from_db()
+    return page
+
+
+def links(text: str) -> list[str]:
+    return re.findall(r"https?://[^\s<>\"]+", text)
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def text_part(message) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def html_part(message) -> str:
+    return message.get_body(("html",)).get_content()
