@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from openpyxl import Workbook
 
-from .models import EventPage
+from .models import EventPage, Registration
 
 HEADER = ["Nom", "Prénom", "Adresse électronique", "Organisme", "Fonction", "Statut",
           "Inscrite le", "Présence", "Besoins d'accessibilité", "Régime alimentaire",
@@ -25,8 +25,7 @@ def rows(event: EventPage) -> list[list[str]]:
              r.get_status_display(), when(r.created_at),
              "présent·e" if r.attended_at else "", r.accessibility_needs, r.diet,
              r.cycle.title if r.cycle else ""]
-            for r in event.registrations.select_related("person", "cycle")
-            .order_by("status", "created_at", "pk")]
+            for r in Registration.listed(event)]
 
 
 def registrations_file(event: EventPage, extension: str) -> tuple[bytes, str]:

@@ -331,6 +331,14 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"Inscription n° {self.pk} ({self.get_status_display()})"
 
+    @classmethod
+    def listed(cls, event: EventPage) -> list[Registration]:
+        """An event's registrations for the team: confirmed, offered, waiting, cancelled, each
+        in order of arrival."""
+        order = list(cls.Status)
+        rows = event.registrations.select_related("person", "cycle")
+        return sorted(rows, key=lambda r: (order.index(r.status), r.created_at, r.pk))
+
     @property
     def full_name(self) -> str:
         if self.person is None:

@@ -135,9 +135,8 @@ def _counts(event: EventPage) -> dict:
 @staff_only
 def registrations(request, pk: int):
     event = _event(pk)
-    rows = event.registrations.select_related("person", "cycle").order_by("status", "created_at")
     return render(request, "events/staff/registrations.html", {
-        "event": event, "registrations": rows, "counts": _counts(event),
+        "event": event, "registrations": Registration.listed(event), "counts": _counts(event),
         "places_left": event.places_left()})
 
 
