@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -67,7 +67,8 @@ def _ask(person: Person, now: datetime) -> None:
         send_mail(subject=render_to_string("contacts/email/renewal_subject.txt",
                                            context).strip(),
                   message=render_to_string("contacts/email/renewal.txt", context),
-                  from_email=None, recipient_list=[person.email])
+                  from_email=None, recipient_list=[person.email],
+                  connection=get_connection(category="renouvellement"))
 
 
 def renew(now: datetime | None = None) -> tuple[int, int]:
