@@ -112,6 +112,10 @@ def email_server(url: str) -> dict:
         scheme = f"le schéma « {parts.scheme} »" if parts.scheme else "aucun schéma"
         raise ConfigurationError(f"EMAIL_URL : {scheme} n'est pas reconnu ; {expected}")
     default_port, tls, ssl = EMAIL_SCHEMES[parts.scheme.lower()]
+    if parts.path.strip("/") or parts.query or parts.fragment:
+        raise ConfigurationError(
+            "EMAIL_URL : rien n'est attendu après le port ; si le mot de passe contient / ? # "
+            "ou @, écrivez-les %2F %3F %23 et %40")
     try:
         port = parts.port or default_port
     except ValueError:
@@ -119,10 +123,6 @@ def email_server(url: str) -> dict:
                                  + expected) from None
     if not parts.hostname:
         raise ConfigurationError(f"EMAIL_URL : aucun serveur indiqué ; {expected}")
-    if parts.path.strip("/") or parts.query or parts.fragment:
-        raise ConfigurationError(
-            "EMAIL_URL : rien n'est attendu après le port ; si le mot de passe contient / ? # "
-            "ou @, écrivez-les %2F %3F %23 et %40")
     return {"email_host": parts.hostname, "email_port": port,
             "email_user": unquote(parts.username or ""),
             "email_password": unquote(parts.password or ""), "email_tls": tls, "email_ssl": ssl}
