@@ -42,7 +42,7 @@ def subscriber(email: str, newsletter: NewsletterList, status: str = Status.SUBS
 
 def issue(newsletter: NewsletterList, title: str = "Numéro d'essai", body=None, live=True):
     page = NewsletterIssuePage(
-        title=title, newsletter=newsletter, intro="Chapeau d'un numéro d'essai.",
+        title=title, newsletter=newsletter, intro="Chapeau d'un numéro d'essai.", live=live,
         body=body if body is not None else [
             ("text", RichText('<h2>Édito</h2><p>Texte d\'essai avec <a href="/ressources/">un '
                               "lien</a>.</p>"))])

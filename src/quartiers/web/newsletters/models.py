@@ -123,8 +123,14 @@ class NewsletterIssuePage(Page):
     def serve(self, request, *args, **kwargs):
         from .letters import web_version  # which renders this page
 
-        if not getattr(request, "is_preview", False) and self.sending is None:
+        if self.sending is None:
             raise Http404  # nothing public before it is sent
+        return web_version(request, self)
+
+    def serve_preview(self, request, mode_name):
+        """The back office's preview is the e-mail as it will be sent."""
+        from .letters import web_version
+
         return web_version(request, self)
 
 

@@ -1,0 +1,223 @@
+"""Issues composed from blocks, rendered as HTML and text, sent through a real SMTP server:
+a test to oneself, then once to the list's confirmed subscribers with their own one-click
+unsubscribe; a refused address is marked; an unsubscribe is honoured before the next batch."""
+
+from __future__ import annotations
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.test import Client
+from django.utils.html import escape
+from wagtail.rich_text import RichText
+
+from quartiers.web.accounts.models import Role
+from quartiers.web.mail.models import OutgoingMessage
+from quartiers.web.newsletters import sending
+from quartiers.web.newsletters.models import IssueRecipient, Status, Subscription
+
+from ...address_server import free_port
+from ..accounts.factories import UserFactory
+from ..conftest import _Inbox, use_email_url
+from ..events.conftest import make_event
+from ..library.factories import ResourcePageFactory
+from ..programme.factories import ActionFactory
+from .conftest import html_part, issue, links, path_of, subscriber, text_part
+
+pytestmark = pytest.mark.django_db
+
+
+def _full_issue(lists):
+    from datetime import date
+
+    resource = ResourcePageFactory(title="Fiche d'essai sur les halls d'immeuble",
+                                   summary="Résumé d'une ressource d'essai.")
+    action = ActionFactory(title="Action d'essai du programme", date_start=date(2030, 6, 13),
+                           place="Laval", description="Description d'une action d'essai.")
+    event = make_event(title="Journée d'essai")
+    return issue(lists["la-minute-pop"], body=[
+        ("text", RichText('<p>Bonjour, voici <a href="/programme/">le programme</a>.</p>')),
+        ("resource", resource), ("action", action), ("event", event)])
+
+
+def test_an_issue_renders_as_html_email_and_plain_text(lists, smtp_server, run_tasks):
+    letter = _full_issue(lists)
+    sending.send_test(letter, "equipe@exemple.test")
+    run_tasks()
+    [(rcpt, message)] = smtp_server.messages
+    assert rcpt == ["equipe@exemple.test"] and message["Subject"] == "[Test] Numéro d'essai"
+    assert message.get_content_type() == "multipart/alternative"
+    assert "List-Unsubscribe" not in message  # a test goes to no subscriber
+    html, text = html_part(message), text_part(message)
+    assert '<html lang="fr">' in html and "max-width:600px" in html
+    assert 'role="presentation"' in html and '<meta name="viewport"' in html
+    for title in ("Fiche d'essai sur les halls d'immeuble", "Action d'essai du programme",
+                  "Journée d'essai"):
+        assert title in text
+    assert "13 juin 2030 · Laval" in text and "Salle d'essai · Rennes" in text
+    assert "le programme (http://" in text  # links spelt out in the text part
+    assert 'href="http' in html and 'href="/' not in html  # absolute links only
+    assert all(not url.startswith("/") for url in links(text))
+    assert OutgoingMessage.objects.get().category == f"lettre-test:{letter.pk}"
+
+
+def test_sent_once_to_confirmed_subscribers_with_their_own_unsubscribe(
+        lists, smtp_server, run_tasks):
+    minute = lists["la-minute-pop"]
+    first = subscriber("abonnee.un@exemple.test", minute)
+    subscriber("abonne.deux@exemple.test", minute)
+    subscriber("partie@exemple.test", minute, Status.UNSUBSCRIBED)
+    subscriber("pas.confirmee@exemple.test", minute, Status.PENDING)
+    subscriber("autre.lettre@exemple.test", lists["sante"])
+    letter = issue(minute)
+    assert sending.counts(letter)["total"] == 0
+    sending.start(letter, None)
+    with pytest.raises(sending.Refused, match="déjà été envoyé"):
+        sending.start(letter, None)
+    run_tasks()
+
+    received = {rcpt[0]: message for rcpt, message in smtp_server.messages}
+    assert sorted(received) == ["abonne.deux@exemple.test", "abonnee.un@exemple.test"]
+    counts = sending.counts(letter)
+    assert (counts["envoye"], counts["total"]) == (2, 2)
+    message = received["abonnee.un@exemple.test"]
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    https, mailto = (part.strip(" <>") for part in message["List-Unsubscribe"].split(","))
+    assert "/lettres/desabonnement/" in https and mailto.startswith("mailto:")
+    assert message["List-Id"].startswith("La Minute Pop <la-minute-pop.")
+    assert https in text_part(message) and https in html_part(message)
+    assert https != received["abonne.deux@exemple.test"]["List-Unsubscribe"].split(",")[0]
+
+    # the mail reader's one-click POST (RFC 8058): no page, no cookie, no form token
+    answer = Client(enforce_csrf_checks=True).post(
+        path_of(https), "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded")
+    assert answer.status_code == 200
+    first.refresh_from_db()
+    assert first.status == Status.UNSUBSCRIBED
+
+    run_tasks()  # nothing more goes: each copy was built once
+    assert len(smtp_server.messages) == 2 and IssueRecipient.objects.count() == 2
+
+
+def test_an_unsubscribe_is_honoured_before_the_next_batch(lists, monkeypatch, smtp_server,
+                                                          run_tasks):
+    minute = lists["la-minute-pop"]
+    subscriber("lot.un@exemple.test", minute)
+    leaving = subscriber("lot.deux@exemple.test", minute)
+    monkeypatch.setattr(sending, "BATCH_SIZE", 1)
+    record = sending.start(issue(minute), None)
+    assert sending.build(record.pk) is True  # the first batch: one copy
+    leaving.status = Status.UNSUBSCRIBED
+    leaving.save()
+    assert sending.build(record.pk) is False  # nobody left: done
+    run_tasks()
+    assert [rcpt for rcpt, _ in smtp_server.messages] == [["lot.un@exemple.test"]]
+    record.refresh_from_db()
+    assert record.built_at is not None
+
+
+class _Refusing(_Inbox):
+    """A server that refuses one mailbox for good, as a real one does for a mistyped one."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == "inconnue@exemple.test":
+            return "550 5.1.1 Boite aux lettres inconnue"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_refused_address_is_marked_and_gets_no_more_letters(lists, settings, run_tasks):
+    inbox = _Refusing()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        use_email_url(settings, f"smtp://127.0.0.1:{port}")
+        minute, culture = lists["la-minute-pop"], lists["culture"]
+        subscriber("inconnue@exemple.test", minute)
+        subscriber("inconnue@exemple.test", culture)
+        subscriber("connue@exemple.test", minute)
+        subscriber("connue@exemple.test", culture)
+        first = issue(minute, "Numéro d'essai 1")
+        sending.start(first, None)
+        run_tasks()
+        assert sending.counts(first)["echec_definitif"] == 1
+        assert set(Subscription.objects.filter(person__email="inconnue@exemple.test")
+                   .values_list("status", flat=True)) == {Status.FAILED}
+        second = issue(culture, "Numéro d'essai 2")
+        sending.start(second, None)
+        run_tasks()
+        assert sending.counts(second)["total"] == 1
+        assert [rcpt for rcpt, _ in inbox.messages] == [["connue@exemple.test"]] * 2
+    finally:
+        controller.stop()
+
+
+def test_the_archive_shows_sent_issues_only_and_no_ones_links(client, lists):
+    minute = lists["la-minute-pop"]
+    sent, draft = issue(minute, "Numéro envoyé"), issue(minute, "Numéro pas encore envoyé")
+    subscriber("lectrice@exemple.test", minute)
+    sending.start(sent, None)
+    archive = client.get("/lettres/archives/").content.decode()
+    assert "Numéro envoyé" in archive and "pas encore envoyé" not in archive
+    assert client.get(draft.url).status_code == 404
+    web = client.get(sent.url)
+    page = web.content.decode()
+    assert web.status_code == 200 and "Numéro envoyé" in page
+    assert "/desabonnement/" not in page and "/preferences/" not in page
+    assert "lectrice" not in page and "lectrice" not in archive
+
+
+def test_the_back_office_preview_is_the_email(staff_client, lists):
+    letter = issue(lists["culture"], live=False)
+    page = staff_client.get(f"/gestion/pages/{letter.pk}/view_draft/")
+    assert page.status_code == 200
+    assert 'role="presentation"' in page.content.decode()
+    assert escape("Chapeau d'un numéro d'essai.") in page.content.decode()
+
+
+def test_staff_test_then_send_from_the_back_office(staff_client, lists, smtp_server, run_tasks):
+    minute = lists["la-minute-pop"]
+    subscriber("une@exemple.test", minute)
+    letter = issue(minute)
+    url = f"/gestion/lettres/numero/{letter.pk}/"
+    screen = staff_client.get(url).content.decode()
+    assert "Envoyer un test" in screen and "Envoyer à 1 abonné·e" in screen
+    staff_client.post(url, {"action": "test"})
+    staff_client.post(url, {"action": "envoyer"})
+    refused = staff_client.post(url, {"action": "envoyer"}, follow=True).content.decode()
+    assert "déjà été envoyé" in refused
+    run_tasks()
+    assert sorted(rcpt[0] for rcpt, _ in smtp_server.messages) == [
+        "equipe@exemple.test", "une@exemple.test"]
+    screen = staff_client.get(url).content.decode()
+    assert 'data-status="envoye">1<' in screen and 'data-status="total">1<' in screen
+    edit = staff_client.get(f"/gestion/pages/{letter.pk}/edit/").content.decode()
+    assert url in edit  # the button on the issue's page
+
+
+def test_an_unpublished_issue_is_not_sent(lists):
+    with pytest.raises(sending.Refused, match="pas publié"):
+        sending.start(issue(lists["culture"], live=False), None)
+
+
+@pytest.mark.parametrize("who", ["anonyme", "sans-role", "cheffe-de-projet"])
+def test_only_staff_reach_the_sending_screen(client, lists, smtp_server, run_tasks, who):
+    from quartiers.web.accounts.services import ensure_roles
+
+    ensure_roles()
+    minute = lists["la-minute-pop"]
+    subscriber("une@exemple.test", minute)
+    letter = issue(minute)
+    if who != "anonyme":
+        roles = [Role.PROJECT_LEAD] if who == "cheffe-de-projet" else []
+        client.force_login(UserFactory(roles=roles))
+    url = f"/gestion/lettres/numero/{letter.pk}/"
+    for answer in (client.get(url), client.post(url, {"action": "test"}),
+                   client.post(url, {"action": "envoyer"})):
+        assert answer.status_code in (302, 403)
+        if answer.status_code == 302:
+            assert "/connexion/" in answer["Location"] or answer["Location"].startswith(
+                "/gestion/")
+    run_tasks()
+    assert letter.sending is None and not smtp_server.messages
