@@ -140,7 +140,7 @@ def test_forged_and_expired_links_get_a_french_page(client, lists, monkeypatch, 
     _later(monkeypatch, days)
     answer = client.get(url)
     assert answer.status_code == 410 and "Lien expiré" in answer.content.decode()
-    assert answer["X-Robots-Tag"] == "noindex" and answer["Referrer-Policy"] == "no-referrer"
+    assert answer["X-Robots-Tag"] == "noindex" and answer["Referrer-Policy"] == "same-origin"
     subscription.refresh_from_db()
     assert subscription.status == Status.PENDING
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .forms import PersonForm
@@ -43,7 +43,8 @@ class PersonViewSet(SnippetViewSet):
     icon = "user"
     menu_label = "Personnes"
     list_display = ["__str__", "email", "function", "organisation",
-                    Column("last_activity_at", label="Dernière activité"), UpdatedAtColumn()]
+                    DateColumn("last_activity_at", label="Dernière activité", sort_key="last_activity_at"),
+                    DateColumn("_updated_at", label="Fiche modifiée", sort_key="_updated_at")]
     filterset_class = PersonFilterSet
     search_fields = ["first_name", "last_name", "email", "function", "organisation__name"]
     search_backend_name = None
@@ -81,7 +82,7 @@ class OrganisationViewSet(SnippetViewSet):
     icon = "group"
     menu_label = "Organisations"
     list_display = ["name", "kind", Column("people_count", label="Personnes"),
-                    UpdatedAtColumn()]
+                    DateColumn("_updated_at", label="Modifiée", sort_key="_updated_at")]
     filterset_class = OrganisationFilterSet
     search_fields = ["name"]
     search_backend_name = None

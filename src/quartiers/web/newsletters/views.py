@@ -1,6 +1,7 @@
 """The public pages of the letters (/lettres/): subscribing, confirming, choosing one's letters,
 leaving in one click, and the archive of the issues sent. The pages reached by a personal link
-are never cached nor indexed, and send no referrer (the link is the key)."""
+are never cached nor indexed, and never name their address to another site (the link is
+the key)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def personal(view):
             response = render(request, "newsletters/link_error.html",
                               {"title": error.title, "message": error.message},
                               status=error.status)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex"
         return response
 
