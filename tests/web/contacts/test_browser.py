@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from quartiers.web.accounts.models import Role
 from quartiers.web.contacts.models import Person
 from quartiers.web.contacts.renewal import link_for
 from quartiers.web.contacts.services import load_bundled
 
-from ..accounts.factories import PASSWORD, UserFactory
+from ..accounts.factories import PASSWORD
 from ..test_accessibility import WIDTHS, _serious
 from ..test_browser import SCREENSHOTS, launched_chromium, shot
 from .factories import PersonFactory
