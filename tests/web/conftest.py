@@ -44,10 +44,11 @@ def run_tasks(db, monkeypatch):
 
 
 class _Inbox:
-    """What the SMTP server received, as parsed messages."""
+    """What the SMTP server received, as parsed messages; ``url``: its EMAIL_URL."""
 
     def __init__(self):
         self.messages = []
+        self.url = ""
 
     async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.original_content, policy=policy.default)
@@ -79,6 +80,7 @@ def smtp_server(settings):
     inbox = _Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    use_email_url(settings, f"smtp://127.0.0.1:{port}")
+    inbox.url = f"smtp://127.0.0.1:{port}"
+    use_email_url(settings, inbox.url)
     yield inbox
     controller.stop()
