@@ -221,3 +221,14 @@ def test_only_staff_reach_the_sending_screen(client, lists, smtp_server, run_tas
                 "/gestion/")
     run_tasks()
     assert letter.sending is None and not smtp_server.messages
+
+
+def test_subscriptions_are_read_only_in_the_back_office(client, lists):
+    subscriber("lue@exemple.test", lists["sante"])
+    client.force_login(UserFactory(is_superuser=True))
+    listing = client.get("/gestion/snippets/newsletters/subscription/")
+    assert listing.status_code == 200 and "Lettre d&#x27;information santé" in \
+        listing.content.decode()
+    assert client.get("/gestion/snippets/newsletters/subscription/add/").status_code in (
+        302, 403)
+    assert client.get("/gestion/snippets/newsletters/newsletterlist/").status_code == 200

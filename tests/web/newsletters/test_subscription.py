@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils.html import escape
 
 from quartiers.web.contacts.models import Consent, Person
+from quartiers.web.mail.models import OutgoingMessage
 from quartiers.web.newsletters import services
 from quartiers.web.newsletters.models import Status, Subscription
 
@@ -60,6 +61,7 @@ def test_subscribe_then_confirm_by_the_link_received(client, lists, smtp_server,
     run_tasks()
     [(rcpt, message)] = smtp_server.messages
     assert rcpt == ["camille.essai@exemple.test"]
+    assert OutgoingMessage.objects.get().category == "lettre-confirmation"
     assert "La Minute Pop" in message.get_content() and "santé" in message.get_content()
     [confirm_url] = [u for u in links(message.get_content()) if "/confirmation/" in u]
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -194,8 +194,8 @@ def _send_confirmation(request: Request, issued: datetime) -> None:
     subject = ("Confirmez votre abonnement aux lettres d'information" if request.pending
                else "Vos abonnements aux lettres d'information")
     EmailMultiAlternatives(subject, render_to_string("newsletters/email/confirmation.txt",
-                                                     context),
-                           to=[request.person.email]).send()
+                                                     context), to=[request.person.email],
+                           connection=get_connection(category="lettre-confirmation")).send()
 
 
 def check_confirmation_link(token: str) -> None:

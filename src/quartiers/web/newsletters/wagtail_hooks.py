@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -43,8 +44,19 @@ class NewsletterListViewSet(SnippetViewSet):
     list_display = ["name", "rhythm", "active"]
 
 
+class ReadOnly(ModelPermissionPolicy):
+    """Subscriptions change only by their holders' links (the consent goes with them)."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and self.user_has_permission(user, "view")
+
+
 class SubscriptionViewSet(SnippetViewSet):
     model = Subscription
+    permission_policy = ReadOnly(Subscription)
     icon = "user"
     menu_label = "Abonnements"
     list_display = ["person", "newsletter", "status", "confirmed_at", "unsubscribed_at"]
