@@ -105,12 +105,22 @@ def test_the_list_searches_and_filters(staff_client, person):
     assert "Collectivité d&#x27;essai" in organisations
 
 
-def test_the_person_page_shows_memberships_consents_and_activity(staff_client, person):
+def test_the_person_page_shows_memberships_consents_and_activity(staff_client, person,
+                                                                 monkeypatch):
+    from types import SimpleNamespace
+
+    from quartiers.web.contacts import privacy
+
+    module = SimpleNamespace(export_person=lambda p: {"inscriptions d'essai": [1, 2, 3]})
+    monkeypatch.setattr(privacy, "holders", lambda: [
+        privacy.Holder("essai", "Application d'essai", module)])
     text = staff_client.get(reverse("wagtailsnippets_contacts_person:inspect",
                                     args=[person.pk])).content.decode()
     for expected in ("fiche@exemple.test", "Collectivité d&#x27;essai", "EPCI", "243500139",
                      "Médiateurs santé", "animatrice", "lettre:essai", "v3",
-                     "Dernière activité", "Exporter ses données", "Effacer ses données"):
+                     "Dernière activité", "Exporter ses données", "Effacer ses données",
+                     "Rennes Métropole", "Application d&#x27;essai",
+                     "<td>Inscriptions d&#x27;essai</td><td>3</td>"):
         assert expected in text, expected
 
 
@@ -159,8 +169,23 @@ def test_changes_are_kept_in_the_history(staff_client, person):
     assert person.revisions.count() == 1
     history = staff_client.get(reverse("wagtailsnippets_contacts_person:history",
                                        args=[person.pk])).content.decode()
-    assert "equipe@exemple.test" in history or "Camille" in history  # who
-    assert "Modifié" in history or "Enregistré" in history or "Edited" in history
+    assert "Camille" in history  # who (the staff member's name)
+    assert "Modifié" in history  # what
+    compare = reverse("wagtailsnippets_contacts_person:revisions_compare",
+                      args=[person.pk, "earliest", person.revisions.get().pk])
+    assert staff_client.get(compare).status_code == 200
+
+
+def test_an_organisation_territory_is_checked_in_the_form(staff_client):
+    response = staff_client.post(reverse("wagtailsnippets_contacts_organisation:add"), {
+        "name": "Collectivité d'essai", "kind": "collectivite",
+        "territories-TOTAL_FORMS": "1", "territories-INITIAL_FORMS": "0",
+        "territories-MIN_NUM_FORMS": "0", "territories-MAX_NUM_FORMS": "1000",
+        "territories-0-level": "epci", "territories-0-code": "243500138",
+        "territories-0-ORDER": "0", "territories-0-DELETE": ""})
+    assert response.status_code == 200
+    assert "Rennes Métropole (243500139)" in response.content.decode()
+    assert not Organisation.objects.exists()
 
 
 def test_deleting_a_person_leads_to_the_erasure(staff_client, person):

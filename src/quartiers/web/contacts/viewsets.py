@@ -12,8 +12,10 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import InspectView
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from . import privacy
 from .forms import PersonForm
 from .models import Network, Organisation, OrganisationTerritory, Person
 
@@ -38,6 +40,19 @@ class PersonFilterSet(WagtailFilterSet):
         return queryset.filter(organisation__territories__code=value.strip().upper()).distinct()
 
 
+class PersonInspectView(InspectView):
+    """A person's page: what contacts holds, and their activity elsewhere as each app's
+    privacy module reports it (how many registrations, subscriptions, messages…)."""
+
+    def get_context_data(self, **kwargs):
+        elsewhere = []
+        for holder in privacy.holders():
+            for key, value in holder.module.export_person(self.object).items():
+                elsewhere.append((holder.name, key,
+                                  len(value) if isinstance(value, list | dict) else value))
+        return {**super().get_context_data(**kwargs), "elsewhere": elsewhere}
+
+
 class PersonViewSet(SnippetViewSet):
     model = Person
     icon = "user"
@@ -49,6 +64,7 @@ class PersonViewSet(SnippetViewSet):
     search_fields = ["first_name", "last_name", "email", "function", "organisation__name"]
     search_backend_name = None
     inspect_view_enabled = True
+    inspect_view_class = PersonInspectView
     inspect_template_name = "contacts/admin/person.html"
     edit_handler = ObjectList([
         FieldPanel("first_name"), FieldPanel("last_name"), FieldPanel("not_a_duplicate"),
