@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "presswatch"
-urlpatterns: list = []
+urlpatterns = [
+    path("veille/", views.press_index, name="index"),
+    path("veille/rss.xml", views.PressFeed(), name="rss"),
+]

@@ -1,0 +1,31 @@
+"""The queue's form: staff publish an item with a comment (shown with it), or reject it."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .models import PressItem
+
+Status = PressItem.Status
+
+
+class PressItemForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Status.PUBLISHED and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", "Un article se publie avec le commentaire du centre : "
+                                      "dites en quelques mots pourquoi il compte.")
+        return cleaned
+
+    def save(self, commit=True):
+        item = self.instance
+        if item.status == Status.PUBLISHED and "status" in self.changed_data:
+            item.published_by, item.published_on = self.for_user, timezone.now()
+        elif item.status != Status.PUBLISHED:
+            item.published_by = item.published_on = None
+        if "status" in self.changed_data and item.status != Status.DROPPED:
+            item.dropped_by = None
+        return super().save(commit=commit)
+
+
