@@ -14,6 +14,7 @@ from . import (
     elections,
     events,
     heat,
+    mail,
     newsletters,
     observatory,
     presswatch,
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="fichier DuckDB de l'entrepôt (défaut : %(default)s)")
     commands = parser.add_subparsers(dest="command", metavar="commande", required=True)
     for domain in (observatory, server, centre, heat, elections, analyses, events, contacts,
-                   newsletters, presswatch):
+                   newsletters, presswatch, mail):
         domain.add_commands(commands, config)
 
     args = parser.parse_args(argv)
