@@ -24,7 +24,6 @@ from .registration import (
     confirm_offer,
     manage_token,
     offer_from,
-    register,
     register_cycle,
     registration_from,
 )
