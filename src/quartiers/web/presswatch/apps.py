@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,7 @@ class PresswatchConfig(AppConfig):
     name = "quartiers.web.presswatch"
     label = "presswatch"
     verbose_name = "Veille"
+    scheduled_tasks = {
+        "veille : relevé des flux des sources actives":
+            ("quartiers.web.presswatch.tasks.fetch_all_sources", timedelta(hours=1)),
+    }
