@@ -96,7 +96,7 @@ def add_commands(commands, config) -> None:
 
     erase = contacts_commands.add_parser(
         "effacer", help="effacer une personne de toutes les applications (inscriptions "
-        "anonymisées, comptes gardés)")
+        "anonymisées, les nombres d'inscrits gardés)")
     erase.add_argument("email", metavar="COURRIEL", help="adresse électronique de la personne")
     erase.add_argument("--oui", action="store_true", help="ne pas demander de confirmation")
     erase.set_defaults(func=cmd_erase)
