@@ -61,11 +61,13 @@ class OutboxIndexView(generic.IndexView):
 
 class OutboxInspectView(generic.InspectView):
     template_name = "mail/admin/inspect.html"
-    fields = ["category", "from_address", "to", "status", "attempts", "claimed_at",
-              "next_attempt_at", "last_error", "created_at", "sent_at"]
 
     def get_status_display_value(self):
         return self.object.state_label
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        return "—" if value is None or value == "" else value
 
     def get_context_data(self, **kwargs):
         parsed = self.object.parsed()
@@ -133,6 +135,8 @@ class OutboxViewSet(ModelViewSet):
     index_view_class = OutboxIndexView
     inspect_view_enabled = True
     inspect_view_class = OutboxInspectView
+    inspect_view_fields = ["subject", "category", "from_address", "to", "status", "attempts",
+                           "claimed_at", "next_attempt_at", "last_error", "created_at", "sent_at"]
     copy_view_enabled = False
     filterset_class = OutgoingMessageFilterSet
     list_display = ["subject", "to", "category", Column("state_label", label="État"),
