@@ -210,6 +210,25 @@ class _Checker:
         self.emails: dict[str, int] = {}
         self.names: dict[tuple[str, str], int] = {}
         self.new_kinds: dict[str, tuple[str, int]] = {}
+        self.known: dict[str, Person] = {}  # by address
+        self.same_names: dict[str, list[Person]] = {}  # by normalised name
+
+    def prefetch(self, table: list[list[str]], columns: dict[int, str]):
+        """The people the file may meet, in two queries rather than two per row."""
+        cells = {name: {cells[index].strip() for cells in table[1:] if index < len(cells)}
+                 for index, name in columns.items()}
+        emails = {email.lower() for email in cells["email"] if email}
+        self.known = {p.email: p for p in Person.objects.filter(email__in=emails)}
+        keys = {normalised_name(*pair) for pair in self._names(table, columns)} - {""}
+        for person in Person.objects.filter(name_key__in=keys):
+            self.same_names.setdefault(person.name_key, []).append(person)
+
+    @staticmethod
+    def _names(table, columns):
+        first = next((i for i, name in columns.items() if name == "first_name"), None)
+        last = next((i for i, name in columns.items() if name == "last_name"), None)
+        for cells in table[1:]:
+            yield tuple(cells[i] if i is not None and i < len(cells) else "" for i in (first, last))
 
     def problem(self, row: Row | None, column: str | None, message: str, blocking=True):
         self.report.problems.append(Problem(row and row.line, column and LABELS[column],
@@ -256,7 +275,7 @@ class _Checker:
             return self.problem(row, "email", f"{row.email} figure déjà à la ligne "
                                               f"{self.emails[row.email]} de ce fichier.")
         self.emails[row.email] = row.line
-        row.existing = Person.objects.filter(email=row.email).first()
+        row.existing = self.known.get(row.email)
 
     def _organisation(self, row: Row, territories: str):
         key = normalised_name(row.organisation)
@@ -332,8 +351,9 @@ class _Checker:
         known_org = self.organisations.get(organisation)
         if row.organisation and not known_org:
             return
-        twin = (Person.objects.filter(name_key=name,
-                                      organisation=known_org).exclude(email=row.email).first())
+        twin = next((person for person in self.same_names.get(name, [])
+                     if person.organisation_id == (known_org and known_org.pk)
+                     and person.email != row.email), None)
         if twin:
             self.problem(row, "last_name", f"une personne du même nom existe déjà dans cette "
                                            f"organisation (fiche n° {twin.pk}, autre adresse) : "
@@ -361,6 +381,7 @@ def import_contacts(raw: bytes, name: str, *, check_only: bool = False,
     columns = checker.header(table[0])
     if not report.ok:
         return report
+    checker.prefetch(table, columns)
     rows = [row for line, cells in enumerate(table[1:], start=2)
             if (row := checker.row(line, cells, columns))]
     report.rows = len(rows)
