@@ -262,3 +262,25 @@ def test_the_purge_keeps_90_days(smtp_server):
                                                       created_at=now - timedelta(days=200))
     assert services.purge() == 1
     assert sorted(OutgoingMessage.objects.values_list("pk", flat=True)) == ids[1:]
+
+
+class _DroppingOnce(_Inbox):
+    """A server that hangs up in the middle of the second message, once."""
+
+    dropped = False
+
+    async def handle_DATA(self, server, session, envelope):
+        if len(self.messages) == 1 and not self.dropped:
+            self.dropped = True
+            server.transport.close()
+            return "421 Connexion fermée"
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_dropped_connection_is_reopened_and_the_batch_goes_on(server_later):
+    inbox = server_later(_DroppingOnce())
+    ids = services.queue([EmailMessage("Lettre", "Texte", None, [f"p{n}@exemple.test"])
+                          for n in range(4)], category="lettre:5")
+    assert set(services.deliver(ids).values()) == {Status.SENT}
+    assert inbox.dropped
+    assert [rcpt for rcpt, _ in inbox.messages] == [[f"p{n}@exemple.test"] for n in range(4)]
