@@ -215,3 +215,11 @@ def test_export_then_erase_on_request(staff_client, staff_user, person):
     assert (erasure.by, erasure.reason) == (staff_user, Erasure.Reason.REQUEST)
     listing = staff_client.get(reverse("contacts_erasures")).content.decode()
     assert "À la demande de la personne" in listing and "fiche@exemple.test" not in listing
+
+
+def test_bulk_deletion_of_people_is_refused(staff_client, person):
+    other = PersonFactory()
+    url = reverse("wagtail_bulk_action", args=["contacts", "person", "delete"])
+    response = staff_client.post(f"{url}?id={person.pk}&id={other.pk}", {"next": "/gestion/"})
+    assert response["Location"] == reverse("wagtailsnippets_contacts_person:list")
+    assert Person.objects.count() == 2
