@@ -13,7 +13,8 @@ the real programme's sentences; never shown to anyone, dropped with the database
 - registrations: 16 threads register 1,600 people (distinct addresses) to one event of 400
   places, each registration a transaction locking the event's row, creating the person and the
   registration and enqueueing its e-mail; baseline: the same threads each committing one
-  plain INSERT per row into a table of their own making.
+  plain INSERT per row into a table of their own making; and 200 registrations by one thread
+  (no waiting on the lock) to tell the lock's queue from the work of one registration.
 Figures are printed and written to bench/out/events.json; copy them into the README.
 """
 
@@ -111,20 +112,20 @@ def _pages() -> dict:
     return results
 
 
-def _in_threads(work) -> float:
-    """Seconds for THREADS threads to run ``work(thread, n)`` over PEOPLE items."""
+def _in_threads(work, threads: int = THREADS, people: int = PEOPLE) -> float:
+    """Seconds for ``threads`` threads to run ``work(thread, n)`` over ``people`` items."""
     from django.db import connection
 
     def run(thread: int) -> None:
         try:
-            for n in range(thread, PEOPLE, THREADS):
+            for n in range(thread, people, threads):
                 work(thread, n)
         finally:
             connection.close()
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(THREADS) as pool:
-        list(pool.map(run, range(THREADS)))
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(run, range(threads)))
     return time.perf_counter() - started
 
 
@@ -146,19 +147,24 @@ def _registrations() -> dict:
                            [n, f"bench{n}@exemple.test"])
 
     baseline = _in_threads(insert)
-    event = EventPage(title="Événement du banc d'essai", summary="Jamais publié ailleurs.",
-                      date=EventPage.objects.order_by("-date").first().date, capacity=PLACES)
-    EventIndexPage.objects.get().add_child(instance=event)
+    day = EventPage.objects.order_by("-date").first().date
+    alone, event = (EventPage(title=f"Événement du banc d'essai {n}", date=day,
+                              summary="Jamais publié ailleurs.", capacity=PLACES)
+                    for n in (1, 2))
+    for page in (alone, event):
+        EventIndexPage.objects.get().add_child(instance=page)
 
-    def one(thread: int, n: int) -> None:
+    def one(thread: int, n: int, event=event) -> None:
         register(event, Applicant(f"inscription{n}@exemple.test", "Banc", f"D'essai {n}"),
                  source="banc d'essai")
 
+    single = _in_threads(lambda thread, n: one(thread, n, alone), threads=1, people=200)
     seconds = _in_threads(one)
     statuses = dict(Registration.objects.filter(event=event).values_list("status")
                     .annotate(n=Count("pk")))
     return {"threads": THREADS, "registrations": PEOPLE, "places": PLACES,
             "baseline_inserts_per_s": round(PEOPLE / baseline),
+            "registrations_per_s_1_thread": round(200 / single),
             "registrations_per_s": round(PEOPLE / seconds),
             "ratio_to_baseline": round(baseline / seconds, 2),
             "confirmed": statuses.get(Registration.Status.CONFIRMED, 0),
