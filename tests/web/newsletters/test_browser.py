@@ -101,3 +101,35 @@ def test_subscribe_confirm_choose_and_leave_in_one_click(browser, live_server, l
     failures += _accessible(page, f"{live_server.url}/lettres/archives/", "archives")
     failures += _accessible(page, live_server.url + letter.url, "numero")
     assert failures == [] and errors == []
+
+
+def test_staff_send_a_test_then_the_issue_from_its_page(browser, live_server, lists,
+                                                         smtp_server, run_tasks):
+    from quartiers.web.accounts.models import Role
+    from quartiers.web.accounts.services import ensure_roles
+
+    from ..accounts.factories import PASSWORD, UserFactory
+    from .conftest import subscriber
+
+    ensure_roles()
+    staff = UserFactory(email="redaction@exemple.test", roles=[Role.STAFF])
+    subscriber("lectrice.un@exemple.test", lists["culture"])
+    letter = issue(lists["culture"], "Lettre culture — numéro d'essai")
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/comptes/connexion/?next=/gestion/pages/{letter.pk}/edit/")
+    page.fill("input[name=username]", staff.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url(f"**/gestion/pages/{letter.pk}/edit/")
+    # the page's actions menu leads there (test_sending checks the button)
+    page.goto(f"{live_server.url}/gestion/lettres/numero/{letter.pk}/")
+    page.get_by_role("button", name="Envoyer un test").click()
+    page.wait_for_selector("text=Test envoyé à redaction@exemple.test")
+    page.get_by_role("button", name="Envoyer à 1 abonné·e").click()
+    page.wait_for_selector("text=Envoi lancé")
+    run_tasks()
+    page.reload()
+    assert page.locator("td[data-status=envoye]").inner_text() == "1"
+    shot(page, "newsletters-9-envoi-gestion")
+    assert sorted(rcpt[0] for rcpt, _ in smtp_server.messages) == [
+        "lectrice.un@exemple.test", "redaction@exemple.test"]

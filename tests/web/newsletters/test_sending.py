@@ -192,6 +192,7 @@ def test_staff_test_then_send_from_the_back_office(staff_client, lists, smtp_ser
         "equipe@exemple.test", "une@exemple.test"]
     screen = staff_client.get(url).content.decode()
     assert 'data-status="envoye">1<' in screen and 'data-status="total">1<' in screen
+    assert f"/gestion/courriels/?category=lettre:{letter.pk}" in screen  # one row a recipient
     edit = staff_client.get(f"/gestion/pages/{letter.pk}/edit/").content.decode()
     assert url in edit  # the button on the page
 
