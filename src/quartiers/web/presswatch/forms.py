@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from ..core.content import mark_changed
 from .models import PressItem
 
 Status = PressItem.Status
@@ -26,6 +27,8 @@ class PressItemForm(WagtailAdminModelForm):
             item.published_by = item.published_on = None
         if "status" in self.changed_data and item.status != Status.DROPPED:
             item.dropped_by = None
+        if item.status == Status.PUBLISHED or "status" in self.changed_data:
+            mark_changed()  # the profiles kept in the pages' cache show published items
         return super().save(commit=commit)
 
 

@@ -4,7 +4,9 @@ the keyword rules. Whatever happens, the source's status says it in French."""
 
 from __future__ import annotations
 
+import hashlib
 import html
+import re
 from calendar import timegm
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,9 +46,13 @@ class Outcome:
                "par les règles."
 
 
+BLOCK_TAG = re.compile(r"<(?=/?(?:br|p|div|li|h[1-6]|tr|td|th|blockquote|ul|ol|hr)\b)", re.I)
+
+
 def plain_text(markup: str) -> str:
-    """HTML of a feed as one line of text: tags dropped, entities decoded, spaces collapsed."""
-    return " ".join(html.unescape(strip_tags(markup or "")).split())
+    """HTML of a feed as one line of text: tags dropped (a line break or a paragraph keeps its
+    words apart), entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(strip_tags(BLOCK_TAG.sub(" <", markup or ""))).split())
 
 
 def download(source: FeedSource) -> tuple[bytes | None, dict]:
@@ -98,6 +104,9 @@ def parse(body: bytes, headers: dict) -> feedparser.FeedParserDict:
     if b"<html" in start or b"<!doctype html" in start or "html" in content_type:
         raise FeedRefused("L'adresse donne une page HTML, pas un flux RSS ou Atom : vérifiez "
                           "l'adresse du flux (souvent indiquée par l'icône RSS du site).")
+    if not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        raise FeedRefused("La réponse n'est pas un flux RSS ou Atom (ce n'est pas du XML) : "
+                          "rien n'a été enregistré.")
     if parsed.bozo and not parsed.entries:
         error = parsed.get("bozo_exception")
         line = getattr(error, "getLineNumber", lambda: None)()
@@ -146,6 +155,12 @@ def sort(item: PressItem, rules: list[KeywordRule]) -> None:
                          f"{', '.join(str(rule.pk) for rule in keeping)}) n'y figure.")
 
 
+def _fingerprint(title: str, summary: str, entry) -> str:
+    """An entry with neither id nor link is known by its text and date (none: not stored)."""
+    text = "\n".join([title, summary, entry.get("published") or entry.get("updated") or ""])
+    return "empreinte:" + hashlib.sha1(text.encode()).hexdigest() if text.strip() else ""
+
+
 def store(source: FeedSource, parsed) -> Outcome:
     """The feed's new entries as items (by guid, else link, once per source), sorted."""
     known_guids = set(source.items.values_list("guid", flat=True))
@@ -154,15 +169,16 @@ def store(source: FeedSource, parsed) -> Outcome:
     outcome = Outcome()
     for entry in parsed.entries:
         link = (entry.get("link") or "")[:1000]
-        guid = (entry.get("id") or link or plain_text(entry.get("title", "")))[:1000]
-        title = plain_text(entry.get("title", ""))[:500] or "(sans titre)"
+        title = plain_text(entry.get("title", ""))[:500]
+        summary = _summary(entry)
+        guid = (entry.get("id") or link or _fingerprint(title, summary, entry))[:1000]
         if not guid or guid in known_guids or (link and link in known_links):
             continue
         known_guids.add(guid)
         if link:
             known_links.add(link)
-        item = PressItem(source=source, guid=guid, title=title, link=link,
-                         summary=_summary(entry), published_at=_date(entry))
+        item = PressItem(source=source, guid=guid, title=title or "(sans titre)", link=link,
+                         summary=summary, published_at=_date(entry))
         sort(item, rules)
         item.save()
         outcome.new += 1
