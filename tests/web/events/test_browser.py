@@ -21,7 +21,7 @@ from quartiers.web.events.services import agenda_index
 from quartiers.web.site.services import load_bundled as load_site_pages
 
 from ..accounts.factories import PASSWORD, UserFactory
-from ..test_accessibility import _serious
+from ..test_accessibility import _check, _serious
 from ..test_browser import launched_chromium, shot
 
 pytestmark = [pytest.mark.browser,
@@ -119,3 +119,18 @@ def test_publish_register_waitlist_check_in_certificates(browser, live_server):
     text = PdfReader(io.BytesIO(response.body())).pages[0].extract_text()
     assert "Attestation de présence" in text and "D'ESSAI 2 Personne" in text
     assert errors == []
+
+
+def test_agenda_and_event_page_accessible_at_both_widths(browser, live_server):
+    """The accessibility walk of the other pages (axe, no sideways scroll, 375 and 1366 px)
+    over the agenda, an event page with its form, and past events."""
+    from .conftest import make_event
+
+    load_site_pages()
+    event = make_event("Rencontre d'essai accessible", capacity=10, asks_diet=True)
+    make_event("Journée d'essai passée", days=-20)
+    page = browser.new_page()
+    for name, path in (("agenda", "/agenda/"), ("agenda-passes", "/agenda/?passes=1"),
+                       ("evenement", event.url)):
+        _check(page, live_server.url, name, path)
+        page = browser.new_page()
