@@ -179,6 +179,7 @@ QUARTIERS_BUNDLED_CONTENT = [
     "quartiers.web.site.services.load_bundled",
     "quartiers.web.programme.services.load_bundled",
     "quartiers.web.library.services.load_bundled",
+    "quartiers.web.contacts.services.load_bundled",
     "quartiers.web.events.services.load_bundled",
     "quartiers.web.newsletters.services.load_bundled",
 ]

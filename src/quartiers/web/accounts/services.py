@@ -15,9 +15,10 @@ from wagtail.models import (
 
 from .models import Role
 
-STAFF_APPS = ("programme", "library", "site", "accounts", "wagtailredirects")
-"""Apps whose every model (programme, resources, snippets, settings, accounts, redirects) the
-centre's staff add, change and delete."""
+STAFF_APPS = ("programme", "library", "site", "accounts", "wagtailredirects", "contacts", "events",
+              "newsletters", "presswatch", "mail")
+"""Apps whose every model (programme, resources, snippets, settings, accounts, redirects,
+contacts, events, letters, press watch, outbox) the centre's staff add, change and delete."""
 
 STAFF_COLLECTION_PERMISSIONS = {
     "wagtailimages": ("add_image", "change_image", "delete_image", "choose_image"),
