@@ -42,6 +42,15 @@ class RegistrationForm(forms.Form):
             del self.fields["diet"]
         if "accessibility_needs" not in self.fields and "diet" not in self.fields:
             del self.fields["needs_consent"]
+        for name, field in self.fields.items():  # the help read with the field (RGAA 11.10)
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}-aide"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
 
     def clean(self):
         data = super().clean()
