@@ -20,6 +20,7 @@ from ..accounts.factories import UserFactory
 from ..conftest import _Inbox, use_email_url
 from ..events.conftest import make_event
 from ..library.factories import ResourcePageFactory
+from ..presswatch.factories import PressItemFactory
 from ..programme.factories import ActionFactory
 from .conftest import html_part, issue, links, path_of, subscriber, text_part
 
@@ -34,9 +35,13 @@ def _full_issue(lists):
     action = ActionFactory(title="Action d'essai du programme", date_start=date(2030, 6, 13),
                            place="Laval", description="Description d'une action d'essai.")
     event = make_event(title="Journée d'essai")
+    press = PressItemFactory(published=True, title="Article d'essai de la veille",
+                             source__name="Source d'essai")
+    unpublished = PressItemFactory(title="Article d'essai écarté depuis")
     return issue(lists["la-minute-pop"], body=[
         ("text", RichText('<p>Bonjour, voici <a href="/programme/">le programme</a>.</p>')),
-        ("resource", resource), ("action", action), ("event", event)])
+        ("resource", resource), ("action", action), ("event", event), ("press", press),
+        ("press", unpublished)])
 
 
 def test_an_issue_renders_as_html_email_and_plain_text(lists, smtp_server, run_tasks):
@@ -51,8 +56,10 @@ def test_an_issue_renders_as_html_email_and_plain_text(lists, smtp_server, run_t
     assert '<html lang="fr">' in html and "max-width:600px" in html
     assert 'role="presentation"' in html and '<meta name="viewport"' in html
     for title in ("Fiche d'essai sur les halls d'immeuble", "Action d'essai du programme",
-                  "Journée d'essai"):
+                  "Journée d'essai", "[Veille] Article d'essai de la veille"):
         assert title in text
+    assert "écarté depuis" not in text  # the centre no longer shows it
+    assert "Source d'essai · " in text and "https://presse.exemple.test/article-" in html
     assert "13 juin 2030 · Laval" in text and "Salle d'essai · Rennes" in text
     assert "le programme (http://" in text  # links spelt out in the text part
     assert 'href="http' in html and 'href="/' not in html  # absolute links only

@@ -15,3 +15,4 @@ class LetterBlock(blocks.StreamBlock):
     resource = blocks.PageChooserBlock(page_type="library.ResourcePage", label="Ressource")
     action = SnippetChooserBlock("programme.Action", label="Action du programme")
     event = blocks.PageChooserBlock(page_type="events.EventPage", label="Événement")
+    press = SnippetChooserBlock("presswatch.PressItem", label="Article de la veille")

@@ -15,6 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from wagtail.rich_text import expand_db_html
@@ -98,9 +99,14 @@ def _card(block) -> Item | None:
         return Item("Événement", page.title, " · ".join(parts),
                     Truncator(page.summary).chars(300), absolute(_page_path(page)))
     if kind == "press":
-        return Item("Veille", str(value), getattr(value, "source_name", ""),
-                    Truncator(getattr(value, "comment", "")).chars(300),
-                    getattr(value, "link", "") or getattr(value, "url", ""))
+        if value.status != value.Status.PUBLISHED:
+            return None  # unpublished since: the centre no longer vouches for it
+        item = value.as_newsletter_item()
+        meta = " · ".join([item["source"]] + (
+            [_when(timezone.localdate(item["date"]))] if item["date"] else []))
+        return Item("Veille", item["title"], meta,
+                    Truncator(item["comment"] or item["summary"]).chars(300),
+                    item["url"] or absolute(value.get_absolute_url()))
     return None
 
 
