@@ -4,6 +4,7 @@ and issues made by hand (« Personne d'essai », exemple.test addresses, « Num�
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,6 +18,10 @@ from quartiers.web.newsletters.models import NewsletterIssuePage, NewsletterList
 from quartiers.web.site.services import load_bundled as load_site_pages
 
 from ..accounts.factories import UserFactory
+from ..events.conftest import make_event
+from ..library.factories import ResourcePageFactory
+from ..presswatch.factories import PressItemFactory
+from ..programme.factories import ActionFactory
 
 
 @pytest.fixture
@@ -68,3 +73,19 @@ def text_part(message) -> str:
 
 def html_part(message) -> str:
     return message.get_body(("html",)).get_content()
+
+
+def full_issue(lists):
+    """A Minute Pop issue with one block of each kind, their subjects made by hand."""
+    resource = ResourcePageFactory(title="Fiche d'essai sur les halls d'immeuble",
+                                   summary="Résumé d'une ressource d'essai.")
+    action = ActionFactory(title="Action d'essai du programme", date_start=date(2030, 6, 13),
+                           place="Laval", description="Description d'une action d'essai.")
+    event = make_event(title="Journée d'essai")
+    press = PressItemFactory(published=True, title="Article d'essai de la veille",
+                             source__name="Source d'essai")
+    unpublished = PressItemFactory(title="Article d'essai écarté depuis")
+    return issue(lists["la-minute-pop"], body=[
+        ("text", RichText('<p>Bonjour, voici <a href="/programme/">le programme</a>.</p>')),
+        ("resource", resource), ("action", action), ("event", event), ("press", press),
+        ("press", unpublished)])

@@ -12,7 +12,7 @@ from quartiers.web.newsletters.models import Status, Subscription
 
 from ..test_accessibility import WIDTHS, _serious
 from ..test_browser import launched_chromium, shot
-from .conftest import html_part, issue, links
+from .conftest import full_issue, html_part, issue, links
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -81,7 +81,7 @@ def test_subscribe_confirm_choose_and_leave_in_one_click(browser, live_server, l
                          "culture": Status.SUBSCRIBED}
     preferences_failures = [f"préférences : {v}" for v in _serious(page)]
 
-    letter = issue(lists["la-minute-pop"], "La Minute Pop — numéro d'essai")
+    letter = full_issue(lists)
     sending.start(letter, None)
     run_tasks()
     received = smtp_server.messages[-1][1]

@@ -8,7 +8,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.test import Client
 from django.utils.html import escape
-from wagtail.rich_text import RichText
 
 from quartiers.web.accounts.models import Role
 from quartiers.web.mail.models import OutgoingMessage
@@ -18,34 +17,13 @@ from quartiers.web.newsletters.models import IssueRecipient, Status, Subscriptio
 from ...address_server import free_port
 from ..accounts.factories import UserFactory
 from ..conftest import _Inbox, use_email_url
-from ..events.conftest import make_event
-from ..library.factories import ResourcePageFactory
-from ..presswatch.factories import PressItemFactory
-from ..programme.factories import ActionFactory
-from .conftest import html_part, issue, links, path_of, subscriber, text_part
+from .conftest import full_issue, html_part, issue, links, path_of, subscriber, text_part
 
 pytestmark = pytest.mark.django_db
 
 
-def _full_issue(lists):
-    from datetime import date
-
-    resource = ResourcePageFactory(title="Fiche d'essai sur les halls d'immeuble",
-                                   summary="Résumé d'une ressource d'essai.")
-    action = ActionFactory(title="Action d'essai du programme", date_start=date(2030, 6, 13),
-                           place="Laval", description="Description d'une action d'essai.")
-    event = make_event(title="Journée d'essai")
-    press = PressItemFactory(published=True, title="Article d'essai de la veille",
-                             source__name="Source d'essai")
-    unpublished = PressItemFactory(title="Article d'essai écarté depuis")
-    return issue(lists["la-minute-pop"], body=[
-        ("text", RichText('<p>Bonjour, voici <a href="/programme/">le programme</a>.</p>')),
-        ("resource", resource), ("action", action), ("event", event), ("press", press),
-        ("press", unpublished)])
-
-
 def test_an_issue_renders_as_html_email_and_plain_text(lists, smtp_server, run_tasks):
-    letter = _full_issue(lists)
+    letter = full_issue(lists)
     sending.send_test(letter, "equipe@exemple.test")
     run_tasks()
     [(rcpt, message)] = smtp_server.messages
