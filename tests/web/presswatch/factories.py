@@ -18,8 +18,9 @@ class FeedSourceFactory(factory.django.DjangoModelFactory):
 
 class PressItemFactory(factory.django.DjangoModelFactory):
     """An item as a fetch stores it (``published=True``: as staff publish it, with a comment).
-    Themes and territories are added after: ``item.themes.add(…)``,
-    ``item.territories.create(level=…, code=…)``."""
+    Themes are added after, then saved with it (a cluster): ``item.themes.add(…)``,
+    ``item.save()``; territories: ``PressItemTerritory.objects.create(item=…, level=…,
+    code=…)``."""
 
     class Meta:
         model = PressItem
