@@ -209,3 +209,11 @@ def test_a_person_data_exported_and_erased(lists):
     assert entry["lettre"] == "Lettre d'information culture" and entry["état"] == "Abonné·e"
     privacy.erase_person(subscription.person)
     assert not Subscription.objects.exists()
+
+
+def test_a_second_request_at_once_mails_nothing_more(client, lists, smtp_server, run_tasks):
+    first, second = _subscribe(client), _subscribe(client, slugs=["culture"])
+    assert first.content == second.content
+    run_tasks()
+    assert len(smtp_server.messages) == 1
+    assert not Subscription.objects.filter(newsletter__slug="culture").exists()

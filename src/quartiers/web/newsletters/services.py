@@ -66,6 +66,9 @@ text the person saw (a new wording gets a new version; never edit one in place).
 CONFIRMATION_METHOD = "formulaire + confirmation par courriel"
 PREFERENCES_METHOD = "page de préférences, par le lien personnel reçu par courriel"
 CONFIRMATION_DAYS = 7
+RESEND_AFTER = timedelta(minutes=2)
+"""A second request for the same address within this delay mails nothing (nobody can flood an
+inbox from the form); the page answers the same."""
 LETTER_LINK_DAYS = 400
 """A letter's links (preferences, unsubscribe) work for more than a year: an old letter still
 lets its reader leave; a newer letter carries fresh links."""
@@ -163,6 +166,9 @@ def request_subscription(email: str, lists: list[NewsletterList], *, source: str
     whether the address was known or not."""
     person = person_for(email)
     now = timezone.now()
+    if Subscription.objects.filter(person=person, status=Status.PENDING,
+                                   changed_at__gt=now - RESEND_AFTER).exists():
+        return Request(person, [], [])
     pending, already = [], []
     for newsletter in lists:
         subscription, _ = Subscription.objects.get_or_create(person=person, newsletter=newsletter)
