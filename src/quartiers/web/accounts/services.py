@@ -16,9 +16,15 @@ from wagtail.models import (
 from .models import Role
 
 STAFF_APPS = ("programme", "library", "site", "accounts", "wagtailredirects", "contacts", "events",
-              "newsletters", "presswatch", "mail")
+              "presswatch", "mail")
 """Apps whose every model (programme, resources, snippets, settings, accounts, redirects,
-contacts, events, letters, press watch, outbox) the centre's staff add, change and delete."""
+contacts, events, press watch, outbox) the centre's staff add, change and delete."""
+
+STAFF_MODEL_PERMISSIONS = {
+    "newsletters": ("add_newsletterlist", "change_newsletterlist", "delete_newsletterlist",
+                    "view_newsletterlist", "view_subscription"),
+}
+"""Models the staff handle only in part: subscriptions change by their holders' links alone."""
 
 STAFF_COLLECTION_PERMISSIONS = {
     "wagtailimages": ("add_image", "change_image", "delete_image", "choose_image"),
@@ -37,6 +43,9 @@ def ensure_roles() -> str:
     staff.permissions.add(*Permission.objects.filter(
         content_type__app_label="wagtailadmin", codename="access_admin"))
     staff.permissions.add(*Permission.objects.filter(content_type__app_label__in=STAFF_APPS))
+    for app, codenames in STAFF_MODEL_PERMISSIONS.items():
+        staff.permissions.add(*Permission.objects.filter(content_type__app_label=app,
+                                                         codename__in=codenames))
     root_page = Page.get_first_root_node()
     for permission in Permission.objects.filter(content_type__app_label="wagtailcore",
                                                 codename__in=PAGE_PERMISSION_CODENAMES):
