@@ -64,6 +64,8 @@ bench: install
 	$(BIN)/python bench/worker.py
 	$(BIN)/python bench/site.py
 	$(BIN)/python bench/analyses.py
+	$(BIN)/python bench/events.py
+	$(BIN)/python bench/mail.py
 
 clean:
 	rm -rf $(VENV) $(ADDOK_VENV) var

@@ -27,7 +27,11 @@ DESCRIPTION = ("Quartiers : construire l'entrepôt, servir la plateforme et ses 
 
 
 def main(argv: list[str] | None = None) -> int:
-    config = configuration.current()
+    try:
+        config = configuration.current()
+    except configuration.ConfigurationError as error:  # a malformed EMAIL_URL…
+        say(str(error), "red")
+        return 1
     parser = FrenchParser(prog="quartiers", description=DESCRIPTION)
     parser.set_defaults(config=config)
     parser.add_argument("--warehouse", type=Path, default=config.warehouse,

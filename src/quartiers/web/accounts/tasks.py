@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -28,4 +28,5 @@ def send_password_reset(user_id: int) -> None:
     send_mail(subject=render_to_string("accounts/email/password_reset_subject.txt",
                                        context).strip(),
               message=render_to_string("accounts/email/password_reset.txt", context),
-              from_email=None, recipient_list=[user.email])
+              from_email=None, recipient_list=[user.email],
+              connection=get_connection(category="compte"))
