@@ -71,6 +71,8 @@ def test_staff_see_the_queue_and_the_menu(staff_client):
     assert waiting.title in text and "Article d'essai écarté" not in text
     assert "Écarté par la règle" in staff_client.get(
         url("pressitem", "list") + "?status=ecarte").content.decode()
+    assert "Ajouter un(e) article" not in text  # items come from the feeds only
+    assert staff_client.get(url("pressitem", "add"))["Location"] == "/gestion/"
     for view in ("list", "add"):
         assert staff_client.get(url("feedsource", view)).status_code == 200
         assert staff_client.get(url("keywordrule", view)).status_code == 200

@@ -7,6 +7,7 @@ from django import forms
 from django.urls import reverse
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -23,8 +24,19 @@ class PublishedChooserViewSet(SnippetChooserViewSet):
                 .select_related("source").order_by("-published_on"))
 
 
+class FromFeedsOnly(ModelPermissionPolicy):
+    """Items come from the sources' feeds: staff sort them, never type one in."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
 class PressItemViewSet(SnippetViewSet):
     model = PressItem
+    permission_policy = FromFeedsOnly(PressItem)
     icon = "doc-full"
     menu_label = "Articles"
     add_to_admin_menu = False
