@@ -34,6 +34,12 @@ PUBLIC = {
     # the resource centre
     "programme:index", "programme:compare", "programme:year", "programme:pdf",
     "programme:action",
+    # the centre's daily work: agenda and calendars, registrants' and subscribers' signed links
+    # (each refuses a forged or expired token), letters, press watch, contacts' renewal
+    "events:feed", "events:event_ics", "events:registration", "events:offer", "events:cycle",
+    "newsletters:subscribe", "newsletters:archive", "newsletters:confirm",
+    "newsletters:preferences", "newsletters:unsubscribe",
+    "presswatch:index", "presswatch:rss", "contacts:renewal",
     # logging in, out, and a new password
     "accounts:login", "accounts:logout", "accounts:password_reset",
     "accounts:password_reset_done", "accounts:password_reset_confirm",
