@@ -119,12 +119,17 @@ def test_the_letters_chooser_offers_published_items_only(staff_client):
     assert published.as_newsletter_item()["comment"] == published.comment
 
 
-def test_sources_and_rules_edited_in_the_back_office(staff_client):
+def test_sources_and_rules_edited_in_the_back_office(staff_client, feed_server, run_tasks):
     response = staff_client.post(url("feedsource", "add"), {
-        "name": "Source d'essai", "feed_url": "https://flux.exemple.test/rss.xml",
+        "name": "Source d'essai", "feed_url": feed_server.serve_file("entry_title.xml"),
         "site_url": "", "active": "on"})
     assert response.status_code == 302
     source = FeedSourceFactory._meta.model.objects.get(name="Source d'essai")
+    run_tasks()  # a new source is fetched at once
+    source.refresh_from_db()
+    assert source.ok and source.items.count() == 1
+    listed = html.unescape(staff_client.get(url("feedsource", "list")).content.decode())
+    assert "1 nouvel article : 1 à trier" in listed
     response = staff_client.post(url("keywordrule", "add"), {
         "action": "ecarter", "words": "  ", "source": source.pk, "active": "on"})
     assert "Indiquez au moins un mot" in response.content.decode()

@@ -4,7 +4,9 @@ sources and the keyword rules, as snippets. The letters choose published items o
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.urls import reverse
+from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -14,6 +16,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .forms import PressItemForm
 from .models import FeedSource, KeywordRule, PressItem
+from .tasks import fetch_source
 
 
 class PublishedChooserViewSet(SnippetChooserViewSet):
@@ -109,3 +112,13 @@ class PresswatchGroup(SnippetViewSetGroup):
 
 
 register_snippet(PresswatchGroup)
+
+
+@hooks.register("after_create_snippet")
+def fetch_a_new_source(request, instance):
+    """A source added is fetched at once in the background: its status tells soon whether the
+    address is a feed, without waiting for the hourly fetch."""
+    if isinstance(instance, FeedSource) and instance.active:
+        fetch_source.enqueue(instance.pk)
+        messages.info(request, f"« {instance.name} » sera relevée dans un instant : son état "
+                               "s'affichera dans la liste des sources.")
