@@ -70,8 +70,8 @@ def download(source: FeedSource) -> tuple[bytes | None, dict]:
             if response.status_code == 304:
                 return None, dict(response.headers)
             if response.status_code >= 400:
-                raise FeedRefused(f"Le serveur a répondu {response.status_code} "
-                                  f"({response.reason_phrase or 'erreur'}) : flux non relevé.")
+                raise FeedRefused(f"Le serveur a répondu {response.status_code} (erreur) : flux "
+                                  "non relevé.")
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > MAX_BYTES:
                 raise FeedRefused(_too_big())
@@ -86,8 +86,8 @@ def download(source: FeedSource) -> tuple[bytes | None, dict]:
     except httpx.InvalidURL as error:
         raise FeedRefused("L'adresse du flux n'est pas valide.") from error
     except httpx.HTTPError as error:
-        raise FeedRefused(f"Impossible de joindre le serveur ({type(error).__name__}) : flux "
-                          "non relevé.") from error
+        raise FeedRefused("Impossible de joindre le serveur (adresse introuvable, connexion "
+                          "refusée ou interrompue) : flux non relevé.") from error
 
 
 def _too_big() -> str:
