@@ -14,6 +14,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
+from .territories import TerritoryReference
+
 
 @cache
 def _sections(dotted: tuple[str, ...]) -> list:
@@ -24,3 +26,26 @@ def profile_sections(request, profile) -> list[SafeString]:
     blocks = (section(request, profile) for section in
               _sections(tuple(settings.QUARTIERS_PROFILE_SECTIONS)))
     return [mark_safe(block) for block in blocks if block]
+
+
+# How a tagged item (a resource, a press article…) relates to the territory shown: tagged
+# with the territory itself…
+ITSELF = {"qpv": "sur ce QPV", "commune": "sur cette commune", "epci": "sur cet EPCI",
+          "departement": "sur ce département", "region": "sur cette région"}
+# … or with one of its parents or of its QPV, named: « sur la commune Rennes ».
+NAMED = {"qpv": "sur le QPV", "commune": "sur la commune", "epci": "sur l'EPCI",
+         "departement": "sur le département", "region": "sur la région"}
+
+
+def territory_reasons(profile) -> dict[tuple[str, str], str]:
+    """Why an item tagged with each (level, code) appears on this profile, in the order
+    they are said: the territory itself, its QPV, then its parents from the narrowest."""
+    reasons = {}
+    if profile.level in TerritoryReference.LEVELS:
+        reasons[(profile.level, profile.code)] = ITSELF[profile.level]
+    around = [*(qpv for qpv, _figures in profile.qpv), *reversed(profile.parents)]
+    for territory in around:
+        if territory["level"] in TerritoryReference.LEVELS:
+            reasons[(territory["level"], territory["code"])] = \
+                f"{NAMED[territory['level']]} {territory['name']}"
+    return reasons

@@ -8,36 +8,15 @@ from operator import or_
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 
-from ..core.territories import TerritoryReference
+from ..core.sections import territory_reasons
 from .models import ResourcePage, ResourceTerritory
-
-# How a resource relates to the territory shown: tagged with the territory itself…
-ITSELF = {"qpv": "sur ce QPV", "commune": "sur cette commune", "epci": "sur cet EPCI",
-          "departement": "sur ce département", "region": "sur cette région"}
-# … or with one of its parents or of its QPV, named: « sur la commune Rennes ».
-NAMED = {"qpv": "sur le QPV", "commune": "sur la commune", "epci": "sur l'EPCI",
-         "departement": "sur le département", "region": "sur la région"}
-
-
-def _reasons(profile) -> dict[tuple[str, str], str]:
-    """Why a resource tagged with each (level, code) appears on this profile, in the order
-    they are said: the territory itself, its QPV, then its parents from the narrowest."""
-    reasons = {}
-    if profile.level in TerritoryReference.LEVELS:
-        reasons[(profile.level, profile.code)] = ITSELF[profile.level]
-    around = [*(qpv for qpv, _figures in profile.qpv), *reversed(profile.parents)]
-    for territory in around:
-        if territory["level"] in TerritoryReference.LEVELS:
-            reasons[(territory["level"], territory["code"])] = \
-                f"{NAMED[territory['level']]} {territory['name']}"
-    return reasons
 
 
 def territory_resources(request, profile) -> str:
     """« Ressources sur ce territoire »: live resources tagged with the territory, its parents
     or its QPV, each saying why it appears; nothing when there are none. One query for the
     tags with their pages (and Wagtail's for the view restrictions and the site's root)."""
-    reasons = _reasons(profile)
+    reasons = territory_reasons(profile)
     if not reasons:
         return ""
     codes: dict[str, list[str]] = {}

@@ -9,7 +9,7 @@ from operator import or_
 from django.db.models import Q
 from django.template.loader import render_to_string
 
-from ..library.sections import _reasons as reasons_for
+from ..core.sections import territory_reasons
 from .models import PressItem, PressItemTerritory
 
 SHOWN = 10
@@ -17,7 +17,7 @@ SHOWN = 10
 
 def territory_press(request, profile) -> str:
     """« Dans la presse » : the newest published items about the territory; nothing when none."""
-    reasons = reasons_for(profile)
+    reasons = territory_reasons(profile)
     if not reasons:
         return ""
     codes: dict[str, list[str]] = {}
