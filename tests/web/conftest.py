@@ -84,3 +84,22 @@ def smtp_server(settings):
     use_email_url(settings, inbox.url)
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def staff_user(db):
+    """A member of the centre's staff with that role's permissions (given by ``ensure_roles``;
+    not a superuser, who would skip them)."""
+    from quartiers.web.accounts.models import Role
+    from quartiers.web.accounts.services import ensure_roles
+
+    from .accounts.factories import UserFactory
+
+    ensure_roles()
+    return UserFactory(email="equipe@exemple.test", roles=[Role.STAFF])
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client

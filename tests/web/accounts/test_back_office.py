@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 ADD_ACCOUNT = "/gestion/users/new/"
 
 
-@pytest.fixture
-def staff_client(client, roles):
-    client.force_login(UserFactory(roles=[Role.STAFF]))
-    return client
-
 
 def test_the_back_office_uses_our_account_screens():
     assert apps.get_app_config("wagtailusers").user_viewset == (

@@ -15,7 +15,7 @@ from quartiers.web.contacts.models import Person
 from quartiers.web.contacts.renewal import link_for
 from quartiers.web.contacts.services import load_bundled
 
-from ..accounts.factories import PASSWORD
+from ..staff_browser import logged_in_page
 from ..test_accessibility import WIDTHS, _serious
 from ..test_browser import SCREENSHOTS, launched_chromium, shot
 from .factories import PersonFactory
@@ -28,14 +28,7 @@ FILES = Path(__file__).parent / "fichiers"
 
 def test_staff_check_then_import_a_contacts_file(browser, live_server, staff_user):
     load_bundled()
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}/comptes/connexion/?next=/gestion/")
-    page.fill("input[name=username]", staff_user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url("**/gestion/")
+    page, errors = logged_in_page(browser, live_server, staff_user)
 
     page.goto(f"{live_server.url}/gestion/contacts/importer/")
     page.set_input_files("#id_fichier", str(FILES / "contacts-essai-erreurs.csv"))

@@ -7,13 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from quartiers.web.accounts.models import Role
-from quartiers.web.accounts.services import ensure_roles
 from quartiers.web.core.content import mark_changed
 from quartiers.web.events.models import EventPage, Mode
 from quartiers.web.events.services import agenda_index
-
-from ..accounts.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -39,12 +35,6 @@ def make_event(title="Événement d'essai", days=10, **fields) -> EventPage:
 def event_factory(db):
     return make_event
 
-
-@pytest.fixture
-def staff_client(client):
-    ensure_roles()
-    client.force_login(UserFactory(email="equipe@exemple.test", roles=[Role.STAFF]))
-    return client
 
 
 def form_data(n=0, **extra) -> dict:

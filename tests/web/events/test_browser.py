@@ -20,7 +20,8 @@ from quartiers.web.events.registration import manage_url, offer_url
 from quartiers.web.events.services import agenda_index
 from quartiers.web.site.services import load_bundled as load_site_pages
 
-from ..accounts.factories import PASSWORD, UserFactory
+from ..accounts.factories import UserFactory
+from ..staff_browser import logged_in_page
 from ..test_accessibility import _check, _serious
 from ..test_browser import launched_chromium, shot
 
@@ -46,15 +47,7 @@ def test_publish_register_waitlist_check_in_certificates(browser, live_server):
     ensure_roles()
     index_page, _ = agenda_index()
     staff = UserFactory(email="equipe@exemple.test", roles=[Role.STAFF])
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-
-    page.goto(f"{live_server.url}/comptes/connexion/?next=/gestion/")
-    page.fill("input[name=username]", staff.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url("**/gestion/")
+    page, errors = logged_in_page(browser, live_server, staff)
     page.goto(f"{live_server.url}/gestion/pages/add/events/eventpage/{index_page.pk}/")
     day = timezone.localdate() + timedelta(days=14)
     page.fill("#id_title", TITLE)

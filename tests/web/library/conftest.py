@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from quartiers.web.accounts.models import Role
-from quartiers.web.accounts.services import ensure_roles
 from quartiers.web.core.content import mark_changed
-
-from ..accounts.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -19,12 +15,3 @@ def _media_and_content_stamp(settings, tmp_path):
     mark_changed()
     yield
     mark_changed()
-
-
-@pytest.fixture
-def staff_client(client):
-    """A client logged in as a member of the centre's staff, with the permissions of that role
-    (not a superuser, who would skip them)."""
-    ensure_roles()
-    client.force_login(UserFactory(email="equipe@example.org", roles=[Role.STAFF]))
-    return client

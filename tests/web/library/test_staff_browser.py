@@ -13,7 +13,8 @@ from quartiers.web.accounts.services import ensure_roles
 from quartiers.web.library.models import Kind, ResourcePage
 from quartiers.web.site.services import load_bundled as load_site_pages
 
-from ..accounts.factories import PASSWORD, UserFactory
+from ..accounts.factories import UserFactory
+from ..staff_browser import logged_in_page
 from ..test_accessibility import _serious
 from ..test_browser import SCREENSHOTS, launched_chromium, shot
 from .factories import ResourcePageFactory, resource_index
@@ -51,15 +52,7 @@ def test_staff_publish_a_resource_found_on_the_qpv_and_by_search(browser, live_s
     ensure_roles()
     staff = UserFactory(email="documentaliste@exemple.test", roles=[Role.STAFF])
     index_page = resource_index()
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-
-    page.goto(f"{live_server.url}/comptes/connexion/?next=/gestion/")
-    page.fill("input[name=username]", staff.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url("**/gestion/")
+    page, errors = logged_in_page(browser, live_server, staff)
 
     page.goto(f"{live_server.url}/gestion/pages/add/library/resourcepage/{index_page.pk}/")
     page.fill("#id_title", TITLE)

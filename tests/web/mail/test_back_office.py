@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.mail import EmailMessage
 from django.urls import reverse
 
-from quartiers.web.accounts.models import Role
-from quartiers.web.accounts.services import ensure_roles
 from quartiers.web.mail import services
 from quartiers.web.mail.models import OutgoingMessage
 
@@ -23,16 +20,6 @@ pytestmark = pytest.mark.django_db
 Status = OutgoingMessage.Status
 INDEX = "/gestion/courriels/"
 
-
-@pytest.fixture
-def staff_client(client):
-    ensure_roles()
-    # the outbox's permissions, until ensure_roles gives the staff the mail app (STAFF_APPS)
-    Group.objects.get(name=Role.STAFF).permissions.add(*Permission.objects.filter(
-        content_type__app_label="mail",
-        codename__in=["view_outgoingmessage", "change_outgoingmessage"]))
-    client.force_login(UserFactory(email="equipe@exemple.test", roles=[Role.STAFF]))
-    return client
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ Saves screenshots (tests/screenshots/mail-*.png)."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
 from quartiers.web.accounts.models import Role
@@ -13,8 +12,9 @@ from quartiers.web.accounts.services import ensure_roles
 from quartiers.web.mail import services
 from quartiers.web.mail.models import OutgoingMessage
 
-from ..accounts.factories import PASSWORD, UserFactory
+from ..accounts.factories import UserFactory
 from ..conftest import use_email_url
+from ..staff_browser import logged_in_page
 from ..test_browser import launched_chromium, shot
 from .test_delivery import _letter
 
@@ -26,23 +26,13 @@ browser = pytest.fixture(name="browser")(launched_chromium)
 
 def test_staff_send_a_held_message_from_the_outbox(browser, live_server, settings, smtp_server):
     ensure_roles()
-    Group.objects.get(name=Role.STAFF).permissions.add(*Permission.objects.filter(
-        content_type__app_label="mail",
-        codename__in=["view_outgoingmessage", "change_outgoingmessage"]))
     staff = UserFactory(email="equipe@exemple.test", roles=[Role.STAFF])
     use_email_url(settings, "")
     [held] = services.queue([_letter()], category="inscription")
     services.queue([_letter(f"abonne{n}@exemple.test") for n in range(3)], category="lettre:4")
     use_email_url(settings, smtp_server.url)  # EMAIL_URL set, platform restarted
 
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}/comptes/connexion/?next=/gestion/courriels/")
-    page.fill("input[name=username]", staff.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url("**/gestion/courriels/")
+    page, errors = logged_in_page(browser, live_server, staff, "/gestion/courriels/")
     assert page.get_by_role("link", name="Envoyer les courriels retenus (4)").is_visible()
     shot(page, "mail-1-boite-d-envoi")
 

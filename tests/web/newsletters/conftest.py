@@ -10,14 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from wagtail.rich_text import RichText
 
-from quartiers.web.accounts.models import Role
-from quartiers.web.accounts.services import ensure_roles
 from quartiers.web.contacts.services import person_for
 from quartiers.web.newsletters import services
 from quartiers.web.newsletters.models import NewsletterIssuePage, NewsletterList, Status, Subscription
 from quartiers.web.site.services import load_bundled as load_site_pages
 
-from ..accounts.factories import UserFactory
 from ..events.conftest import make_event
 from ..library.factories import ResourcePageFactory
 from ..presswatch.factories import PressItemFactory
@@ -30,12 +27,6 @@ def lists(db):
     services.load_bundled()
     return {n.slug: n for n in NewsletterList.objects.all()}
 
-
-@pytest.fixture
-def staff_client(client):
-    ensure_roles()
-    client.force_login(UserFactory(email="equipe@exemple.test", roles=[Role.STAFF]))
-    return client
 
 
 def subscriber(email: str, newsletter: NewsletterList, status: str = Status.SUBSCRIBED):

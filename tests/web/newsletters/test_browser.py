@@ -108,19 +108,16 @@ def test_staff_send_a_test_then_the_issue_from_its_page(browser, live_server, li
     from quartiers.web.accounts.models import Role
     from quartiers.web.accounts.services import ensure_roles
 
-    from ..accounts.factories import PASSWORD, UserFactory
+    from ..accounts.factories import UserFactory
+    from ..staff_browser import logged_in_page
     from .conftest import subscriber
 
     ensure_roles()
     staff = UserFactory(email="redaction@exemple.test", roles=[Role.STAFF])
     subscriber("lectrice.un@exemple.test", lists["culture"])
     letter = issue(lists["culture"], "Lettre culture — numéro d'essai")
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    page.goto(f"{live_server.url}/comptes/connexion/?next=/gestion/pages/{letter.pk}/edit/")
-    page.fill("input[name=username]", staff.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url(f"**/gestion/pages/{letter.pk}/edit/")
+    page, _errors = logged_in_page(browser, live_server, staff,
+                                   f"/gestion/pages/{letter.pk}/edit/")
     # the page's actions menu leads there (test_sending checks the button)
     page.goto(f"{live_server.url}/gestion/lettres/numero/{letter.pk}/")
     page.get_by_role("button", name="Envoyer un test").click()

@@ -13,12 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from quartiers.web.accounts.models import Role
-from quartiers.web.accounts.services import ensure_roles
 from quartiers.web.core.content import mark_changed
 
 from ...address_server import free_port
-from ..accounts.factories import UserFactory
 
 FEEDS = Path(__file__).parent / "feeds"
 
@@ -108,20 +105,3 @@ def _content_stamp():
     yield
     mark_changed()
 
-
-@pytest.fixture
-def staff_user(db):
-    """A member of the centre's staff with that role's permissions, and the press watch's
-    until ``ensure_roles`` gives them (« presswatch » in its STAFF_APPS)."""
-    from django.contrib.auth.models import Group, Permission
-
-    ensure_roles()
-    Group.objects.get(name=Role.STAFF).permissions.add(
-        *Permission.objects.filter(content_type__app_label="presswatch"))
-    return UserFactory(email="veilleuse@exemple.test", roles=[Role.STAFF])
-
-
-@pytest.fixture
-def staff_client(client, staff_user):
-    client.force_login(staff_user)
-    return client

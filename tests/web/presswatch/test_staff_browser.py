@@ -14,8 +14,8 @@ import pytest
 from quartiers.web.presswatch import services
 from quartiers.web.presswatch.models import PressItem
 
-from ..accounts.factories import PASSWORD
 from ..programme.factories import ThemeFactory
+from ..staff_browser import logged_in_page
 from ..test_accessibility import _check, _serious
 from ..test_browser import SCREENSHOTS, launched_chromium, shot
 from .factories import FeedSourceFactory, PressItemFactory
@@ -41,14 +41,7 @@ def test_staff_publish_an_item_shown_on_the_qpv_and_in_the_feed(browser, live_se
     item = source.items.get()
     theme = ThemeFactory(name="Thème d'essai : nature en ville")
 
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}/comptes/connexion/?next=/gestion/")
-    page.fill("input[name=username]", staff_user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url("**/gestion/")
+    page, errors = logged_in_page(browser, live_server, staff_user)
 
     page.get_by_role("button", name="Veille").click()
     page.get_by_role("link", name="Articles à trier").click()
