@@ -13,14 +13,17 @@ import pytest
 from django.core import signing
 from django.utils import timezone
 from icalendar import Calendar
+from wagtail.models import PageViewRestriction
 
 from quartiers.web.contacts.models import Consent
+from quartiers.web.contacts.services import person_for
 from quartiers.web.events import tasks
-from quartiers.web.events.models import Mode, Registration, WebinarCycle
+from quartiers.web.events.models import EventPage, Mode, Registration, WebinarCycle
 from quartiers.web.events.registration import (
     NEEDS_PURPOSE,
     OFFER_SALT,
     Applicant,
+    cancel,
     manage_url,
     register,
 )
@@ -161,14 +164,73 @@ def test_closed_or_past_events_refuse_registrations(client, event_factory, chang
     assert not Registration.objects.exists()
 
 
-def test_duplicate_and_malformed_registrations(client, event_factory):
+def test_malformed_registrations(client, event_factory):
     event = event_factory(capacity=5)
-    client.post(event.url, form_data(1))
-    again = client.post(event.url, form_data(1, email="PERSONNE1@exemple.test"))
-    assert again.status_code == 400 and "déjà inscrite" in again.text
     bad = client.post(event.url, form_data(2, email="personne2@exemple"))
     assert bad.status_code == 400 and "Adresse électronique mal formée" in bad.text
-    assert Registration.objects.count() == 1
+    assert not Registration.objects.exists()
+
+
+def test_a_second_registration_reveals_nothing_and_resends_the_link(
+        client, event_factory, smtp_server, run_tasks):
+    event = event_factory(capacity=1)
+    client.post(event.url, form_data(1))
+    client.post(event.url, form_data(2))  # now full: a newcomer waits
+    run_tasks()
+    smtp_server.messages.clear()
+    newcomer = client.post(event.url, form_data(3))
+    again = client.post(event.url, form_data(1, email="PERSONNE1@exemple.test"))
+    assert again.status_code == newcomer.status_code == 200
+    assert again.content == newcomer.content and "déjà inscrite" not in again.text
+    assert Registration.objects.filter(person__email="personne1@exemple.test").count() == 1
+    run_tasks()
+    [resent] = inbox_for(smtp_server, "personne1@exemple.test")
+    mine = Registration.objects.get(person__email="personne1@exemple.test")
+    assert subject(resent).startswith("Inscription confirmée")
+    assert path_of(next(link for link in links(resent) if "/agenda/inscription/" in link)) == (
+        manage_url(mine))
+
+
+def test_nobody_jumps_the_waiting_list_and_publishing_offers_the_new_places(
+        client, event_factory, smtp_server, run_tasks):
+    event = event_factory(capacity=1)
+    for n in (1, 2, 3):
+        client.post(event.url, form_data(n))
+    event.capacity = 3
+    event.save()  # a draft saved: nothing happens before publication
+    client.post(event.url, form_data(4))
+    assert Registration.objects.get(person__email="personne4@exemple.test").status == (
+        Status.WAITING)
+    event.save_revision().publish()
+    statuses = dict(Registration.objects.values_list("person__email", "status"))
+    assert [statuses[f"personne{n}@exemple.test"] for n in (1, 2, 3, 4)] == [
+        Status.CONFIRMED, Status.OFFERED, Status.OFFERED, Status.WAITING]
+    event.capacity = None
+    event.save_revision().publish()
+    assert Registration.objects.get(person__email="personne4@exemple.test").status == (
+        Status.OFFERED)
+    run_tasks()
+    assert any("Une place s'est libérée" in subject(m)
+               for m in inbox_for(smtp_server, "personne4@exemple.test"))
+    # with no limit and nobody waiting, a newcomer is confirmed
+    client.post(event.url, form_data(5))
+    assert Registration.objects.get(person__email="personne5@exemple.test").status == (
+        Status.CONFIRMED)
+
+
+def test_no_offer_once_the_event_has_started(event_factory, smtp_server, run_tasks):
+    # from yesterday to tomorrow: started, not over
+    event = event_factory(days=-1, end_date=timezone.localdate() + timedelta(days=1),
+                          capacity=1)
+    first, second = (Registration.objects.create(
+        event=event, status=status, person=person_for(f"personne{n}@exemple.test", "Personne",
+                                                      "D'essai"))
+        for n, status in ((1, Status.CONFIRMED), (2, Status.WAITING)))
+    cancel(first.pk)
+    second.refresh_from_db()
+    assert second.status == Status.WAITING and second.offer_expires_at is None
+    run_tasks()
+    assert not inbox_for(smtp_server, "personne2@exemple.test")
 
 
 def test_needs_ask_consent_which_is_recorded(client, event_factory):
@@ -189,17 +251,21 @@ def test_a_webinar_cycle_registers_to_each_of_its_events(client, event_factory, 
     events = [event_factory(f"Webinaire d'essai {n}", days=10 + n, cycle=cycle,
                             mode=Mode.ONLINE, visio_link=VISIO) for n in (1, 2)]
     event_factory("Webinaire d'essai passé", days=-5, cycle=cycle)
+    private = event_factory("Webinaire d'essai privé", days=14, cycle=cycle)
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    event_factory("Webinaire d'essai dépublié", days=15, cycle=cycle).unpublish()
     page = client.get("/agenda/cycles/cycle-essai/")
     assert "aux 2 webinaires" in page.text
     done = client.post("/agenda/cycles/cycle-essai/", form_data(1))
     assert "Inscription enregistrée à 2 webinaires" in done.text
+    assert "privé" not in done.text and "dépublié" not in done.text
     assert set(Registration.objects.values_list("event", flat=True)) == {e.pk for e in events}
     run_tasks()
     assert len(inbox_for(smtp_server, "personne1@exemple.test")) == 2
 
 
 def test_reminders_once_and_needs_deleted_after_the_event(event_factory, smtp_server,
-                                                          run_tasks):
+                                                          run_tasks, monkeypatch):
     soon = event_factory(days=1, asks_diet=True)
     applicant = Applicant("personne1@exemple.test", "Personne", "D'essai", diet="sans gluten",
                           needs_consent=True)
@@ -214,8 +280,17 @@ def test_reminders_once_and_needs_deleted_after_the_event(event_factory, smtp_se
     past = event_factory(days=-2, asks_diet=True)
     Registration.objects.create(event=past, status=Status.CONFIRMED, diet="sans sel",
                                 accessibility_needs="boucle magnétique")
+    event_factory("Événement d'essai passé sans inscrit", days=-3)
     tasks.delete_needs.enqueue()
     run_tasks()
     cleared = Registration.objects.get(event=past)
     assert cleared.diet == cleared.accessibility_needs == "" and cleared.needs_deleted_at
     assert Registration.objects.get(event=soon).diet == "sans gluten"
+    # the next runs read no event again: neither the cleared one nor the one without anybody
+    read = []
+    is_past = EventPage.is_past
+    monkeypatch.setattr(EventPage, "is_past", property(
+        lambda event: read.append(event.pk) or is_past.fget(event)))
+    tasks.delete_needs.enqueue()
+    run_tasks()
+    assert read == []

@@ -113,3 +113,16 @@ def test_privacy_export_and_erasure_keep_counts(event):
     anonymous = Registration.objects.get(event=event, person=None)
     assert anonymous.organisation == "" and anonymous.attended_at and anonymous.full_name == (
         "Personne effacée")
+
+
+def test_no_certificate_for_an_erased_person(staff_client, event):
+    from quartiers.web.events import privacy
+
+    Registration.objects.filter(event=event).update(attended_at=timezone.now())
+    privacy.erase_person(Registration.objects.get(person__first_name="Alice").person)
+    certificates = PdfReader(io.BytesIO(
+        staff_client.get(f"/agenda/equipe/{event.pk}/attestations.pdf").content))
+    [page] = certificates.pages
+    assert "Bruno" in page.extract_text() and "effacée" not in page.extract_text()
+    privacy.erase_person(Registration.objects.get(person__first_name="Bruno").person)
+    assert staff_client.get(f"/agenda/equipe/{event.pk}/attestations.pdf").status_code == 409

@@ -16,3 +16,12 @@ class EventsConfig(AppConfig):
         "événements : effacement des besoins après l'événement":
             ("quartiers.web.events.tasks.delete_needs", timedelta(hours=6)),
     }
+
+    def ready(self):
+        from wagtail.signals import page_published
+
+        from .models import EventPage
+        from .registration import on_published
+
+        page_published.connect(on_published, sender=EventPage,
+                               dispatch_uid="events.offer_freed_places")

@@ -33,8 +33,9 @@ def sign_in_sheet(event: EventPage) -> bytes:
 
 
 def certificates(event: EventPage) -> bytes | None:
-    """One page per person marked present; None when nobody is."""
-    present = [r for r in _confirmed(event) if r.attended_at]
+    """One page per person marked present and not erased (nobody to give it to); None when
+    there is none."""
+    present = [r for r in _confirmed(event) if r.attended_at and r.person_id]
     if not present:
         return None
     return compile_typst(TYPST / "attestations.typ", {

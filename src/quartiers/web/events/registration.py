@@ -32,6 +32,9 @@ NEEDS_TEXT_VERSION = "2026-11"
 MANAGE_SALT = "events.registration"
 OFFER_SALT = "events.offer"
 
+RESENT = {Status.CONFIRMED: "confirmed", Status.OFFERED: "offered", Status.WAITING: "waiting"}
+"""The message sent again, with its manage link, to an address that registers twice."""
+
 
 class Refused(Exception):
     """A registration or a link that cannot be honoured; the message is French, for the page."""
@@ -55,30 +58,38 @@ class Applicant:
 
 def register(event: EventPage, applicant: Applicant, *, source: str,
              cycle: WebinarCycle | None = None) -> Registration:
-    """Register ``applicant``: confirmed while places remain, else on the waiting list."""
+    """Register ``applicant``: confirmed while places remain and nobody waits, else on the
+    waiting list.
+
+    An address already registered gets its manage link again by e-mail, and the answer a
+    newcomer would get (unsaved): the page never tells a visitor who is registered."""
+    has_needs = bool(applicant.accessibility_needs or applicant.diet)
+    if has_needs and not applicant.needs_consent:
+        raise Refused("Pour que nous gardions vos besoins, cochez la case qui l'accepte ; "
+                      "sinon, laissez ces champs vides.")
     with transaction.atomic():
         event = _locked(event.pk)
         closed = event.registration_state()
         if closed:
             raise Refused(closed)
+        # places free but people waiting (capacity raised, offers pending): they come first
+        full = event.capacity is not None and (
+            event.places_taken() >= event.capacity
+            or event.registrations.filter(status=Status.WAITING).exists())
+        status = Status.WAITING if full else Status.CONFIRMED
         person = person_for(applicant.email, applicant.first_name, applicant.last_name)
-        if event.registrations.filter(person=person, status__in=Registration.ACTIVE).exists():
-            raise Refused("Cette adresse électronique est déjà inscrite à cet événement : "
-                          "le message de confirmation reçu permet de voir ou d'annuler "
-                          "l'inscription.")
-        has_needs = bool(applicant.accessibility_needs or applicant.diet)
-        if has_needs and not applicant.needs_consent:
-            raise Refused("Pour que nous gardions vos besoins, cochez la case qui l'accepte ; "
-                          "sinon, laissez ces champs vides.")
+        existing = event.registrations.filter(person=person,
+                                              status__in=Registration.ACTIVE).first()
+        if existing is not None:
+            _notify(existing, RESENT[existing.status])
+            return Registration(event=event, person=person, cycle=cycle, status=status)
         if has_needs:
             record_consent(person, purpose=NEEDS_PURPOSE, text=NEEDS_TEXT,
                            text_version=NEEDS_TEXT_VERSION, method="formulaire d'inscription",
                            source=source)
-        full = event.capacity is not None and event.places_taken() >= event.capacity
         now = timezone.now()
         registration = Registration.objects.create(
-            event=event, person=person, cycle=cycle,
-            status=Status.WAITING if full else Status.CONFIRMED,
+            event=event, person=person, cycle=cycle, status=status,
             confirmed_at=None if full else now, created_at=now,
             organisation=applicant.organisation, function=applicant.function,
             accessibility_needs=applicant.accessibility_needs, diet=applicant.diet)
@@ -91,7 +102,7 @@ def register_cycle(cycle: WebinarCycle, applicant: Applicant, *, source: str
     """Register to each event of the cycle still open; the registrations, and the events
     skipped with why (already registered, closed)."""
     made, skipped = [], []
-    events = EventPage.objects.live().filter(cycle=cycle).order_by("date", "start_time")
+    events = EventPage.objects.live().public().filter(cycle=cycle).order_by("date", "start_time")
     for event in events:
         try:
             made.append(register(event, applicant, source=source, cycle=cycle))
@@ -147,21 +158,31 @@ def confirm_offer(registration_id: int, offered_at: str) -> Registration:
 
 
 def offer_freed_places(event: EventPage) -> int:
-    """Offer each free place to the next person waiting (call with the event locked); the
-    number of offers made."""
-    if event.capacity is None or event.is_past:
+    """Offer each free place to the next person waiting, every one of them when the event has
+    no limit (call with the event locked); nothing once the event has started, when an offer
+    could no longer be confirmed. The number of offers made."""
+    if timezone.now() >= event.starts_at:
         return 0
-    free = event.capacity - event.places_taken()
-    waiting = list(event.registrations.filter(status=Status.WAITING)
-                   .order_by("created_at", "pk")[:max(free, 0)])
+    waiting = event.registrations.filter(status=Status.WAITING).order_by("created_at", "pk")
+    if event.capacity is not None:
+        waiting = waiting[:max(event.capacity - event.places_taken(), 0)]
     now = timezone.now()
+    offered = 0
     for registration in waiting:
         registration.status = Status.OFFERED
         registration.offered_at = now
         registration.offer_expires_at = min(now + timedelta(hours=OFFER_HOURS), event.starts_at)
         registration.save(update_fields=["status", "offered_at", "offer_expires_at"])
         _notify(registration, "offered")
-    return len(waiting)
+        offered += 1
+    return offered
+
+
+def on_published(sender, instance: EventPage, **kwargs) -> None:
+    """Wagtail's ``page_published``: a capacity raised or removed offers the places it frees
+    to the people waiting."""
+    with transaction.atomic():
+        offer_freed_places(_locked(instance.pk))
 
 
 def expire_offers(now=None) -> int:

@@ -109,8 +109,9 @@ def delete_needs() -> int:
     ended are deleted; the number of registrations cleared."""
     from .models import EventPage, Registration
 
-    ended = [event.pk for event in EventPage.objects.filter(
-        date__lte=timezone.localdate(), registrations__needs_deleted_at__isnull=True).distinct()
-        if event.is_past]
+    # through the registrations: an event already cleared, or without any, is not read again
+    pending = Registration.objects.filter(
+        needs_deleted_at__isnull=True, event__date__lte=timezone.localdate()).values("event_id")
+    ended = [event.pk for event in EventPage.objects.filter(pk__in=pending) if event.is_past]
     return Registration.objects.filter(event_id__in=ended, needs_deleted_at__isnull=True).update(
         accessibility_needs="", diet="", needs_deleted_at=timezone.now())
