@@ -397,3 +397,29 @@ def test_scheduled_tasks_are_listed_and_launched_when_due(capsys, django_command
     code, output = run(capsys, "taches", "--lancer")
     assert "expirés : une fois par heure, dernier lancement" in output
     assert "jamais" not in output.split("expirés")[1].split("(")[0]
+
+
+@pytest.mark.parametrize(("path", "logged"), [
+    ("/agenda/inscription/eyJyIjo0Mn0:1vPx:abc/", "/agenda/inscription/…"),
+    ("/lettres/desabonnement/eyJzIjo3fQ:1vPx:xyz/", "/lettres/desabonnement/…"),
+    ("/contacts/renouvellement/abc:def/", "/contacts/renouvellement/…"),
+    ("/comptes/mot-de-passe/nouveau/MTI/cz3k-0123abcd/", "/comptes/mot-de-passe/nouveau/…"),
+    ("/comptes/mot-de-passe/nouveau/termine/", "/comptes/mot-de-passe/nouveau/termine/"),
+    ("/agenda/", "/agenda/"), ("/territoires/qpv/QN03504M/", "/territoires/qpv/QN03504M/"),
+])
+def test_the_access_log_never_holds_a_signed_link_s_token(path, logged):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from quartiers.cli.access_log import TokenMaskingLogger
+
+    request = SimpleNamespace(path=path, query="", method="GET", uri=path, version=(1, 1),
+                              headers=[])
+    response = SimpleNamespace(status="200 OK", response_length=10, headers=[], sent=10)
+    environ = {"REMOTE_ADDR": "127.0.0.1", "RAW_URI": path, "PATH_INFO": path,
+               "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1", "REQUEST_METHOD": "GET"}
+    atoms = TokenMaskingLogger(Config()).atoms(response, request, environ,
+                                               timedelta(milliseconds=3))
+    assert atoms["U"] == logged

@@ -163,8 +163,10 @@ def cmd_serve(args) -> int:
     sys.argv = ["gunicorn", "quartiers.web.wsgi:application", "--bind",
                 f"{args.host}:{args.port}", "--workers", str(args.workers), "--threads",
                 str(args.threads), "--access-logfile", "-", "--no-control-socket",
-                # paths without their query string: an address to locate is personal data
-                "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms']
+                # paths without their query string (an address to locate is personal data)
+                # nor signed links' tokens
+                "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
+                "--logger-class", "quartiers.cli.access_log.TokenMaskingLogger"]
     console.print(f"Quartiers sur http://{args.host}:{args.port}/"
                   + ("" if worker else " (sans travailleur de tâches de fond)"))
     try:

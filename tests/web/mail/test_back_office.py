@@ -125,3 +125,20 @@ def test_held_messages_wait_for_a_server_then_staff_send_them(staff_client, outb
     assert OutgoingMessage.objects.get(pk=outbox["held"]).status == Status.SENT
     assert [rcpt for rcpt, _ in inbox.messages] == [["held@exemple.test",
                                                      "archives@exemple.test"]]
+
+
+def test_a_password_reset_link_is_never_shown_to_the_staff(staff_client, settings):
+    """A staff member who asks a reset for someone else's address cannot read the link in the
+    outbox, nor in that person's export."""
+    from quartiers.web.accounts.tasks import send_password_reset
+    from quartiers.web.mail import privacy
+
+    use_email_url(settings, "")
+    target = UserFactory(email="directrice@exemple.test")
+    send_password_reset.call(target.pk)
+    message = OutgoingMessage.objects.get(category="compte")
+    assert "/comptes/mot-de-passe/nouveau/" in message.text()  # the link is there, for its recipient
+    page = staff_client.get(f"{INDEX}inspect/{message.pk}/").text
+    assert "Contenu masqué" in page and "/comptes/mot-de-passe/nouveau/" not in page
+    exported = str(privacy.export_person(type("P", (), {"email": target.email})()))
+    assert "Contenu masqué" in exported and "/comptes/mot-de-passe/nouveau/" not in exported

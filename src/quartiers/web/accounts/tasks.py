@@ -1,6 +1,7 @@
 """The password reset message, written and sent in the background (run by ``quartiers worker``):
-the request is answered at once whether or not an account exists, and the link's token is never
-stored, only the account's id."""
+the request is answered at once whether or not an account exists. The task holds only the
+account's id; the message, with its link, waits in the outbox as « compte », whose text the staff
+never see (mail.models.PERSONAL_LINK_CATEGORIES), and is purged with the other sent messages."""
 
 from __future__ import annotations
 

@@ -16,6 +16,11 @@ UNKNOWN_AFTER = timedelta(minutes=15)
 server took it is unknown, so it is never resent without a person deciding."""
 
 
+PERSONAL_LINK_CATEGORIES = frozenset({"compte"})
+"""Categories whose body holds a link that acts for its recipient (a password reset): the staff
+who read the outbox, and a person's export, see that the message exists, never its text."""
+
+
 class OutgoingMessage(models.Model):
     class Status(models.TextChoices):
         PENDING = "en_attente", "en attente"
@@ -72,6 +77,13 @@ class OutgoingMessage(models.Model):
         """The plain-text part (or the HTML one when there is none), as the reader sees it."""
         body = self.parsed().get_body(preferencelist=("plain", "html"))
         return body.get_content() if body is not None else ""
+
+    def readable_text(self) -> str:
+        """``text()``, unless the message carries a personal link (PERSONAL_LINK_CATEGORIES)."""
+        if self.category in PERSONAL_LINK_CATEGORIES:
+            return ("Contenu masqué : ce courriel contient un lien personnel (choix d'un "
+                    "nouveau mot de passe), que seule sa destinataire peut lire.")
+        return self.text()
 
     def attachment_names(self) -> list[str]:
         return [part.get_filename() or "(sans nom)" for part in self.parsed().iter_attachments()]

@@ -24,7 +24,7 @@ def export_person(person) -> dict:
          "destinataires": message.to, "état": message.state_label,
          "créé le": message.created_at.isoformat(),
          "envoyé le": message.sent_at.isoformat() if message.sent_at else None,
-         "texte": message.text(), "pièces jointes": message.attachment_names()}
+         "texte": message.readable_text(), "pièces jointes": message.attachment_names()}
         for message in messages_to(person.email).order_by("created_at", "id")]}
 
 

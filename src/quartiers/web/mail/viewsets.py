@@ -75,7 +75,7 @@ class OutboxInspectView(generic.InspectView):
                                                     pk=self.object.pk).exists()
         can_send = self.permission_policy.user_has_permission(self.request.user, "send")
         return {**super().get_context_data(**kwargs),
-                "headers": list(parsed.items()), "text": self.object.text(),
+                "headers": list(parsed.items()), "text": self.object.readable_text(),
                 "attachments": self.object.attachment_names(),
                 "can_resend": can_send and resendable,
                 "can_send_held": can_send and self.object.status == Status.HELD}
