@@ -1,12 +1,14 @@
 """The press watch's tests: a real HTTP server on this machine serving feeds (feedparser's
 test files, the platform's own feed) and the answers a feed's server may give instead (HTML,
 garbage, a huge body, an error, silence); a fresh content stamp around each test (profiles are
-kept in the pages' cache)."""
+kept in the pages' cache). The server being on this machine, every test allows private and
+local addresses (test_network.py turns the switch back off)."""
 
 from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,6 +31,7 @@ class Route:
     last_modified: str = ""
     delay: float = 0
     declared_length: bool = True  # False: a body sent until the connection closes
+    location: str = ""  # a redirect's target (with status 301, 302…)
 
 
 @dataclass
@@ -77,6 +80,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("ETag", route.etag)
         if route.last_modified:
             self.send_header("Last-Modified", route.last_modified)
+        if route.location:
+            self.send_header("Location", route.location)
         if route.declared_length:
             self.send_header("Content-Length", str(len(route.body)))
         self.end_headers()
@@ -87,16 +92,29 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
-@pytest.fixture
-def feed_server():
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Handler)
+@contextmanager
+def running_feed_server(host: str = "127.0.0.1"):
+    server = ThreadingHTTPServer((host, free_port()), _Handler)
     server.daemon_threads = True
-    server.feeds = FeedServer(url=f"http://127.0.0.1:{server.server_port}")
+    server.feeds = FeedServer(url=f"http://{host}:{server.server_port}")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield server.feeds
-    server.shutdown()
-    server.server_close()
+    try:
+        yield server.feeds
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def feed_server():
+    with running_feed_server() as feeds:
+        yield feeds
+
+
+@pytest.fixture(autouse=True)
+def _private_addresses_allowed(settings):
+    settings.PRESSWATCH_ALLOW_PRIVATE_ADDRESSES = True
 
 
 @pytest.fixture(autouse=True)

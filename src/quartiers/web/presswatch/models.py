@@ -16,6 +16,7 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 
 from ..core.territories import TerritoryReference
+from .network import REFUSED, PrivateAddress, check_url
 
 
 def folded(text: str) -> str:
@@ -45,6 +46,25 @@ class FeedSource(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        try:
+            check_url(self.feed_url or "")
+        except PrivateAddress:
+            raise ValidationError({"feed_url": f"{REFUSED} Le centre ne relève que des flux "
+                                               "publiés sur Internet."}) from None
+
+    def save(self, *args, **kwargs):
+        """A new address is fetched afresh: the old one's ETag and Last-Modified are forgotten
+        (sent to the new address, they could make it answer 304 and hide its articles)."""
+        update_fields = kwargs.get("update_fields")
+        if self.pk and (update_fields is None or "feed_url" in update_fields):
+            stored = FeedSource.objects.filter(pk=self.pk).values_list("feed_url", flat=True)
+            if stored and stored[0] != self.feed_url:
+                self.etag = self.last_modified = ""
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "etag", "last_modified"}
+        super().save(*args, **kwargs)
 
 
 class KeywordRule(models.Model):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from .models import FeedSource, KeywordRule, PressItem, folded
+from .network import PrivateAddress, PublicOnlyTransport, safe_link
 
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT = httpx.Timeout(15.0, connect=10.0)
@@ -56,7 +57,8 @@ def plain_text(markup: str) -> str:
 
 
 def download(source: FeedSource) -> tuple[bytes | None, dict]:
-    """The feed's bytes and response headers; None when the server answers 304."""
+    """The feed's bytes and response headers; None when the server answers 304. Only public
+    addresses are reached, redirects included (see network)."""
     headers = {"User-Agent": USER_AGENT,
                "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, "
                          "text/xml;q=0.9, */*;q=0.1"}
@@ -65,7 +67,8 @@ def download(source: FeedSource) -> tuple[bytes | None, dict]:
     if source.last_modified:
         headers["If-Modified-Since"] = source.last_modified
     try:
-        with httpx.Client(timeout=TIMEOUT, follow_redirects=True, max_redirects=5) as client, \
+        with httpx.Client(timeout=TIMEOUT, follow_redirects=True, max_redirects=5,
+                          transport=PublicOnlyTransport()) as client, \
                 client.stream("GET", source.feed_url, headers=headers) as response:
             if response.status_code == 304:
                 return None, dict(response.headers)
@@ -81,6 +84,8 @@ def download(source: FeedSource) -> tuple[bytes | None, dict]:
                 if len(body) > MAX_BYTES:
                     raise FeedRefused(_too_big())
             return bytes(body), dict(response.headers)
+    except PrivateAddress as error:
+        raise FeedRefused(str(error)) from error
     except httpx.TimeoutException as error:
         raise FeedRefused("Le serveur n'a pas répondu à temps : flux non relevé.") from error
     except httpx.InvalidURL as error:
@@ -162,13 +167,14 @@ def _fingerprint(title: str, summary: str, entry) -> str:
 
 
 def store(source: FeedSource, parsed) -> Outcome:
-    """The feed's new entries as items (by guid, else link, once per source), sorted."""
+    """The feed's new entries as items (by guid, else link, once per source), sorted. A link
+    that is not http(s) (``javascript:``…) is not kept: the item shows without a link."""
     known_guids = set(source.items.values_list("guid", flat=True))
     known_links = set(source.items.exclude(link="").values_list("link", flat=True))
     rules = applicable_rules(source)
     outcome = Outcome()
     for entry in parsed.entries:
-        link = (entry.get("link") or "")[:1000]
+        link = safe_link(entry.get("link") or "")[:1000]
         title = plain_text(entry.get("title", ""))[:500]
         summary = _summary(entry)
         guid = (entry.get("id") or link or _fingerprint(title, summary, entry))[:1000]
@@ -200,8 +206,8 @@ def fetch(source: FeedSource) -> str:
             source.etag = (headers.get("etag") or "")[:500]
             source.last_modified = (headers.get("last-modified") or "")[:100]
             source.items_count += outcome.new
-            if not source.site_url and parsed.feed.get("link", "").startswith("http"):
-                source.site_url = parsed.feed.link[:500]
+            if not source.site_url and len(site := safe_link(parsed.feed.get("link"))) <= 500:
+                source.site_url = site
         source.status, source.ok = str(outcome), True
     except FeedRefused as refusal:
         source.status, source.ok = str(refusal)[:500], False
