@@ -66,11 +66,13 @@ def test_sent_once_to_confirmed_subscribers_with_their_own_unsubscribe(
     assert (counts["envoye"], counts["total"]) == (2, 2)
     message = received["abonnee.un@exemple.test"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    https, mailto = (part.strip(" <>") for part in message["List-Unsubscribe"].split(","))
-    assert "/lettres/desabonnement/" in https and mailto.startswith("mailto:")
+    header = message["List-Unsubscribe"].strip()
+    assert header.startswith("<http") and header.endswith(">") and "," not in header
+    https = header.strip("<>")  # one-click only: no mailto to a mailbox nobody reads
+    assert "/lettres/desabonnement/" in https
     assert message["List-Id"].startswith("La Minute Pop <la-minute-pop.")
     assert https in text_part(message) and https in html_part(message)
-    assert https != received["abonne.deux@exemple.test"]["List-Unsubscribe"].split(",")[0]
+    assert https != received["abonne.deux@exemple.test"]["List-Unsubscribe"].strip(" <>")
 
     # the mail reader's one-click POST (RFC 8058): no page, no cookie, no form token
     answer = Client(enforce_csrf_checks=True).post(
@@ -99,6 +101,58 @@ def test_an_unsubscribe_is_honoured_before_the_next_batch(lists, monkeypatch, sm
     assert [rcpt for rcpt, _ in smtp_server.messages] == [["lot.un@exemple.test"]]
     record.refresh_from_db()
     assert record.built_at is not None
+
+
+def test_an_erasure_during_a_sending_does_not_end_it(lists, monkeypatch, smtp_server,
+                                                     run_tasks):
+    from quartiers.web.contacts.privacy import erase_everywhere
+
+    minute = lists["la-minute-pop"]
+    erased = subscriber("lot.efface@exemple.test", minute)
+    subscriber("lot.suivant@exemple.test", minute)
+    subscriber("lot.dernier@exemple.test", minute)
+    monkeypatch.setattr(sending, "BATCH_SIZE", 1)
+    record = sending.start(issue(minute), None)
+    assert sending.build(record.pk) is True  # the erased person's copy
+    erase_everywhere(erased.person, reason="demande")
+    assert IssueRecipient.objects.get().subscription is None  # still counted, tied to nobody
+    run_tasks()
+    assert sorted(rcpt[0] for rcpt, _ in smtp_server.messages) == [
+        "lot.dernier@exemple.test", "lot.suivant@exemple.test"]
+    record.refresh_from_db()
+    assert record.built_at is not None and IssueRecipient.objects.count() == 3
+
+
+def test_each_batch_enqueues_the_next_in_its_own_transaction(lists, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    subscriber("file.un@exemple.test", lists["la-minute-pop"])
+    monkeypatch.setattr(sending, "BATCH_SIZE", 1)
+    record = sending.start(issue(lists["la-minute-pop"]), None)
+    queued = DBTaskResult.objects.filter(task_path__endswith="build_batch")
+    assert queued.count() == 1
+    assert sending.build(record.pk) is True and queued.count() == 2  # enqueued by build itself
+    assert sending.build(record.pk) is False and queued.count() == 2  # the end: nothing more
+
+
+def test_leaving_drops_the_copies_still_queued(lists, monkeypatch):
+    from quartiers.web.newsletters import services
+
+    minute = lists["la-minute-pop"]
+    leaving = subscriber("file.quitte@exemple.test", minute)
+    failing = subscriber("file.echec@exemple.test", minute)
+    staying = subscriber("file.reste@exemple.test", minute)
+    monkeypatch.setattr(sending, "deliver_later", lambda *args, **kwargs: 0)  # no worker yet
+    record = sending.start(issue(minute), None)
+    assert sending.build(record.pk) is True
+    copies = {r.subscription_id: r.message_id for r in IssueRecipient.objects.all()}
+    OutgoingMessage.objects.filter(pk=copies[staying.pk]).update(
+        status=OutgoingMessage.Status.SENDING)  # being sent: too late to take back
+    services.unsubscribe(leaving)
+    services.mark_failed("File.Echec@exemple.test")
+    services.unsubscribe(staying)
+    assert set(OutgoingMessage.objects.values_list("pk", flat=True)) == {copies[staying.pk]}
+    assert not OutgoingMessage.objects.filter(pk=copies[failing.pk]).exists()
 
 
 class _Refusing(_Inbox):

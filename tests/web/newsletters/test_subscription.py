@@ -217,3 +217,44 @@ def test_a_second_request_at_once_mails_nothing_more(client, lists, smtp_server,
     run_tasks()
     assert len(smtp_server.messages) == 1
     assert not Subscription.objects.filter(newsletter__slug="culture").exists()
+
+
+def test_a_subscribed_address_gets_one_mail_per_delay_too(client, lists, smtp_server,
+                                                          run_tasks):
+    subscriber("deja.abonnee@exemple.test", lists["sante"])
+    first = _subscribe(client, "deja.abonnee@exemple.test", ["sante"])
+    second = _subscribe(client, "Deja.Abonnee@exemple.test", ["sante"])
+    assert first.content == second.content
+    assert OutgoingMessage.objects.count() == 1
+    OutgoingMessage.objects.update(
+        created_at=OutgoingMessage.objects.get().created_at - services.RESEND_AFTER)
+    _subscribe(client, "deja.abonnee@exemple.test", ["sante"])
+    run_tasks()
+    assert [rcpt for rcpt, _ in smtp_server.messages] == [["deja.abonnee@exemple.test"]] * 2
+
+
+def test_a_request_touches_nobody_and_is_erased_with_its_new_person(client, lists,
+                                                                    smtp_server):
+    known = subscriber("connue@exemple.test", lists["sante"])
+    Person.objects.update(last_activity_at=known.person.created_at.replace(year=2020))
+    _subscribe(client, "connue@exemple.test", ["culture"])
+    _subscribe(client, "nouvelle@exemple.test", ["culture"])
+    assert Person.objects.get(email="connue@exemple.test").last_activity_at.year == 2020
+    assert OutgoingMessage.objects.filter(to="nouvelle@exemple.test").count() == 1
+
+    Subscription.objects.filter(status=Status.PENDING).update(
+        changed_at=known.changed_at.replace(year=2020))
+    assert services.purge_pending() == 2
+    assert list(Person.objects.values_list("email", flat=True)) == ["connue@exemple.test"]
+    assert not OutgoingMessage.objects.filter(to="nouvelle@exemple.test").exists()
+    assert list(Subscription.objects.all()) == [known]
+
+
+def test_the_confirmation_is_the_persons_activity(lists):
+    known = subscriber("active@exemple.test", lists["sante"])
+    Person.objects.update(last_activity_at=known.person.created_at.replace(year=2020))
+    request = services.request_subscription("active@exemple.test", [lists["culture"]],
+                                            source="essai")
+    url = services.confirmation_url(request.pending, request.pending[0].changed_at)
+    services.confirm(url.rstrip("/").rsplit("/", 1)[1])
+    assert Person.objects.get().last_activity_at.year > 2020

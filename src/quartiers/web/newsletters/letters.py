@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -172,9 +172,8 @@ def message_for(issue: NewsletterIssuePage, rendered: Rendered, to: str,
     else:
         links = Links(unsubscribe_url(subscription), preferences_url(subscription.person))
         subject = issue.title
-        mailto = (f"mailto:{settings.DEFAULT_FROM_EMAIL}?subject="
-                  f"{quote('Désabonnement ' + newsletter.name)}")
-        headers["List-Unsubscribe"] = f"<{links.unsubscribe}>, <{mailto}>"
+        # One-click HTTPS only (RFC 8058): nobody reads the sender's mailbox.
+        headers["List-Unsubscribe"] = f"<{links.unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     body_html, body_text = rendered.with_links(links)
     message = EmailMultiAlternatives(subject, body_text, to=[to], headers=headers)

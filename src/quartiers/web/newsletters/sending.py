@@ -52,13 +52,18 @@ def start(issue: NewsletterIssuePage, user) -> IssueSending:
 
 
 def build(sending_id: int) -> bool:
-    """Build, store and hand to delivery the next batch of copies; False when all are built.
-    Each batch reads the subscriptions as they are now, and a subscription gets one copy however
-    often a batch is retried."""
+    """Build, store and hand to delivery the next batch of copies, and enqueue the one after in
+    the same transaction (a worker dying in between cannot stall the sending); False when all
+    are built. Each batch reads the subscriptions as they are now, and a subscription gets one
+    copy however often a batch is retried."""
+    from .tasks import build_batch
+
     sending = IssueSending.objects.select_related("newsletter").get(pk=sending_id)
     issue = NewsletterIssuePage.objects.get(pk=sending.issue_id)
     with transaction.atomic():
-        done = IssueRecipient.objects.filter(sending=sending).values("subscription_id")
+        # Without the copies of erased people (NULL): ``NOT IN (…, NULL)`` would match nothing.
+        done = IssueRecipient.objects.filter(sending=sending, subscription__isnull=False
+                                             ).values("subscription_id")
         batch = list(Subscription.objects.filter(newsletter=sending.newsletter,
                                                  status=Status.SUBSCRIBED)
                      .exclude(pk__in=done).select_related("person")
@@ -73,6 +78,7 @@ def build(sending_id: int) -> bool:
             IssueRecipient(sending=sending, subscription=s, message_id=pk)
             for s, pk in zip(batch, ids, strict=True)])
         deliver_later(ids, batch_size=BATCH_SIZE)
+        build_batch.enqueue(sending.pk)
     return True
 
 

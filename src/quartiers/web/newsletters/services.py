@@ -21,7 +21,9 @@ from wagtail.models import Page
 
 from ..contacts.models import Person
 from ..contacts.services import person_for, record_consent, withdraw_consent
-from .models import NewsletterIndexPage, NewsletterList, Status, Subscription
+from ..mail.models import OutgoingMessage
+from ..mail.privacy import messages_to
+from .models import IssueRecipient, NewsletterIndexPage, NewsletterList, Status, Subscription
 
 # The letters of RésO Villes' programme (data: ../shared/seeds, « Programme d'actions 2024 »:
 # « Lettres d'information génériques mensuelles (La Minute Pop) – des newsletters thématiques »;
@@ -66,6 +68,7 @@ text the person saw (a new wording gets a new version; never edit one in place).
 CONFIRMATION_METHOD = "formulaire + confirmation par courriel"
 PREFERENCES_METHOD = "page de préférences, par le lien personnel reçu par courriel"
 CONFIRMATION_DAYS = 7
+CONFIRMATION_CATEGORY = "lettre-confirmation"
 RESEND_AFTER = timedelta(minutes=2)
 """A second request for the same address within this delay mails nothing (nobody can flood an
 inbox from the form); the page answers the same."""
@@ -154,7 +157,7 @@ def unsubscribe_url(subscription: Subscription) -> str:
 
 @dataclass(frozen=True)
 class Request:
-    person: Person
+    person: Person | None  # None: a mail went to this address moments ago, nothing done
     pending: list[Subscription]
     already: list[NewsletterList]
 
@@ -163,12 +166,16 @@ class Request:
 def request_subscription(email: str, lists: list[NewsletterList], *, source: str) -> Request:
     """Record the wish (nothing is sent to a pending subscription) and mail the confirmation
     link; lists already confirmed stay so and the message says it. The caller answers the same
-    whether the address was known or not."""
-    person = person_for(email)
+    whether the address was known or not. At most one mail per address per ``RESEND_AFTER``,
+    whatever its subscriptions (nobody can flood an inbox from the form). A known person is not
+    touched before confirming (their activity is the confirmation); a new one is recorded, and
+    erased with the request if it is never confirmed (``purge_pending``)."""
+    email = email.strip().lower()
     now = timezone.now()
-    if Subscription.objects.filter(person=person, status=Status.PENDING,
-                                   changed_at__gt=now - RESEND_AFTER).exists():
-        return Request(person, [], [])
+    if messages_to(email).filter(category=CONFIRMATION_CATEGORY,
+                                 created_at__gt=now - RESEND_AFTER).exists():
+        return Request(None, [], [])
+    person = Person.objects.filter(email=email).order_by("pk").first() or person_for(email)
     pending, already = [], []
     for newsletter in lists:
         subscription, _ = Subscription.objects.get_or_create(person=person, newsletter=newsletter)
@@ -201,7 +208,7 @@ def _send_confirmation(request: Request, issued: datetime) -> None:
                else "Vos abonnements aux lettres d'information")
     EmailMultiAlternatives(subject, render_to_string("newsletters/email/confirmation.txt",
                                                      context), to=[request.person.email],
-                           connection=get_connection(category="lettre-confirmation")).send()
+                           connection=get_connection(category=CONFIRMATION_CATEGORY)).send()
 
 
 def check_confirmation_link(token: str) -> None:
@@ -230,6 +237,7 @@ def confirm(token: str) -> tuple[Person, list[NewsletterList]]:
                         "vous les avez laissés. Pour les changer, utilisez le lien présent dans "
                         "chaque lettre, ou abonnez-vous à nouveau depuis la page des lettres.")
     now = timezone.now()
+    person_for(todo[0].person.email)  # their activity: now
     for subscription in todo:
         subscription.status = Status.SUBSCRIBED
         subscription.confirmed_at = subscription.changed_at = now
@@ -307,19 +315,57 @@ def _leave(subscription: Subscription, now: datetime) -> None:
     subscription.status, subscription.unsubscribed_at, subscription.changed_at = (
         Status.UNSUBSCRIBED, now, now)
     subscription.save()
+    _drop_queued([subscription.pk])
     withdraw_consent(subscription.person, purpose(subscription.newsletter))
 
 
+def _drop_queued(subscription_ids: list[int]) -> int:
+    """Delete the copies of these subscriptions still waiting in the outbox (never those being
+    sent or sent): a person who left, or an address that failed, gets nothing more."""
+    ids = IssueRecipient.objects.filter(subscription__in=subscription_ids,
+                                        message_id__isnull=False).values("message_id")
+    return OutgoingMessage.objects.filter(pk__in=ids, status__in=[
+        OutgoingMessage.Status.PENDING, OutgoingMessage.Status.HELD,
+        OutgoingMessage.Status.TEMPORARY_FAILURE]).delete()[0]
+
+
+@transaction.atomic
 def mark_failed(address: str) -> int:
     """A permanent failure of delivery to ``address``: nothing more is sent to it, on any list,
     until the person subscribes again (and so proves the address works)."""
     now = timezone.now()
-    return Subscription.objects.filter(
+    failing = list(Subscription.objects.filter(
         person__email=address.strip().lower(), status__in=[Status.SUBSCRIBED, Status.PENDING]
-    ).update(status=Status.FAILED, failed_at=now, changed_at=now)
+    ).values_list("pk", flat=True))
+    _drop_queued(failing)
+    return Subscription.objects.filter(pk__in=failing).update(
+        status=Status.FAILED, failed_at=now, changed_at=now)
 
 
+@transaction.atomic
 def purge_pending() -> int:
-    """Requests never confirmed once their link expired: nothing to keep."""
+    """Requests never confirmed once their link expired: nothing to keep, not even the person
+    the request recorded when they are left with nothing else (nor their confirmation mails)."""
     limit = timezone.now() - timedelta(days=CONFIRMATION_DAYS)
-    return Subscription.objects.filter(status=Status.PENDING, changed_at__lt=limit).delete()[0]
+    expired = Subscription.objects.filter(status=Status.PENDING, changed_at__lt=limit)
+    people = list(Person.objects.filter(pk__in=expired.values("person_id")))
+    count = expired.delete()[0]
+    for person in people:
+        if _nothing_else(person):
+            messages_to(person.email).filter(category=CONFIRMATION_CATEGORY).delete()
+            person.delete()
+    return count
+
+
+def _nothing_else(person: Person) -> bool:
+    """Whether ``person`` holds nothing but what a never-confirmed request made: no names, no
+    organisation, no consent, membership, history, nor anything in another app (the outbox
+    aside: its messages to them are the confirmations)."""
+    from ..contacts.privacy import _history, holders
+
+    if (person.first_name or person.last_name or person.function or person.organisation_id
+            or person.consents.exists() or person.memberships.exists()
+            or _history(person).exists()):
+        return False
+    return not any(any(holder.module.export_person(person).values())
+                   for holder in holders() if holder.label != "mail")

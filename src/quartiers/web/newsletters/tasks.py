@@ -10,9 +10,9 @@ from . import sending, services
 
 @task()
 def build_batch(sending_id: int) -> None:
-    """One batch, then the next one as a new task: each reads the subscriptions afresh."""
-    if sending.build(sending_id):
-        build_batch.enqueue(sending_id)
+    """One batch, which enqueues the next one as a new task: each reads the subscriptions
+    afresh."""
+    sending.build(sending_id)
 
 
 @task()
