@@ -76,7 +76,9 @@ def test_events_from_the_bundled_programmes(client):
     again = load_bundled()
     assert "déjà en place" in again and EventPage.objects.count() == dated
     report = events_from_programme(2024)
-    assert not report.created and report.skipped
+    assert not report.created and len(report.existing) == 6 and len(report.skipped) == 1
+    assert report.summary == ("Agenda 2024 : 0 événement créé depuis le programme, 6 déjà dans "
+                              "l'agenda, 1 action datée laissée de côté.")
     laval = EventPage.objects.get(action__place="Laval", date__year=2024)
     assert laval.commune == "Laval" and laval.is_past
     page = client.get(laval.url)

@@ -46,16 +46,19 @@ def agenda_index() -> tuple[EventIndexPage, bool]:
 class ProgrammeEvents:
     year: int
     created: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
-        return (f"Agenda {self.year} : {len(self.created)} événement"
-                f"{'s' if len(self.created) > 1 else ''} créé"
-                f"{'s' if len(self.created) > 1 else ''} depuis le programme, "
-                f"{len(self.skipped)} action{'s' if len(self.skipped) > 1 else ''} datée"
-                f"{'s' if len(self.skipped) > 1 else ''} laissée"
-                f"{'s' if len(self.skipped) > 1 else ''} de côté.")
+        def plural(count: int) -> str:
+            return "s" if count > 1 else ""
+
+        created, existing, skipped = len(self.created), len(self.existing), len(self.skipped)
+        return (f"Agenda {self.year} : {created} événement{plural(created)} "
+                f"créé{plural(created)} depuis le programme, {existing} déjà dans l'agenda, "
+                f"{skipped} action{plural(skipped)} datée{plural(skipped)} "
+                f"laissée{plural(skipped)} de côté.")
 
     @property
     def lines(self) -> list[str]:
@@ -79,7 +82,7 @@ def events_from_programme(year: int) -> ProgrammeEvents:
     for action in actions:
         label = f"{action.dates} — {action.title}"
         if EventPage.objects.filter(action=action).exists():
-            report.skipped.append(f"{label} (l'événement existe déjà)")
+            report.existing.append(label)
         elif action.date_precision == DatePrecision.MONTH:
             report.skipped.append(f"{label} (daté au mois seulement : à créer par l'équipe "
                                   "quand le jour sera connu)")
