@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.text import slugify
-from wagtail.models import Site
 
 from ..programme.models import Action, DatePrecision, Format, Programme
 from ..programme.services import BUNDLED
 from ..programme.taxonomy import normalise
+from ..site.services import section_page
 from .models import EventIndexPage, EventPage, Mode
 
 ONLINE_WORDS = ("visio", "en ligne", "distanciel", "webinaire")
@@ -28,18 +28,8 @@ def load_bundled() -> str:
 
 
 def agenda_index() -> tuple[EventIndexPage, bool]:
-    """The « Agenda » page (/agenda/) under the site's home page, and whether it was made now."""
-    existing = EventIndexPage.objects.first()
-    if existing is not None:
-        return existing, False
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is None:
-        raise RuntimeError("Aucun site par défaut dans Wagtail : les pages du site doivent être "
-                           "chargées avant l'agenda.")
-    index_page = EventIndexPage(title="Agenda", slug="agenda")
-    site.root_page.add_child(instance=index_page)
-    index_page.save_revision().publish()
-    return index_page, True
+    """The « Agenda » page (/agenda/), and whether it was made now."""
+    return section_page(EventIndexPage, title="Agenda", slug="agenda", what="l'agenda")
 
 
 @dataclass

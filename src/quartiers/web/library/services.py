@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.core.files import File
 from django.urls import reverse
-from wagtail.models import Site
 from wagtail.rich_text import RichText
 
 from ..programme.models import Programme
 from ..programme.services import BUNDLED, bundled_document
 from ..programme.structure import blocks
+from ..site.services import section_page
 from .models import Kind, ResourceDocument, ResourceFile, ResourceIndexPage, ResourcePage, ResourceTerritory
 
 # The programmes of RésO Villes, centre de ressources politique de la ville Bretagne – Pays de
@@ -31,18 +31,9 @@ def load_bundled() -> str:
 
 
 def resource_index() -> tuple[ResourceIndexPage, bool]:
-    """The « Ressources » page under the default site's root, and whether it was made now."""
-    existing = ResourceIndexPage.objects.first()
-    if existing is not None:
-        return existing, False
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    if site is None:
-        raise RuntimeError("Aucun site par défaut dans Wagtail : les pages du site doivent être "
-                           "chargées avant les ressources.")
-    index_page = ResourceIndexPage(title="Ressources", slug="ressources")
-    site.root_page.add_child(instance=index_page)
-    index_page.save_revision().publish()
-    return index_page, True
+    """The « Ressources » page (/ressources/), and whether it was made now."""
+    return section_page(ResourceIndexPage, title="Ressources", slug="ressources",
+                        what="les ressources")
 
 
 def _opening_paragraph(year: int) -> str:

@@ -97,19 +97,10 @@ def load_bundled() -> str:
 
 
 def _issue_index() -> tuple[NewsletterIndexPage, bool]:
-    from ..site.services import home_page
+    from ..site.services import section_page
 
-    existing = NewsletterIndexPage.objects.first()
-    if existing is not None:
-        return existing, False
-    home = home_page()
-    if home is None:
-        raise RuntimeError("Aucune page d'accueil : les pages du site doivent être chargées "
-                           "avant les lettres.")
-    index = home.add_child(instance=NewsletterIndexPage(title="Lettres d'information",
-                                                        slug="lettres"))
-    index.save_revision().publish()
-    return index, True
+    return section_page(NewsletterIndexPage, title="Lettres d'information", slug="lettres",
+                        what="les lettres")
 
 
 def issue_index() -> Page:

@@ -58,6 +58,23 @@ def home_page() -> HomePage | None:
     return HomePage.objects.first()
 
 
+def section_page(model: type[Page], *, title: str, slug: str, what: str) -> tuple[Page, bool]:
+    """The one page of ``model`` under the default site's root (the home page): a section such
+    as « Ressources », « Agenda », « Lettres d'information », created and published if missing,
+    and whether it was made now; ``what`` names the section in the error raised before the
+    site's pages are loaded."""
+    existing = model.objects.first()
+    if existing is not None:
+        return existing, False
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    if site is None:
+        raise RuntimeError("Aucun site par défaut dans Wagtail : les pages du site doivent être "
+                           f"chargées avant {what}.")
+    page = site.root_page.add_child(instance=model(title=title, slug=slug))
+    page.save_revision().publish()
+    return page, True
+
+
 def _home_page() -> tuple[HomePage, bool]:
     home = home_page()
     if home is not None:
