@@ -72,8 +72,11 @@ def _single(body: dict) -> dict:
 
 def _within_quota(request) -> None:
     """Addresses per client and minute: the national service allows 50 requests a second to
-    this whole server, shared with the files being geocoded (counted per process)."""
-    key = f"geocodage:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
+    this whole server, shared with the files being geocoded (counted per process, over the
+    minute that starts at the client's first address)."""
+    client = request.META.get("REMOTE_ADDR", "")
+    started = cache.get_or_set(f"geocodage-debut:{client}", time.time(), timeout=60)
+    key = f"geocodage:{client}:{started}"
     cache.add(key, 0, timeout=60)
     if cache.incr(key) > settings.QUARTIERS.geocoding_per_minute:
         raise TooManyRequests(f"plus de {settings.QUARTIERS.geocoding_per_minute} adresses par "
