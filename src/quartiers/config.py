@@ -53,6 +53,11 @@ class Config:
     max_upload_mb: int
     tasks_backend: str
     """« base » (the database, run by ``quartiers worker``) or « immediate » (in the request)."""
+    partners_store: Path
+    """The trusted third party's per-agreement stores (encrypted DuckDB files), nothing else."""
+    partners_keys: Path
+    """The agreements' keys (pseudonymisation and store encryption), kept apart from the stores:
+    in production, on another volume readable only by the platform's account."""
 
     @classmethod
     def from_environment(cls, env: Mapping[str, str] = os.environ) -> Config:
@@ -82,6 +87,8 @@ class Config:
             media_dir=Path(env.get("QUARTIERS_MEDIAS", var / "media")),
             max_upload_mb=int(env.get("QUARTIERS_TELEVERSEMENT_MAX_MO", "50")),
             tasks_backend=env.get("QUARTIERS_TACHES", "base"),
+            partners_store=Path(env.get("QUARTIERS_TIERS_DONNEES", var / "tiers" / "donnees")),
+            partners_keys=Path(env.get("QUARTIERS_TIERS_CLES", var / "tiers-cles")),
         )
 
     def with_options(self, **values) -> Config:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "quartiers.web.presswatch",
     "quartiers.web.mail",
     "quartiers.web.schedule",
+    "quartiers.web.partners",
     # content system and staff back office
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
