@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,7 @@ class PartnersConfig(AppConfig):
     name = "quartiers.web.partners"
     label = "partners"
     verbose_name = "Tiers de confiance"
+    scheduled_tasks = {
+        "tiers de confiance : effacement des données des conventions échues":
+            ("quartiers.web.partners.tasks.purge_expired_agreements", timedelta(days=1)),
+    }
