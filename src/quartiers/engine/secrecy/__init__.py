@@ -123,12 +123,15 @@ def _sorted_relations(ratios: Iterable[RatioRelation],
 def suppress(values: Mapping[Key, float | None], ratios: Iterable[RatioRelation],
              sums: Iterable[SumRelation], *, count_keys_subject_to_rule: Collection[Key] = frozenset(),
              threshold: float = THRESHOLD,
-             label: Callable[[Key], str] = describe) -> dict[Key, str]:
+             label: Callable[[Key], str] = describe,
+             primary: Mapping[Key, str] | None = None) -> dict[Key, str]:
     """The cells to hide, each with the reason, in French (« primaire … » / « secondaire (…) »).
 
     1. Primary: a ratio published over a denominator (a count of units) below ``threshold``; a
        count cell below ``threshold`` only if listed in ``count_keys_subject_to_rule``, since
-       published sources already blank their own small counts.
+       published sources already blank their own small counts. ``primary`` adds cells already
+       found secret by other rules (:mod:`.rules`: dominance, p %…) or by an earlier pass, with
+       their reasons.
     2. Secondary, to a fixed point: a relation with exactly one unknown member (hidden by us or blank
        in the source, or absent from ``values``) would let the reader recompute it, so one more
        published member is hidden: for a ratio the numerator, else the denominator, else the ratio;
@@ -149,6 +152,9 @@ def suppress(values: Mapping[Key, float | None], ratios: Iterable[RatioRelation]
         value = values.get(key)
         if not _blank(value) and value < threshold:
             secret[key] = PRIMARY_COUNT
+    for key, why in (primary or {}).items():
+        if not _blank(values.get(key)):
+            secret[key] = why
 
     relations_of: dict[Key, list[int]] = defaultdict(list)
     for i, rel in enumerate(relations):
