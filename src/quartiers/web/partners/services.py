@@ -141,31 +141,38 @@ def activate(agreement: Agreement, user) -> Agreement:
     if problems := agreement.activation_problems():
         raise Refused(f"La convention {agreement.code} ne peut pas être mise en vigueur : "
                       + " ".join(problems))
-    ring = key_ring()
     with transaction.atomic():
         agreement.status = Agreement.Status.ACTIVE
         agreement.save(update_fields=["status"])
-        if not ring.exists(agreement.code):
-            ring.create(agreement.code)
         log(user, JournalEntry.Action.AGREEMENT, agreement.code, agreement.code,
             {"statut": "active", "début": agreement.starts_on, "fin": agreement.ends_on,
              "schéma": agreement.schema, "champs": agreement.allowed_fields,
              "recettes": agreement.recipes})
-        log(user, JournalEntry.Action.KEY, agreement.code, agreement.code, {"clés": "créées"})
+        ensure_keys(agreement, user)
     return agreement
+
+
+def ensure_keys(agreement: Agreement, actor):
+    """The agreement's key ring, its keys created (and journaled) the first time."""
+    ring = key_ring()
+    if not ring.exists(agreement.code):
+        ring.create(agreement.code)
+        log(actor, JournalEntry.Action.KEY, agreement.code, agreement.code, {"clés": "créées"})
+    return ring
 
 
 def rotate_key(agreement: Agreement, user) -> int:
     """A new pseudonymisation key; every stored identifier re-hashed with it. The number of
-    keys in the chain."""
+    rows re-hashed."""
     _require_staff(user, "changer la clé d'une convention")
     if not agreement.is_active:
         raise Refused(f"La convention {agreement.code} n'est pas en vigueur : pas de clé à changer.")
     ring = key_ring()
-    count = ring.rotate(agreement.code, agreement_store(agreement, ring))
+    rows = ring.rotate(agreement.code, agreement_store(agreement, ring))
     log(user, JournalEntry.Action.KEY, agreement.code, agreement.code,
-        {"rotation": True, "clés dans la chaîne": count})
-    return count
+        {"rotation": True, "lignes re-pseudonymisées": rows,
+         "clés dans la chaîne": len(ring.pseudonym_keys(agreement.code))})
+    return rows
 
 
 # Deposits ----------------------------------------------------------------------------------------
@@ -175,8 +182,9 @@ def deposit(agreement: Agreement, user, filename: str, content: bytes, **options
     pseudonymised and located in the agreement's store. A refused file keeps its report, never
     its rows; the same file as an accepted deposit is refused. ``options`` go to the engine's
     ``ingest`` (a value given for the whole file…)."""
-    from quartiers.engine.partners.ingest import DepositError, DepositReport, ingest
+    from quartiers.engine.partners.ingest import DepositReport, ingest
     from quartiers.engine.partners.schemas import SCHEMAS
+    from quartiers.engine.partners.validation import DepositError
 
     if not is_member(user, agreement):
         raise NotAllowed(f"Seuls les membres de {agreement.partner} déposent sous la convention "
@@ -192,14 +200,12 @@ def deposit(agreement: Agreement, user, filename: str, content: bytes, **options
     earlier = agreement.deposits.filter(sha256=digest, status=Deposit.Status.ACCEPTED,
                                         deleted_at__isnull=True).first()
     if earlier:
-        report = DepositReport(
-            accepted=False, rows=0, error_count=1, warnings=[], sha256=digest, located={},
-            columns=[], errors=[DepositError(None, None, (
-                f"{filename} : ce fichier a déjà été déposé le "
-                f"{timezone.localtime(earlier.uploaded_at):%d/%m/%Y à %H:%M} (« {earlier.filename} »)"
-                " ; il n'est pas enregistré une seconde fois."))])
+        report = DepositReport(False, 0, [DepositError(None, None, (
+            f"{filename} : ce fichier a déjà été déposé le "
+            f"{timezone.localtime(earlier.uploaded_at):%d/%m/%Y à %H:%M} (« {earlier.filename} ») ;"
+            " il n'est pas enregistré une seconde fois."))], 1, [], digest)
     else:
-        ring = key_ring()
+        ring = ensure_keys(agreement, user)
         report = ingest(SCHEMAS[agreement.schema], filename, content, deposit_id=str(record.id),
                         allowed_fields=agreement.allowed_fields, store=agreement_store(agreement, ring),
                         keys=ring.pseudonym_keys(agreement.code),
@@ -372,9 +378,7 @@ def _delete(agreement: Agreement):
     ring = key_ring()
     store = agreement_store(agreement, ring)
     destroyed = store.destroy()
-    keys_destroyed = ring.exists(agreement.code)
-    if keys_destroyed:
-        ring.destroy(agreement.code)
+    keys_destroyed = ring.destroy(agreement.code)
     now = timezone.now()
     with transaction.atomic():
         deposits = agreement.deposits.filter(status=Deposit.Status.ACCEPTED, deleted_at__isnull=True)
