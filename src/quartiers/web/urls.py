@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("quartiers.web.presswatch.urls")),
     path("", include("quartiers.web.contacts.urls")),
     path("", include("quartiers.web.mail.urls")),
+    path("tiers-de-confiance/", include("quartiers.web.partners.urls")),
     path("gestion/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True),
          name="gestion_login"),  # the back office logs in through our login page
     path("gestion/", include(wagtailadmin_urls)),

@@ -1,0 +1,181 @@
+"""The two PDF of an agreement, laid out by Typst: its summary (what the partner signed: data,
+territories, outputs, secrecy, dates) and the certificate that its data were deleted.
+
+Python gathers the texts; the templates read them as JSON strings, so that nothing typed by the
+staff can become Typst markup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from quartiers.engine.partners.schemas import SCHEMAS
+from quartiers.engine.reports import compile_typst
+
+from ..site.models import CentreIdentity
+from .models import Agreement, DeletionCertificate, Deposit, Output
+
+TYPST = Path(__file__).with_name("typst")
+CENTRE = "Centre de ressources politique de la ville"
+KIND_LABELS = {
+    "identifier": "identifiant (pseudonymisé au dépôt)", "text": "texte", "integer": "nombre entier",
+    "decimal": "nombre décimal", "date": "date", "year": "année", "category": "catégorie",
+    "commune": "code commune", "iris": "code IRIS", "qpv": "code QPV",
+    "address": "adresse (localisée puis effacée)", "longitude": "longitude (localisée puis effacée)",
+    "latitude": "latitude (localisée puis effacée)",
+}
+
+
+def schema_fields(agreement: Agreement) -> list[dict]:
+    """The schema's fields with, for each, whether the agreement allows it (also the web page's)."""
+    schema = SCHEMAS.get(agreement.schema)
+    if schema is None:
+        return []
+    allowed = set(agreement.allowed_fields or ())
+    return [{"name": field.name, "label": field.label,
+             "kind": KIND_LABELS.get(field.kind, field.kind), "choices": ", ".join(field.choices),
+             "required": field.required, "description": field.description,
+             "allowed": field.name in allowed} for field in schema.fields]
+
+
+def recipe_titles(agreement: Agreement) -> list[tuple[str, str]]:
+    """(code, title) of the outputs the agreement allows, in its order."""
+    from quartiers.engine.partners.recipes import RECIPES
+
+    return [(code, RECIPES[code].title if code in RECIPES else code)
+            for code in agreement.recipes or ()]
+
+
+def secrecy_rows(agreement: Agreement) -> list[tuple[str, str]]:
+    rows = [("Seuil de fréquence", f"moins de {agreement.threshold} unités : case secrète"),
+            ("Dominance", f"les {agreement.dominance_n} plus grands contributeurs au-delà de "
+                          f"{_number(agreement.dominance_k)} % de la case : case secrète"),
+            ("Règle du p %", f"{_number(agreement.p_percent)} %" if agreement.p_percent
+             else "non appliquée"),
+            ("Protection exigée", f"{_number(agreement.protection_percent)} % de la valeur de "
+                                  "chaque case masquée, de part et d'autre")]
+    return rows
+
+
+def summary(agreement: Agreement) -> bytes:
+    schema = SCHEMAS.get(agreement.schema)
+    return compile_typst(TYPST / "resume.typ", {
+        **_header(agreement, "Résumé de la convention"),
+        "title": agreement.title, "partner": agreement.partner.name,
+        "status": agreement.get_status_display(),
+        "legal_basis": agreement.get_legal_basis_display(),
+        "period": f"du {_date(agreement.starts_on)} au {_date(agreement.ends_on)}",
+        "retention": (f"{_date(agreement.ends_on)} (données supprimées le "
+                      f"{_date(agreement.data_deleted_at)})" if agreement.data_deleted_at
+                      else f"{_date(agreement.ends_on)} : les données déposées sont supprimées "
+                           "à cette date"),
+        "purpose": agreement.purpose,
+        "signatories": [{"name": s.name, "function": s.function, "side": s.get_side_display(),
+                         "signed_on": _date(s.signed_on) if s.signed_on else "non signé"}
+                        for s in agreement.signatories.all()],
+        "schema_title": schema.title if schema else agreement.schema,
+        "schema_description": schema.description if schema else "",
+        "fields": [{**field, "allowed": "oui" if field["allowed"] else "non"}
+                   for field in schema_fields(agreement)],
+        "territories": [f"{t.get_level_display()} {t.name} ({t.code})"
+                        for t in agreement.territories.all()],
+        "recipes": [title for _code, title in recipe_titles(agreement)],
+        "secrecy": secrecy_rows(agreement),
+        "notice": "Les identifiants directs sont pseudonymisés dès le dépôt par un hachage à clé "
+                  "propre à la convention ; les adresses et coordonnées sont localisées puis "
+                  "effacées. Seuls les résultats vérifiés par le secret statistique et examinés "
+                  "par l'équipe du centre sont publiés. Chaque dépôt, accès, calcul et "
+                  "publication est inscrit au journal chaîné du tiers de confiance.",
+    })
+
+
+def certificate(record: DeletionCertificate) -> bytes:
+    agreement = record.agreement
+    facts = [("Convention", f"{agreement.code} — {agreement.title}"),
+             ("Organisme partenaire", agreement.partner.name),
+             ("Fin de conservation prévue", _date(agreement.ends_on)),
+             ("Suppression effectuée le", _datetime(record.deleted_at))]
+    facts += [(str(label), _fact(value)) for label, value in (record.facts or {}).items()]
+    return compile_typst(TYPST / "certificat.typ", {
+        **_header(agreement, "Certificat de suppression des données"),
+        "statement": (f"Le {_centre()}, tiers de confiance, certifie avoir supprimé toutes les "
+                      f"données déposées par {agreement.partner.name} au titre de la convention "
+                      f"{agreement.code}, ainsi que les clés qui permettaient de les lire et de "
+                      "pseudonymiser les identifiants. Les résultats publiés, soumis au secret "
+                      "statistique, ne contiennent aucune donnée individuelle."),
+        "facts": facts,
+        "journal_note": "Empreinte de l'entrée du journal qui inscrit cette suppression (le journal "
+                        "est chaîné : toute modification d'une entrée antérieure la rend fausse) :",
+        "journal_hash": record.journal_hash,
+    })
+
+
+def deposit_report(record: Deposit) -> dict:
+    """The stored validation report, with the location counts under their French labels."""
+    report = dict(record.report or {})
+    labels = report.get("located_labels") or {}
+    report["located"] = [(labels.get(key, key), count)
+                         for key, count in (report.get("located") or {}).items()]
+    return report
+
+
+def output_view(output: Output) -> dict:
+    """What an output's page shows: its tables (hidden cells as « s »), and for the staff the
+    secrecy summary and the audit of every hidden cell."""
+    result = output.result or {}
+    titles = dict(recipe_titles(output.agreement))
+    return {"title": titles.get(output.recipe, output.recipe), "method": result.get("method") or (),
+            "audit": result.get("audit"), "secrecy": _secrecy_summary(result),
+            "tables": [_table(table) for table in result.get("tables") or ()]}
+
+
+def _secrecy_summary(result: dict) -> list[tuple[str, str]]:
+    protection = result.get("protection") or {}
+    return [(label, str(protection[key])) for key, label in (
+        ("primary", "Cases masquées par les règles primaires"),
+        ("secondary", "Cases masquées en secret secondaire"),
+        ("cells", "Cases calculées")) if key in protection]
+
+
+def _table(table: dict) -> dict:
+    return {"title": table.get("title", ""), "note": table.get("note", ""),
+            "columns": table.get("columns", []), "rows": table.get("rows", [])}
+
+
+def _header(agreement: Agreement, what: str) -> dict:
+    return {"document_title": f"{what} — {agreement.code}", "code": agreement.code,
+            "centre": _centre(), "author": f"{_centre()} — plateforme Quartiers",
+            "issued": _date(timezone.localdate())}
+
+
+def _centre() -> str:
+    return CentreIdentity.load().name or CENTRE
+
+
+def _date(day) -> str:
+    if day is None:
+        return "non renseignée"
+    if hasattr(day, "hour"):
+        day = timezone.localtime(day).date()
+    return date_format(day, "j F Y")
+
+
+def _datetime(moment) -> str:
+    return date_format(timezone.localtime(moment), "j F Y à H:i")
+
+
+def _number(value) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _fact(value) -> str:
+    if isinstance(value, dict):
+        return " ; ".join(f"{key} : {_fact(item)}" for key, item in value.items()) or "aucun"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value)) or "aucun"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return str(value)
