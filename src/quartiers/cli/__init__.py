@@ -17,6 +17,7 @@ from . import (
     mail,
     newsletters,
     observatory,
+    partners,
     presswatch,
     server,
 )
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="fichier DuckDB de l'entrepôt (défaut : %(default)s)")
     commands = parser.add_subparsers(dest="command", metavar="commande", required=True)
     for domain in (observatory, server, centre, heat, elections, analyses, events, contacts,
-                   newsletters, presswatch, mail):
+                   newsletters, presswatch, mail, partners):
         domain.add_commands(commands, config)
 
     args = parser.parse_args(argv)

@@ -1,5 +1,5 @@
 """Agreements, signatories and partner members made for the tests (no real agreement, no real
-person); the public posts schema by default, since its data are public."""
+person); the posts schema by default, under a public task as if its data were confidential."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Convention d'essai {n}")
     partner = factory.SubFactory(PartnerOrganisationFactory)
-    legal_basis = Agreement.LegalBasis.PUBLIC_DATA
+    legal_basis = Agreement.LegalBasis.PUBLIC_TASK
     purpose = "Essai : les montants des postes subventionnés par contrat de ville."
     schema = "postes_subventionnes"
     allowed_fields = factory.LazyFunction(lambda: list(POSTS_FIELDS))

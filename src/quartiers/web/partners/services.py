@@ -109,9 +109,16 @@ def visible_outputs(user, agreement: Agreement):
     return Output.objects.none()
 
 
+def may_deposit(user, agreement: Agreement) -> bool:
+    """A member of the agreement's partner; or the staff, for public data only (they take them
+    where the partner published them: nothing confidential passes through their hands)."""
+    return is_member(user, agreement) or (
+        is_staff(user) and agreement.legal_basis == Agreement.LegalBasis.PUBLIC_DATA)
+
+
 def can_deposit(user, agreement: Agreement) -> bool:
-    """A member of the agreement's partner, the agreement in force."""
-    return is_member(user, agreement) and agreement.is_active
+    """Allowed to deposit, the agreement in force."""
+    return may_deposit(user, agreement) and agreement.is_active
 
 
 # Keys and store ---------------------------------------------------------------------------------
@@ -186,7 +193,7 @@ def deposit(agreement: Agreement, user, filename: str, content: bytes, **options
     from quartiers.engine.partners.schemas import SCHEMAS
     from quartiers.engine.partners.validation import DepositError
 
-    if not is_member(user, agreement):
+    if not may_deposit(user, agreement):
         raise NotAllowed(f"Seuls les membres de {agreement.partner} déposent sous la convention "
                          f"{agreement.code}.")
     if not agreement.is_active:
@@ -230,8 +237,9 @@ def deposit(agreement: Agreement, user, filename: str, content: bytes, **options
 
 # Outputs -----------------------------------------------------------------------------------------
 
-def request_output(agreement: Agreement, recipe: str, user) -> Output:
-    """An output of one of the agreement's recipes, computed in the background."""
+def request_output(agreement: Agreement, recipe: str, user, *, background: bool = True) -> Output:
+    """An output of one of the agreement's recipes, computed in the background (or at once: the
+    command line waits for it)."""
     from .tasks import compute_output
 
     _require_staff(user, "demander un calcul")
@@ -247,6 +255,8 @@ def request_output(agreement: Agreement, recipe: str, user) -> Output:
     output = Output.objects.create(agreement=agreement, recipe=recipe, requested_by=user)
     log(user, JournalEntry.Action.COMPUTATION, agreement.code, f"sortie {output.pk}",
         {"recette": recipe, "étape": "demandée"})
+    if not background:
+        return compute(output)
     compute_output.enqueue(output.pk)
     return output
 
