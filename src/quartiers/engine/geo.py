@@ -18,19 +18,31 @@ def transform_sql(expression: str, source: str = WGS84, target: str = LAMBERT93)
     return f"ST_Transform({expression}, '{source}', '{target}', always_xy := true)"
 
 
-def connect(path: str | Path = ":memory:", read_only: bool = False):
-    """Open a DuckDB database with spatial loaded, without any network access."""
+def connect(path: str | Path = ":memory:", read_only: bool = False,
+            extensions: tuple[str, ...] = ("spatial",)):
+    """Open a DuckDB database with ``extensions`` loaded from their pinned wheels
+    (``duckdb_extension_<name>``), without any network access."""
     import duckdb
-    import duckdb_extension_spatial
 
     con = duckdb.connect(str(path), read_only=read_only,
                          config={"autoinstall_known_extensions": False,
                                  "autoload_known_extensions": False})
-    try:
-        con.execute("LOAD spatial")
-    except duckdb.Error:
-        extension = (Path(duckdb_extension_spatial.__path__[0]) / "extensions"
-                     / f"v{duckdb.__version__}" / "spatial.duckdb_extension")
-        con.execute(f"INSTALL '{extension}'")
-        con.execute("LOAD spatial")
+    for name in extensions:
+        load_extension(con, name)
     return con
+
+
+def load_extension(con, name: str) -> None:
+    """``LOAD name``, installed first from its wheel when this DuckDB has not seen it yet."""
+    import importlib
+
+    import duckdb
+
+    try:
+        con.execute(f"LOAD {name}")
+    except duckdb.Error:
+        wheel = importlib.import_module(f"duckdb_extension_{name}")
+        extension = (Path(wheel.__path__[0]) / "extensions"
+                     / f"v{duckdb.__version__}" / f"{name}.duckdb_extension")
+        con.execute(f"INSTALL '{extension}'")
+        con.execute(f"LOAD {name}")
