@@ -37,6 +37,9 @@ def test_each_partner_sees_its_own_agreements_in_force(agreement, member, staff_
     assert services.can_deposit(member, agreement)
     assert not services.can_deposit(other_member, agreement)
     assert not services.can_deposit(staff_user, agreement)
+    public = services.activate(AgreementFactory(
+        signed=True, legal_basis=Agreement.LegalBasis.PUBLIC_DATA), staff_user)
+    assert services.can_deposit(staff_user, public)  # public data: the staff deposit them
 
 
 @pytest.mark.django_db
