@@ -308,6 +308,9 @@ def _raw(store, table: str, key: str, column: str) -> dict[str, str | None]:
 @pytest.mark.parametrize(("table", "key", "column", "indicator", "level", "vintage"), [
     ("qpv2015_demo_2022", "CODGEO", "POP_MUN", "population", "qpv2015", "publication 2022"),
     ("qpv2024_indicateurs", "codeQPV", "popMuniQPV", "population", "qpv", None),
+    # published rates whose pooling rebuilds a numerator: a blank weight must not blank them
+    ("qpv2024_indicateurs", "codeQPV", "partMen1p", "part_menages_1p", "qpv", None),
+    ("qpv2024_indicateurs", "codeQPV", "taux_pauvrete_60%", "taux_pauvrete", "qpv", None),
 ])
 def test_published_qpv_values_equal_their_source_cell(store, table, key, column, indicator,
                                                       level, vintage):

@@ -46,6 +46,9 @@ class Measure:
     # (census counts of a commune): the ratio reveals nothing that is not already public
     from_public_counts: bool = False
     transform: str = "{ratio}"  # SQL applied to numerator / denominator × scale (a growth rate)
+    # SQL: the rate as the producer published it, the unit's own value when the numerator is
+    # reconstructed from it (a blank weight must not blank a published rate)
+    published_rate: str | None = None
 
     @property
     def own_levels(self) -> tuple[str, ...]:

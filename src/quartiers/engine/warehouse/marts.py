@@ -190,7 +190,7 @@ def _measure_select(number: int, measure: Measure) -> str:
     level = "level" if measure.level == FROM_TABLE else f"'{measure.level}'"
     num = measure.numerator or "NULL"
     den = measure.denominator or "NULL"
-    value = measure.value or measure.transform.format(
+    value = measure.value or measure.published_rate or measure.transform.format(
         ratio=f"(({num}) / nullif({den}, 0) * {measure.scale})")
     return f"""
         SELECT {number} AS measure, {level} AS level, code, ({measure.vintage}) AS vintage,
@@ -227,7 +227,8 @@ def _declared_measures(con) -> tuple[list[tuple[Indicator, Measure]], list[str]]
     transforms = sorted({m.transform for _, m in measures})
     rows = []
     for number, (indicator, measure) in enumerate(measures):
-        method = measure.method or ("publié" if measure.value else "ratio calculé" + (
+        published = measure.value or measure.published_rate
+        method = measure.method or ("publié" if published else "ratio calculé" + (
             " (numérateur reconstitué)" if measure.reconstructed else ""))
         pooled = ("somme des QPV" if measure.value else
                   "moyenne pondérée reconstituée (approximation)" if measure.reconstructed
@@ -235,7 +236,7 @@ def _declared_measures(con) -> tuple[list[tuple[Indicator, Measure]], list[str]]
         rows.append((
             number, indicator.code, measure.level, measure.source, method, measure.note,
             measure.units_label, measure.reconstructed, _counts_units(measure),
-            measure.value is None or measure.method != "", measure.value is not None,
+            published is None or measure.method != "", measure.value is not None,
             measure.scale, transforms.index(measure.transform), list(measure.roll_up),
             "somme des communes" if measure.value else "ratio des sommes des communes",
             measure.pool_qpv, pooled,
@@ -272,8 +273,9 @@ def _summed(con, transforms: list[str]) -> None:
     into EPCI, départements… (``roll_up``), QPV into « ensemble des QPV de … » (``pool_qpv``).
 
     Every linked unit counts, for every vintage: a unit without a value, or whose own value is
-    a partial sum, makes the parent's sum partial (``n_missing``), and it is labelled so. A
-    sum never replaces a published cell."""
+    a partial sum, makes the parent's sum partial (``n_missing``), and it is labelled so; so
+    does a published rate whose weight is blank (no numerator to add). A sum never replaces a
+    published cell."""
     # sums in exact decimals: float sums depend on the order of the rows, and a total ending
     # in ,5 would round one way or the other from one build to the next
     numerator, denominator = (f"sum(p.{c}::DECIMAL(18, 6))::DOUBLE"
@@ -281,7 +283,8 @@ def _summed(con, transforms: list[str]) -> None:
     ratio = f"({numerator} / nullif({denominator}, 0) * d.scale)"
     transform = "CASE d.transform " + " ".join(
         f"WHEN {i} THEN {t.format(ratio=ratio)}" for i, t in enumerate(transforms)) + " END"
-    complete = "p.value IS NOT NULL AND p.n_missing = 0"
+    complete = ("p.value IS NOT NULL AND p.n_missing = 0 AND (d.is_value OR "
+                "(p.numerator IS NOT NULL AND p.denominator IS NOT NULL))")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE summed AS
         WITH targets AS (
             SELECT measure, unnest(roll_up) AS parent_level, '' AS prefix, roll_up_method AS method

@@ -21,7 +21,7 @@ def qpv24_rate(column: str, weight: str) -> Measure:
     """A published QPV 2024 rate, poolable through a reconstructed numerator (rate × weight)."""
     return Measure(QPV24, "qpv", SIG_VILLE, numerator=f"{column} * {weight} / 100",
                    denominator=f"CASE WHEN {column} IS NOT NULL THEN {weight} END", scale=100,
-                   reconstructed=True, pool_qpv=True)
+                   reconstructed=True, pool_qpv=True, published_rate=column)
 
 
 def qpv24_count(column: str) -> Measure:
@@ -41,7 +41,7 @@ def qpv2015(family: str, value: str | None = None, *, numerator: str | None = No
     if weight:
         qpv = Measure(table, "qpv2015", source, numerator=f"{value} * {weight} / 100",
                       denominator=f"CASE WHEN {value} IS NOT NULL THEN {weight} END", scale=100,
-                      reconstructed=True, pool_qpv=True)
+                      reconstructed=True, pool_qpv=True, published_rate=value)
     else:
         qpv = Measure(table, "qpv2015", source, value=value, numerator=numerator,
                       denominator=denominator, scale=scale if numerator else 1,
