@@ -7,6 +7,7 @@ staff can become Typst markup.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from pathlib import Path
 
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.formats import date_format
 from quartiers.engine.partners.schemas import SCHEMAS
 from quartiers.engine.reports import compile_typst
 
+from ..core.territories import TerritoryReference, territory_name
 from ..site.models import CentreIdentity
 from .models import Agreement, DeletionCertificate, Deposit, Output
 
@@ -51,7 +53,7 @@ def recipe_titles(agreement: Agreement) -> list[tuple[str, str]]:
 
 def secrecy_rows(agreement: Agreement) -> list[tuple[str, str]]:
     rows = [("Seuil de fréquence", f"moins de {agreement.threshold} unités : case secrète"),
-            ("Dominance", f"les {agreement.dominance_n} plus grands contributeurs au-delà de "
+            ("Dominance", f"{_largest(agreement.dominance_n)} au-delà de "
                           f"{_number(agreement.dominance_k)} % de la case : case secrète"),
             ("Règle du p %", f"{_number(agreement.p_percent)} %" if agreement.p_percent
              else "non appliquée"),
@@ -123,26 +125,55 @@ def deposit_report(record: Deposit) -> dict:
 
 
 def output_view(output: Output) -> dict:
-    """What an output's page shows: its tables (hidden cells as « s »), and for the staff the
-    secrecy summary and the audit of every hidden cell."""
+    """What an output's page shows: one table per level and vintage (territories by measures,
+    hidden cells as « s » with their reason), and for the staff the secrecy summary and the
+    audit of every hidden cell."""
+    from quartiers.engine.partners.recipes.model import LEVEL_LABELS
+
     result = output.result or {}
-    titles = dict(recipe_titles(output.agreement))
-    return {"title": titles.get(output.recipe, output.recipe), "method": result.get("method") or (),
-            "audit": result.get("audit"), "secrecy": _secrecy_summary(result),
-            "tables": [_table(table) for table in result.get("tables") or ()]}
+    measures = {m["code"]: m for m in result.get("measures") or ()}
+    grouped: dict[tuple, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    for row in result.get("rows") or ():
+        grouped[(row["level"], row["vintage"])][row["code"]][row["measure"]] = row
+    tables = []
+    for (level, vintage), places in grouped.items():
+        used = list(dict.fromkeys(code for cells in places.values() for code in cells))
+        used.sort(key=lambda code: list(measures).index(code) if code in measures else len(measures))
+        tables.append({
+            "title": f"{LEVEL_LABELS.get(level, level).capitalize()} — {vintage}",
+            "columns": ["Territoire", *(_measure_label(measures.get(code), code) for code in used)],
+            "rows": [[{"text": _place(level, code)}, *(_cell(places[code].get(m)) for m in used)]
+                     for code in sorted(places)]})
+    hidden = [row for row in result.get("rows") or () if row.get("status") == "secret"]
+    secrecy = [("Cases masquées par les règles primaires", str(result.get("primary", 0))),
+               ("Cases masquées en secret secondaire", str(result.get("secondary", 0))),
+               ("Cases publiées", str(len(result.get("rows") or ()) - len(hidden)))] if result else []
+    return {"title": result.get("title") or dict(recipe_titles(output.agreement)).get(
+                output.recipe, output.recipe),
+            "vintage": result.get("vintage", ""), "method": result.get("method") or (),
+            "limits": result.get("limits") or (), "audit": result.get("audit"),
+            "secrecy": secrecy, "tables": tables}
 
 
-def _secrecy_summary(result: dict) -> list[tuple[str, str]]:
-    protection = result.get("protection") or {}
-    return [(label, str(protection[key])) for key, label in (
-        ("primary", "Cases masquées par les règles primaires"),
-        ("secondary", "Cases masquées en secret secondaire"),
-        ("cells", "Cases calculées")) if key in protection]
+def _measure_label(measure: dict | None, code: str) -> str:
+    if measure is None:
+        return code
+    return f"{measure['label']} ({measure['unit']})" if measure.get("unit") else measure["label"]
 
 
-def _table(table: dict) -> dict:
-    return {"title": table.get("title", ""), "note": table.get("note", ""),
-            "columns": table.get("columns", []), "rows": table.get("rows", [])}
+def _place(level: str, code: str) -> str:
+    name = territory_name(level, code) if level in TerritoryReference.LEVELS else code
+    return code if name == code else f"{name} ({code})"
+
+
+def _cell(row: dict | None) -> dict:
+    if row is None:
+        return {"text": "", "reason": ""}
+    if row.get("value") is None:
+        return {"text": "s", "reason": row.get("reason") or "secret statistique"}
+    value = row["value"]
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return {"text": text.replace(",", "\u202f").replace(".", ","), "reason": ""}
 
 
 def _header(agreement: Agreement, what: str) -> dict:
@@ -165,6 +196,10 @@ def _date(day) -> str:
 
 def _datetime(moment) -> str:
     return date_format(timezone.localtime(moment), "j F Y à H:i")
+
+
+def _largest(n: int) -> str:
+    return "le plus grand contributeur" if n == 1 else f"les {n} plus grands contributeurs"
 
 
 def _number(value) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.template.defaultfilters import filesizeformat
+
+from .uploads import size_label
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
 
@@ -24,7 +25,7 @@ class DepositForm(forms.Form):
             self.errors.pop("fichier", None)
             raise forms.ValidationError(
                 f"Le fichier « {self.too_large[0]} » dépasse la taille maximale de "
-                f"{filesizeformat(self.cap)} : il n'a pas été lu et rien n'a été conservé.")
+                f"{size_label(self.cap)} : il n'a pas été lu et rien n'a été conservé.")
         return super().clean()
 
     def clean_fichier(self):

@@ -15,6 +15,11 @@ def max_upload_bytes() -> int:
     return settings.QUARTIERS.max_upload_mb * 1024 * 1024
 
 
+def size_label(size: int) -> str:
+    """« 50 Mo », or bytes below a megabyte (a cap lowered for a test)."""
+    return f"{size / 2**20:g} Mo" if size >= 2**20 else f"{size} octets"
+
+
 class MemoryOnlyUploadHandler(FileUploadHandler):
     """Keeps each file in memory; a file past ``cap`` bytes is dropped as it arrives and its
     name kept in ``too_large`` for the form to say so."""

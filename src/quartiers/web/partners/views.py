@@ -29,7 +29,7 @@ from ..accounts.models import Role
 from . import documents, services
 from .forms import ComputeForm, DepositForm, ReviewForm
 from .models import Agreement, Deposit, JournalEntry, Output
-from .uploads import MemoryOnlyUploadHandler
+from .uploads import MemoryOnlyUploadHandler, size_label
 
 ROLES_REFUSED = ("L'espace des tiers de confiance est réservé aux membres des organismes "
                  "partenaires et à l'équipe du centre.")
@@ -141,7 +141,7 @@ def _deposit(request, code: str, handler: MemoryOnlyUploadHandler):
         return redirect("partners:deposit_report", pk=made.pk)
     return render(request, "partners/deposit.html", {
         "agreement": item, "form": form, "fields": documents.schema_fields(item),
-        "cap": handler.cap}, status=400 if form.errors else 200)
+        "cap": size_label(handler.cap)}, status=400 if form.errors else 200)
 
 
 def _deposit_refusal(user, item: Agreement) -> str:

@@ -1,0 +1,114 @@
+"""The partner space's pages: a member deposits the posts file made for the tests through the
+form and reads the report; a bad file's report names row and field and nothing is stored; a file
+past the cap is refused unread; the upload never touches the disk; the staff compute, publish
+and withdraw from the pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from quartiers.web.partners import services
+from quartiers.web.partners.models import Deposit, JournalEntry, Output
+
+FIXTURES = Path(__file__).parent / "fixtures"
+POSTS = (FIXTURES / "postes_fichier_essai.csv").read_bytes()
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, agreement, name: str, content: bytes):
+    return client.post(f"/tiers-de-confiance/conventions/{agreement.code}/deposer/",
+                       {"fichier": SimpleUploadedFile(name, content, "text/csv")})
+
+
+def test_a_member_deposits_a_file_and_reads_its_report(client, agreement, member):
+    client.force_login(member)
+    form = client.get(f"/tiers-de-confiance/conventions/{agreement.code}/deposer/")
+    assert form.status_code == 200 and "code_tiers" in form.content.decode()
+    response = _post(client, agreement, "postes_fichier_essai.csv", POSTS)
+    deposit = Deposit.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/tiers-de-confiance/depots/{deposit.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "<strong>Dépôt accepté</strong> : 24 lignes enregistrées" in page
+    assert deposit.sha256 in page
+    agreement_page = client.get(f"/tiers-de-confiance/conventions/{agreement.code}/").content.decode()
+    assert f"/tiers-de-confiance/depots/{deposit.pk}/" in agreement_page
+
+
+def test_a_bad_file_is_reported_by_row_and_field_and_nothing_is_kept(client, agreement, member):
+    client.force_login(member)
+    bad = POSTS.replace(b",22000,", b",vingt-deux mille,")
+    response = _post(client, agreement, "postes_montant_fichier_essai.csv", bad)
+    deposit = Deposit.objects.get()
+    assert deposit.status == Deposit.Status.REFUSED and deposit.rows == 0
+    page = client.get(response["Location"]).content.decode()
+    assert "rien n'a été conservé" in page
+    error = deposit.report["errors"][0]
+    assert error["row"] and error["field"] == "montant"
+    assert f'<td class="num">{error["row"]}</td><td><code>montant</code></td>' in page
+    assert services.agreement_store(agreement).deposits() == {}
+
+
+def test_only_csv_xlsx_or_parquet(client, agreement, member):
+    client.force_login(member)
+    response = _post(client, agreement, "postes.pdf", b"%PDF-1.4")
+    assert response.status_code == 400
+    assert "ni un CSV, ni un XLSX, ni un Parquet" in response.content.decode()
+    assert not Deposit.objects.exists()
+
+
+def test_a_file_past_the_cap_is_dropped_unread(client, agreement, member, monkeypatch):
+    monkeypatch.setattr("quartiers.web.partners.uploads.max_upload_bytes", lambda: 200)
+    client.force_login(member)
+    response = _post(client, agreement, "postes_fichier_essai.csv", POSTS)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "dépasse la taille maximale de 200 octets" in page and "rien n&#x27;a été conservé" in page
+    assert not Deposit.objects.exists()
+    assert not JournalEntry.objects.filter(action=JournalEntry.Action.DEPOSIT).exists()
+
+
+def test_the_upload_is_never_written_to_disk(client, agreement, member, settings, monkeypatch):
+    """Django writes uploads past FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file: not ours."""
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10
+
+    def no_disk(*args, **kwargs):
+        raise AssertionError("le fichier déposé a été écrit sur disque")
+
+    monkeypatch.setattr("django.core.files.uploadedfile.TemporaryUploadedFile.__init__", no_disk)
+    client.force_login(member)
+    assert _post(client, agreement, "postes_fichier_essai.csv", POSTS).status_code == 302
+    assert Deposit.objects.get().status == Deposit.Status.ACCEPTED
+
+
+def test_the_staff_compute_publish_and_withdraw_from_the_pages(client, agreement, member,
+                                                               staff_user, run_tasks):
+    services.deposit(agreement, member, "postes_fichier_essai.csv", POSTS)
+    client.force_login(staff_user)
+    page = client.get(f"/tiers-de-confiance/conventions/{agreement.code}/").content.decode()
+    assert "Calculer" in page
+    response = client.post(f"/tiers-de-confiance/conventions/{agreement.code}/calculer/",
+                           {"recipe": "postes"})
+    assert response.status_code == 302
+    run_tasks()
+    output = Output.objects.get()
+    assert output.status == Output.Status.TO_REVIEW, output.error
+    page = client.get(f"/tiers-de-confiance/resultats/{output.pk}/").content.decode()
+    assert "Audit par différence" in page and "Publier" in page
+    response = client.post(f"/tiers-de-confiance/resultats/{output.pk}/examen/",
+                           {"decision": "publier", "comment": ""})
+    output.refresh_from_db()
+    assert output.status == Output.Status.RELEASED and output.reviewed_by == staff_user
+    client.force_login(member)
+    assert client.get(f"/tiers-de-confiance/resultats/{output.pk}/").status_code == 200
+    client.force_login(staff_user)
+    client.post(f"/tiers-de-confiance/resultats/{output.pk}/retrait/")
+    output.refresh_from_db()
+    assert output.status == Output.Status.WITHDRAWN
+    actions = list(JournalEntry.objects.values_list("action", flat=True))
+    assert {"computation", "review", "release", "access"} <= set(actions)
+    client.force_login(member)
+    assert client.get(f"/tiers-de-confiance/resultats/{output.pk}/").status_code == 404
