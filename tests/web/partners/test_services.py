@@ -153,6 +153,11 @@ def test_a_failed_audit_cannot_be_accepted_nor_released(agreement, staff_user):
 @pytest.mark.django_db
 def test_retention_deletes_store_and_keys_with_a_certificate(agreement, member, partners_dirs):
     deposit = _deposit(agreement, member)
+    result = {"rows": [{"value": 1}], "audit": {"ok": True, "resume": "r", "cellules": [{}]}}
+    released = Output.objects.create(agreement=agreement, recipe="postes", result=result,
+                                     status=Output.Status.RELEASED, audit_ok=True)
+    unreleased = Output.objects.create(agreement=agreement, recipe="postes", result=result,
+                                       status=Output.Status.TO_REVIEW, audit_ok=True)
     store_path = services.agreement_store(agreement).path
     keys = list(partners_dirs.partners_keys.iterdir())
     assert store_path.exists() and keys
@@ -165,6 +170,12 @@ def test_retention_deletes_store_and_keys_with_a_certificate(agreement, member, 
     assert facts["fichiers effacés"]["bytes"] > 0
     assert facts["dépôts effacés"] == 1 and facts["lignes effacées"] == 24
     assert facts["clés détruites"] is True
+    assert facts["résultats de sorties non publiées effacés"] == 1
+    assert facts["sorties publiées conservées"] == 1
+    released.refresh_from_db()
+    unreleased.refresh_from_db()
+    assert unreleased.result is None  # derived from the deleted rows
+    assert released.result == {"rows": [{"value": 1}], "audit": {"ok": True, "resume": "r"}}
     last = JournalEntry.objects.order_by("-seq").first()
     assert last.action == "deletion" and certificate.journal_hash == last.hash
     agreement.refresh_from_db()

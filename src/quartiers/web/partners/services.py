@@ -377,7 +377,8 @@ def delete_expired(today=None) -> list:
     """Every agreement in force whose retention ends on or before ``today``: its store and keys
     destroyed (the rows become unreadable even in a backup), its deposits marked deleted, the
     results of its unreleased outputs erased, and a certificate of what was done. Released
-    outputs stay public: they passed the secrecy audit and hold no individual's data."""
+    outputs stay public: they passed the secrecy audit and hold no individual's data; their
+    audit's cell by cell bounds, which come from the hidden values, are erased too."""
     today = today or timezone.localdate()
     return [_delete(agreement) for agreement in Agreement.objects.filter(
         status=Agreement.Status.ACTIVE, ends_on__lte=today).order_by("code")]
@@ -395,9 +396,7 @@ def _delete(agreement: Agreement):
         deposits = agreement.deposits.filter(status=Deposit.Status.ACCEPTED, deleted_at__isnull=True)
         rows = sum(deposits.values_list("rows", flat=True))
         deposit_count = deposits.update(deleted_at=now)
-        unreleased = agreement.outputs.exclude(status__in=(Output.Status.RELEASED,
-                                                           Output.Status.WITHDRAWN))
-        erased_outputs = unreleased.exclude(result=None).update(result=None)
+        erased_outputs = _erase_results(agreement)
         released = agreement.outputs.filter(status=Output.Status.RELEASED).count()
         facts = {
             "fichiers effacés": destroyed.as_json(),
@@ -411,3 +410,15 @@ def _delete(agreement: Agreement):
         entry = log("système", JournalEntry.Action.DELETION, agreement.code, agreement.code, facts)
         return DeletionCertificate.objects.create(agreement=agreement, deleted_at=now,
                                                   facts=entry.details, journal_hash=entry.hash)
+
+
+def _erase_results(agreement: Agreement) -> int:
+    """Unreleased outputs lose their result; released (or withdrawn) ones keep their published
+    cells and the audit's verdict only. How many outputs were unreleased."""
+    kept = (Output.Status.RELEASED, Output.Status.WITHDRAWN)
+    for output in agreement.outputs.filter(status__in=kept).exclude(result=None):
+        audit = {key: value for key, value in output.result.get("audit", {}).items()
+                 if key != "cellules"}
+        output.result = {**output.result, "audit": audit}
+        output.save(update_fields=["result"])
+    return agreement.outputs.exclude(status__in=kept).exclude(result=None).update(result=None)
