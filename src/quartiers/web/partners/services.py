@@ -264,8 +264,7 @@ def request_output(agreement: Agreement, recipe: str, user, *, background: bool 
 def compute(output: Output) -> Output:
     """Run the recipe on the agreement's store with its secrecy rules; the output waits for the
     staff's review, or says why it failed."""
-    from quartiers.engine.partners.recipes import RECIPES
-    from quartiers.engine.partners.recipes.model import run
+    from quartiers.engine.partners.recipes import RECIPES, run
 
     agreement = output.agreement
     try:
@@ -326,7 +325,7 @@ def licence(agreement: Agreement) -> str:
 def release(output: Output, user) -> Output:
     """Write the accepted output where the next ``quartiers build`` takes it into the public
     warehouse, as a source whose licence is the agreement."""
-    from quartiers.engine.partners.recipes.model import RecipeResult
+    from quartiers.engine.partners.recipes import RecipeResult
     from quartiers.engine.partners.release import write_release
 
     _require_staff(user, "publier une sortie")
