@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import csr_array
+from scipy.sparse import block_diag, csr_array
 
 from . import SumRelation, describe
 from .rules import Cell, Rules, primary, required_interval
@@ -56,14 +56,46 @@ def _components(variables: set, relations: list[SumRelation]) -> list[tuple[list
     return [groups[root] for root in sorted(groups)]
 
 
-def _bounds(lp_result, sign: float, key) -> float:
-    if lp_result.status == 3:  # unbounded: min → −∞, max → +∞
-        return -sign * math.inf
-    if lp_result.status != 0:
-        raise ValueError(f"Le programme linéaire de l'attaquant n'a pas de solution pour la cellule "
-                         f"{describe(key)} : les valeurs publiées ne vérifient pas les relations "
-                         f"déclarées (total ≠ somme des parties).")
-    return sign * lp_result.fun
+@dataclass
+class _Component:
+    """One connected component: its variables, its equality system and its hidden cells."""
+
+    variables: list
+    matrix: csr_array
+    rhs: np.ndarray
+    targets: list
+    lower: np.ndarray | None = None
+    upper: np.ndarray | None = None
+
+
+def _system(variables: list, rels: list[SumRelation], published: Mapping) -> tuple[csr_array, np.ndarray]:
+    """``total − Σ parts = 0`` over the unknown cells, published members moved to the right."""
+    index = {key: i for i, key in enumerate(variables)}
+    rows, cols, coefs, rhs = [], [], [], []
+    for r, rel in enumerate(rels):
+        constant = 0.0
+        for key, coef in ((rel.total, 1.0), *((part, -1.0) for part in rel.parts)):
+            if key in index:
+                rows.append(r)
+                cols.append(index[key])
+                coefs.append(coef)
+            else:
+                constant += coef * published[key]
+        rhs.append(-constant)
+    return csr_array((coefs, (rows, cols)), shape=(len(rels), len(variables))), np.array(rhs)
+
+
+def _inconsistent(components: list[_Component]) -> ValueError:
+    """The error for tables whose published values break a relation, naming a cell of the first
+    inconsistent component (found by solving each one alone: only on this error path)."""
+    for component in components:
+        result = linprog(np.zeros(len(component.variables)), A_eq=component.matrix,
+                         b_eq=component.rhs, bounds=(0, None), method="highs")
+        if result.status == 2:
+            break
+    return ValueError(f"Le programme linéaire de l'attaquant n'a pas de solution autour de la cellule "
+                      f"{describe(component.targets[0])} : les valeurs publiées ne vérifient pas les "
+                      f"relations déclarées (total ≠ somme des parties).")
 
 
 def attacker_intervals(published: Mapping[Key, float], hidden: Collection[Key],
@@ -74,46 +106,89 @@ def attacker_intervals(published: Mapping[Key, float], hidden: Collection[Key],
 
     Every member of a relation that is not in ``published`` is unknown to the reader (hidden by
     us, blank in the source, or never published such as a QPV's part in one of its communes).
-    Unknown cells are ≥ 0 unless ``lower_bounds`` says otherwise; ``upper_bounds`` adds what a reader
-    may know beyond the tables (e.g. a capacity). A maximum may be ``inf``.
+    Unknown cells are ≥ 0 unless ``lower_bounds`` says otherwise (finite bounds only);
+    ``upper_bounds`` adds what a reader may know beyond the tables (e.g. a capacity). A maximum may
+    be ``inf``.
+
+    Speed: components are independent, so one programme optimises one hidden cell per component
+    at once (the sum of them: its optimum is each component's own), and every solution settles the
+    cells it shows at a bound (:func:`_extremes`): far fewer ``linprog`` calls than two per hidden
+    cell. Unknown cells get a finite
+    upper bound far above anything the tables can bound, so that one unbounded cell does not make
+    the whole programme unbounded; a maximum reaching half of it is reported as ``inf``.
     """
     lower_bounds, upper_bounds = lower_bounds or {}, upper_bounds or {}
     relations = sorted(set(sums), key=lambda r: (r.total, r.parts))
     hidden = set(hidden)
     unknown = {key for rel in relations for key in rel.members if key not in published} | hidden
     intervals: dict[Key, Interval] = {}
+    components = []
     for variables, rels in _components(unknown, relations):
         targets = [key for key in variables if key in hidden]
         if not targets:
             continue
         if not rels:
-            key = targets[0]
-            intervals[key] = (lower_bounds.get(key, 0.0), upper_bounds.get(key, math.inf))
+            intervals[targets[0]] = (lower_bounds.get(targets[0], 0.0),
+                                     upper_bounds.get(targets[0], math.inf))
             continue
-        index = {key: i for i, key in enumerate(variables)}
-        rows, cols, coefs, rhs = [], [], [], []
-        for r, rel in enumerate(rels):
-            constant = 0.0
-            for key, coef in ((rel.total, 1.0), *((part, -1.0) for part in rel.parts)):
-                if key in index:
-                    rows.append(r)
-                    cols.append(index[key])
-                    coefs.append(coef)
-                else:
-                    constant += coef * published[key]
-            rhs.append(-constant)
-        matrix = csr_array((coefs, (rows, cols)), shape=(len(rels), len(variables)))
-        rhs = np.array(rhs)
-        bounds = [(lower_bounds.get(key, 0.0), upper_bounds.get(key)) for key in variables]
-        for key in targets:
-            objective = np.zeros(len(variables))
-            objective[index[key]] = 1.0
-            low = _bounds(linprog(objective, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs"),
-                          1.0, key)
-            high = _bounds(linprog(-objective, A_eq=matrix, b_eq=rhs, bounds=bounds,
-                                   method="highs"), -1.0, key)
-            intervals[key] = (low, high)
+        components.append(_Component(variables, *_system(variables, rels, published), targets))
+    # above any bounded maximum: a vertex of these sum systems adds right-hand sides with
+    # coefficients ±1 (their matrices are network-like)
+    big = 2 * (sum(float(np.abs(c.rhs).sum()) for c in components)
+               + sum(abs(v) for v in (*lower_bounds.values(), *upper_bounds.values())
+                     if not math.isinf(v))) + 1
+    for component in components:
+        component.lower = np.array([lower_bounds.get(key, 0.0) for key in component.variables])
+        component.upper = np.array([upper_bounds.get(key, big) for key in component.variables])
+    lows = _extremes(components, 1.0, big)
+    highs = _extremes(components, -1.0, big)
+    intervals.update({key: (lows[key], highs[key]) for c in components for key in c.targets})
     return intervals
+
+
+def _extremes(components: list[_Component], sense: float, big: float) -> dict[Key, float]:
+    """Each target's minimum (``sense`` 1) or maximum (−1) over its component.
+
+    A first programme optimises the sum of every target of every component; then, round after
+    round, one programme optimises one unresolved target per component (the sum of them: the
+    components are independent). Every solution is a feasible point, so a target found at its lower
+    bound has that bound as minimum, and one beyond ``big / 2`` has no maximum: such targets need no
+    programme of their own — most minima are 0, found by the first programme.
+    """
+    found: dict[Key, float] = {}
+    first = True
+    while True:
+        chosen = {id(c): (c.targets if first else [next(k for k in c.targets if k not in found)])
+                  for c in components if not all(k in found for k in c.targets)}
+        active = [c for c in components if id(c) in chosen]
+        if not active:
+            return found
+        matrix = block_diag([c.matrix for c in active], format="csr")
+        objective = np.concatenate([sense * np.isin(np.arange(len(c.variables)), [
+            c.variables.index(k) for k in chosen[id(c)]]) for c in active]).astype(float)
+        result = linprog(objective, A_eq=matrix, b_eq=np.concatenate([c.rhs for c in active]),
+                         bounds=np.column_stack([np.concatenate([c.lower for c in active]),
+                                                 np.concatenate([c.upper for c in active])]),
+                         method="highs")
+        if result.status != 0:
+            raise _inconsistent(active)
+        offset = 0
+        for c in active:
+            x = result.x[offset:offset + len(c.variables)]
+            offset += len(c.variables)
+            for position, key in enumerate(c.variables):
+                if key not in c.targets or key in found:
+                    continue
+                value, low, high = float(x[position]), c.lower[position], c.upper[position]
+                if sense > 0 and value <= low + 1e-9 * max(1.0, abs(low)):
+                    found[key] = float(low)
+                elif sense < 0 and value >= high - 1e-9 * max(1.0, abs(high)):
+                    found[key] = math.inf if high == big else float(high)
+                elif sense < 0 and value >= big / 2:
+                    found[key] = math.inf
+                elif not first and key == chosen[id(c)][0]:
+                    found[key] = value
+        first = False
 
 
 def _label(key: Key) -> str:
