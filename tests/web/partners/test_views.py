@@ -112,3 +112,24 @@ def test_the_staff_compute_publish_and_withdraw_from_the_pages(client, agreement
     assert {"computation", "review", "release", "access"} <= set(actions)
     client.force_login(member)
     assert client.get(f"/tiers-de-confiance/resultats/{output.pk}/").status_code == 404
+
+
+def test_a_failed_audit_is_shown_cell_by_cell_and_cannot_be_published(client, agreement,
+                                                                       staff_user):
+    audit = {"ok": False, "resume": "Audit refusé : 1 case encadrée trop étroitement.",
+             "cellules": [{"cellule": "qpv · QN03504M · 2023 · entrees", "min_attaquant": 4,
+                           "max_attaquant": 5, "min_exige_au_plus": 0, "max_exige_au_moins": 11,
+                           "protegee": False}]}
+    output = Output.objects.create(
+        agreement=agreement, recipe="postes", status=Output.Status.TO_REVIEW, audit_ok=False,
+        result={"title": "Essai", "vintage": "2023", "rows": [], "primary": 1, "secondary": 0,
+                "audit": audit, "ok": False, "measures": [], "method": [], "limits": []})
+    client.force_login(staff_user)
+    page = client.get(f"/tiers-de-confiance/resultats/{output.pk}/").content.decode()
+    assert "qpv · QN03504M · 2023 · entrees" in page and "<strong>non</strong>" in page
+    assert 'value="publier"' not in page and 'value="refuser"' in page
+    response = client.post(f"/tiers-de-confiance/resultats/{output.pk}/examen/",
+                           {"decision": "publier"})
+    output.refresh_from_db()
+    assert output.status == Output.Status.TO_REVIEW
+    assert "ne peut pas être acceptée" in client.get(response["Location"]).content.decode()

@@ -100,7 +100,7 @@ def certificate(record: DeletionCertificate) -> bytes:
              ("Organisme partenaire", agreement.partner.name),
              ("Fin de conservation prévue", _date(agreement.ends_on)),
              ("Suppression effectuée le", _datetime(record.deleted_at))]
-    facts += [(str(label), _fact(value)) for label, value in (record.facts or {}).items()]
+    facts += [(str(label), fact_text(value)) for label, value in (record.facts or {}).items()]
     return compile_typst(TYPST / "certificat.typ", {
         **_header(agreement, "Certificat de suppression des données"),
         "statement": (f"Le {_centre()}, tiers de confiance, certifie avoir supprimé toutes les "
@@ -206,11 +206,12 @@ def _number(value) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-def _fact(value) -> str:
+def fact_text(value) -> str:
+    """A fact of the journal or of a certificate in French: lists joined, yes/no for booleans."""
     if isinstance(value, dict):
-        return " ; ".join(f"{key} : {_fact(item)}" for key, item in value.items()) or "aucun"
+        return " ; ".join(f"{key} : {fact_text(item)}" for key, item in value.items()) or "aucun"
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value)) or "aucun"
     if isinstance(value, bool):
         return "oui" if value else "non"
-    return str(value)
+    return "—" if value is None or value == "" else str(value)

@@ -241,6 +241,9 @@ def withdraw(request, pk: int):
 def journal(request):
     entries = Paginator(JournalEntry.objects.order_by("-seq"), JOURNAL_PAGE)
     page = entries.get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.details_text = " ; ".join(f"{key} : {documents.fact_text(value)}"
+                                        for key, value in entry.details.items())
     return render(request, "partners/journal.html", {
         "page": page, "verification": services.verify_journal()})
 
