@@ -23,7 +23,7 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import block_diag, csr_array
 
-from . import SumRelation, describe
+from . import SumRelation, _blank, describe
 from .rules import Cell, Rules, primary, required_interval
 
 Key = Hashable
@@ -247,19 +247,20 @@ def audit_release(values: Mapping[Key, float], hidden: Collection[Key], sums: Se
     """Solve the attacker's programmes for a candidate release and check each hidden cell.
 
     ``values`` are the true values of every cell (published and hidden); the reader sees those not
-    in ``hidden``. Each hidden cell's ``(low_max, high_min)`` comes from ``required`` if given;
-    else, with ``cells``, a primary cell gets its level (:func:`.rules.required_interval` with the
-    cell: counts up to the threshold, dominance…) and any other hidden cell only must not be known
-    exactly; else the value-only level (± ``protection_percent`` %). A hidden cell known exactly
-    always fails.
+    in ``hidden``. A blank value (None, NaN) is unknown to the reader and is not audited. Each
+    hidden cell's ``(low_max, high_min)`` comes from ``required`` if given; else, with ``cells``, a
+    primary cell gets its level (:func:`.rules.required_interval` with the cell: counts up to the
+    threshold, dominance…) and any other hidden cell only must not be known exactly; else the
+    value-only level (± ``protection_percent`` %). A hidden cell known exactly always fails.
     """
-    hidden = set(hidden)
+    blank = {key for key, value in values.items() if _blank(value)}  # unknown, never « secret »
+    hidden = set(hidden) - blank
     if required is None and cells is not None:
         sensitive = primary(cells, rules)
         required = {cell.key: (required_interval(cell.value, rules, cell) if cell.key in sensitive
                                else (cell.value, cell.value))
                     for cell in cells if cell.key in hidden}
-    published = {key: value for key, value in values.items() if key not in hidden}
+    published = {key: value for key, value in values.items() if key not in hidden | blank}
     intervals = attacker_intervals(published, hidden, sums, lower_bounds=lower_bounds)
     needed = {key: (required[key] if required is not None and key in required
                     else required_interval(values[key], rules)) for key in intervals}
