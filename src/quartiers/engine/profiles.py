@@ -70,6 +70,7 @@ class Profile:
     qpv: list[tuple[dict, dict[str, Value]]]  # its QPV with a few figures each
     contrats: list[dict]
     notices: list[str] = field(default_factory=list)
+    partners: list[dict] = field(default_factory=list)  # « Données partenaires », per release
 
     @property
     def level(self) -> str:
@@ -106,6 +107,7 @@ def _assemble(store: Warehouse, level: str, code: str) -> Profile:
         qpv=[(q, figures.get(q["code"], {})) for q in qpv],
         contrats=store.contrats_de_ville(code) if level == "epci" else [],
         notices=_notices(store, territory, comparison, qpv),
+        partners=partner_values(store, level, code),
     )
 
 
@@ -204,6 +206,46 @@ def _notices(store: Warehouse, territory: dict, comparison: dict, qpv: list[dict
                                   "{} QPV ({}) n'ont pas de contour dans la copie simplifiée "
                                   "des périmètres (réduits à un point)."))
     return notices
+
+
+PARTNER_PLACES = {  # a territory's own cells in the partners' releases, besides its level
+    "commune": "'commune_hors_qpv'", "departement": "'departement_hors_contrat'"}
+
+
+def partner_values(store: Warehouse, level: str, code: str) -> list[dict]:
+    """Released partners' values for the territory (an EPCI: also its contrats de ville), per
+    release with its provenance; hidden cells say « secret statistique »."""
+    from .reports.charts import format_number  # reports import this module
+
+    if not store.query("SELECT 1 FROM information_schema.tables WHERE table_schema = 'marts' "
+                       "AND table_name = 'partner_values'"):
+        return []
+    levels = f"'{level}'" + (f", {PARTNER_PLACES[level]}" if level in PARTNER_PLACES else "")
+    contrats = ("OR (v.level = 'contrat_de_ville' AND v.code IN (SELECT code FROM "
+                "marts.contrats_de_ville WHERE epci = ?))" if level == "epci" else "")
+    rows = store.query(
+        f"SELECT r.*, v.measure, v.measure_label, v.unit, v.level AS value_level, v.level_label, "
+        f"v.code AS value_code, v.vintage AS value_vintage, v.value, v.status, v.note "
+        f"FROM marts.partner_values v JOIN marts.partner_releases r ON r.key = v.release "
+        f"WHERE (v.level IN ({levels}) AND v.code = ?) {contrats} "
+        f"ORDER BY r.released_at, r.key, v.level, v.code, v.measure, v.vintage",
+        [code, code] if contrats else [code])
+    releases: dict[str, dict] = {}
+    for row in rows:
+        release = releases.setdefault(row["key"], {
+            name: row[name] for name in ("key", "agreement", "title", "producer", "licence",
+                                         "recipe_title", "vintage", "released_at", "method",
+                                         "limits")} | {"values": []})
+        release["values"].append({
+            "measure": row["measure_label"], "unit": row["unit"], "level": row["level_label"],
+            "code": row["value_code"], "vintage": row["value_vintage"], "value": row["value"],
+            "secret": row["status"] == "secret",
+            "shown": "" if row["value"] is None else format_number(
+                row["value"], 1 if row["unit"] == "%" else 0, row["unit"]),
+            "status": "secret statistique" if row["status"] == "secret" else (
+                "donnée publique" if row["status"] == "public" else "publiée"),
+            "note": row["note"]})
+    return list(releases.values())
 
 
 def _plural(names: list[str], one: str, many: str) -> str:

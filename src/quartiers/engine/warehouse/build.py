@@ -18,6 +18,7 @@ from pathlib import Path
 from ..analyses.model import BuildContext
 from ..analyses.pipeline import build_analyses
 from ..geo import connect
+from ..partners.published import load_releases
 from ..sources.declared import SOURCES
 from ..sources.files import sha256
 from . import marts
@@ -99,6 +100,7 @@ def build(data_dir: Path, warehouse: Path, progress: Progress | None = None,
         manifest_path = data_dir / "manifest.json"
         manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
         marts.build_sources(con, manifest, checksums)
+        load_releases(con, context.imports_dir)  # partners' outputs released by the staff
         report.seconds = time.perf_counter() - started
         _write_info(con, report, data_dir)
         if progress:
