@@ -44,6 +44,9 @@ COPIES = {  # bundled path -> path in the kit, copied byte for byte
     "filosofi/FILO2020_DISP_PAUVRES_DEP.csv.gz": "filosofi/FILO2020_DISP_PAUVRES_DEP.csv.gz",
     "filosofi/FILO2020_DISP_DEP.csv.gz": "filosofi/FILO2020_DISP_DEP.csv.gz",
     "filosofi/FILO2018_DISP_Pauvres_COM.csv.gz": "filosofi/FILO2018_DISP_Pauvres_COM.csv.gz",
+    **{f"politique_ville/{name}_2020_2023_reg52_53.csv.gz":
+       f"politique_ville/{name}_2020_2023_reg52_53.csv.gz"
+       for name in ("adultes_relais", "postes_fonjep")},
     **{f"populations_legales/{name}.csv.gz": f"populations_legales/{name}.csv.gz"
        for name in ("PL2023_donnees_communes", "PL2023_donnees_departements",
                     "PL2023_donnees_regions", "PL2021_donnees_communes")},

@@ -293,6 +293,26 @@ SOURCES: tuple[Source, ...] = (
         columns=("code_cv", "lib_cv", "siren_epci", "insee_dep", "pop_qpv"),
         attribution="Source : ANCT",
     ),
+    *(Source(
+        key=f"postes_{key}",
+        path=f"politique_ville/{name}_2020_2023_reg52_53.csv.gz",
+        producer="ANCT",
+        dataset=f"Postes {label} financés par contrat de ville (plateforme Dauphin)",
+        vintage="2020-2023",
+        licence=ETALAB,
+        origin="ANCT, copie anct-carto/ci-ville @7465bbcf, convertie de JSON en CSV (mêmes "
+               "champs et valeurs)",
+        columns=("id_poste", "code_tiers", "raison_sociale", "annee", "montant", "code_cv",
+                 "insee_dep", "insee_reg"),
+        attribution="Source : ANCT",
+        doubts=("Régions Bretagne (53) et Pays de la Loire (52) seulement. Fichier déposé au "
+                "tiers de confiance pour la démonstration : les montants par contrat de ville "
+                "n'en sont publiés qu'après contrôle du secret (dominance des employeurs).",),
+        file_notes=(f"{rows} postes-années ; quelques postes ne sont rattachés à aucun contrat "
+                    "de ville (code_cv vide).",),
+    ) for key, name, label, rows in (
+        ("adultes_relais", "adultes_relais", "d'adultes-relais", "983"),
+        ("fonjep", "postes_fonjep", "FONJEP", "326"))),
     *_qpv2015_sources(),
     Source(
         key="filosofi_com",
