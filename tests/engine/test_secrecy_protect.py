@@ -192,3 +192,16 @@ def test_protect_passes_its_own_audit_and_ignores_input_order(territory, rnd: ra
     rnd.shuffle(sums)
     again = protect(cells, sums, Rules())
     assert (again.primary, again.secondary) == (protection.primary, protection.secondary)
+
+
+def test_secondary_cells_the_reader_computes_exactly_are_published():
+    # the closure hides Z (0, the smallest part of T) beside A, then V since U = Z + V; but U is 0:
+    # the reader knows Z = V = 0 anyway, so hiding them protects nothing
+    values = {"A": 4, "Z": 0, "E": 50, "T": 54, "U": 0, "V": 0}
+    sums = [SumRelation("T", ("A", "Z", "E")), SumRelation("U", ("Z", "V"))]
+    cells = [Cell(key, value, units=value) for key, value in values.items()]
+    assert set(suppress(values, [], sums, count_keys_subject_to_rule={"A"})) == {"A", "Z", "V"}
+    protection = protect(cells, sums, Rules())
+    assert protection.hidden == {"A", "E"} and protection.audit.ok
+    assert protection.published()["Z"] == 0
+    assert attack(cells, sums, protection.hidden)["A"] == (0, 54)

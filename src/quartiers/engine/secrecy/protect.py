@@ -11,7 +11,8 @@
    then says ``ok = False`` and the caller refuses the release.
 
 Primary cells need their protection level (:func:`.rules.required_interval`); a secondary cell is
-not sensitive in itself and only must not be recomputable exactly. Everything is sorted by key, so
+not sensitive in itself: one the reader computes exactly anyway (a zero part of a hidden zero
+total…) is published in the end, which changes none of his intervals. Everything is sorted by key, so
 the result does not depend on the order of the input.
 """
 
@@ -93,12 +94,19 @@ def protect(cells: Sequence[Cell], sums: Sequence[SumRelation], rules: Rules, *,
         for key in rel.members:
             relations_of[key].append(rel)
 
-    def audited(secret: dict[Key, str]) -> AuditReport:
+    def audited(secret: dict[Key, str]) -> tuple[AuditReport, set]:
+        """The audit, and the secondary cells the reader computes exactly: hiding them protects
+        nothing, so they are published at the end, and their exactness is no failure."""
         required = {key: needs.get(key, (values[key], values[key])) for key in secret}
-        return audit_release(values, set(secret), sums, rules, required=required)
+        report = audit_release(values, set(secret), sums, rules, required=required)
+        known = {key for key in report.failures if key not in first
+                 and report.intervals[key][1] - report.intervals[key][0] <= 1e-6 * max(1, values[key])}
+        return AuditReport(intervals={k: v for k, v in report.intervals.items() if k not in known},
+                           required={k: v for k, v in report.required.items() if k not in known},
+                           failures=[k for k in report.failures if k not in known]), known
 
     secret = suppress(values, [], sums, primary=first)
-    report = audited(secret)
+    report, known = audited(secret)
     for _ in range(max_rounds):
         if report.ok:
             break
@@ -111,7 +119,9 @@ def protect(cells: Sequence[Cell], sums: Sequence[SumRelation], rules: Rules, *,
         if not added:
             break
         secret = suppress(values, [], sums, primary={**secret, **added})
-        report = audited(secret)
+        report, known = audited(secret)
+    # publishing a value the reader already computes changes none of his intervals
     return Protection(primary={key: first[key] for key in sorted(first)},
-                      secondary={key: why for key, why in sorted(secret.items()) if key not in first},
+                      secondary={key: why for key, why in sorted(secret.items())
+                                 if key not in first and key not in known},
                       audit=report, values=values)
