@@ -71,6 +71,19 @@ def test_list_show_deposit_and_refusals(capsys, tiers, agreement):
         assert (code, message in output) == (2, True), output
 
 
+def test_a_huge_file_is_refused_before_being_read(capsys, tiers, agreement, monkeypatch,
+                                                  tmp_path):
+    from quartiers.engine.partners import reading
+
+    member = partner_member(agreement.partner)
+    monkeypatch.setattr(reading, "DEFAULT_LIMITS", reading.Limits(max_bytes=1 << 20))
+    huge = tmp_path / "gros_fichier_essai.csv"
+    huge.write_bytes(Path(POSTS).read_bytes() * 700)
+    code, output = run(capsys, "tiers", "deposer", agreement.code, str(huge), "--par", member.email)
+    assert code == 2 and "fichier trop volumineux (1,6 Mo ; au plus 1 Mo par dépôt)" in output
+    assert not agreement.deposits.exists()
+
+
 def test_the_journal_is_verified_and_tampering_named(capsys, tiers, agreement):
     code, output = run(capsys, "tiers", "verifier-journal")
     assert code == 0 and output.startswith("Journal intact : 2 entrées")

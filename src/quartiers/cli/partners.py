@@ -112,6 +112,7 @@ def _fixed(values: list[str]) -> dict[str, str]:
 
 @_refusals
 def cmd_deposit(args) -> int:
+    from quartiers.engine.partners import reading
     from quartiers.web.partners.models import Deposit
     from quartiers.web.partners.services import deposit
 
@@ -120,6 +121,11 @@ def cmd_deposit(args) -> int:
     if not path.is_file():
         raise Refusal(f"{path} : " + ("fichier introuvable" if not path.exists()
                                       else "ce n'est pas un fichier") + ".")
+    most = reading.DEFAULT_LIMITS.max_bytes
+    if path.stat().st_size > most:  # refused before it is read into memory
+        size = f"{path.stat().st_size / 2**20:.1f}".replace(".", ",")
+        raise Refusal(f"{path} : fichier trop volumineux ({size} Mo ; au plus "
+                      f"{most / 2**20:.0f} Mo par dépôt) : rien n'est enregistré.")
     made = deposit(agreement, user, path.name, path.read_bytes(),
                    **({"fixed": _fixed(args.valeur)} if args.valeur else {}))
     if made.status == Deposit.Status.ACCEPTED:
