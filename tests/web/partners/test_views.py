@@ -5,10 +5,12 @@ and withdraw from the pages."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from quartiers.web.partners import services
 from quartiers.web.partners.models import Deposit, JournalEntry, Output
@@ -133,3 +135,55 @@ def test_a_failed_audit_is_shown_cell_by_cell_and_cannot_be_published(client, ag
     output.refresh_from_db()
     assert output.status == Output.Status.TO_REVIEW
     assert "ne peut pas être acceptée" in client.get(response["Location"]).content.decode()
+
+
+def test_the_staff_create_then_activate_an_agreement_in_the_back_office(client, staff_user):
+    from django.contrib.auth.models import Permission
+
+    from quartiers.web.partners.models import Agreement
+
+    from ..accounts.factories import PartnerOrganisationFactory
+    from .factories import POSTS_FIELDS
+
+    # until ensure_roles gives them (see the report): the agreements' permissions
+    staff_user.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="partners", codename__endswith="_agreement"))
+    partner = PartnerOrganisationFactory()
+    client.force_login(staff_user)
+    assert client.get("/gestion/tiers-de-confiance/conventions/new/").status_code == 200
+    today = timezone.localdate()
+    data = {
+        "title": "Convention d'essai du back office", "partner": partner.pk,
+        "legal_basis": "donnees_publiques", "purpose": "Essai.", "schema": "postes_subventionnes",
+        "allowed_fields": POSTS_FIELDS, "recipes": ["postes"],
+        "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=365)).isoformat(),
+        "threshold": 11, "dominance_n": 1, "dominance_k": 85, "p_percent": 0,
+        "protection_percent": 10,
+        "signatories-TOTAL_FORMS": 2, "signatories-INITIAL_FORMS": 0,
+        "signatories-MIN_NUM_FORMS": 0, "signatories-MAX_NUM_FORMS": 1000,
+        "territories-TOTAL_FORMS": 1, "territories-INITIAL_FORMS": 0,
+        "territories-MIN_NUM_FORMS": 0, "territories-MAX_NUM_FORMS": 1000,
+        "territories-0-level": "departement", "territories-0-code": "35",
+        "territories-0-ORDER": 1,
+    }
+    for i, side in enumerate(("partenaire", "centre")):
+        data |= {f"signatories-{i}-name": f"Signataire d'essai {i}",
+                 f"signatories-{i}-function": "Fonction d'essai", f"signatories-{i}-side": side,
+                 f"signatories-{i}-signed_on": today.isoformat(), f"signatories-{i}-ORDER": i + 1}
+    response = client.post("/gestion/tiers-de-confiance/conventions/new/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    agreement = Agreement.objects.get()
+    assert agreement.created_by == staff_user and agreement.status == Agreement.Status.DRAFT
+    assert agreement.signatories.count() == 2 and agreement.territories.get().code == "35"
+    assert JournalEntry.objects.get(action=JournalEntry.Action.AGREEMENT).details["action"] == \
+        "création"
+    edit = client.get(f"/gestion/tiers-de-confiance/conventions/edit/{agreement.pk}/")
+    assert edit.status_code == 200, edit
+    url = f"/gestion/tiers-de-confiance/conventions/{agreement.pk}/activer/"
+    assert url in edit.content.decode()
+    assert "Tiers de confiance" in client.get("/gestion/").content.decode()
+    assert "Activer la convention" in client.get(url).content.decode()
+    client.post(url)
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.ACTIVE
+    assert services.key_ring().exists(agreement.code)

@@ -91,7 +91,6 @@ def agreement(request, code: str):
         "signatories": item.signatories.all(), "territories": item.territories.all(),
         "deposits": [] if expired and not staff else item.deposits.select_related("uploaded_by"),
         "outputs": outputs, "can_deposit": services.can_deposit(request.user, item),
-        "compute_form": ComputeForm(recipes=documents.recipe_titles(item)) if staff else None,
         "certificate": getattr(item, "deletion_certificate", None),
     })
 
