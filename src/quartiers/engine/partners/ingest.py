@@ -21,7 +21,7 @@ from .keys import pseudonymise
 from .location import PRECISIONS, locate
 from .reading import DEFAULT_LIMITS, LINE, Limits, ReadingError, read
 from .schemas import LOCATION_COLUMNS, Schema
-from .store import SQL_TYPES, AgreementStore
+from .store import NO_SPILL, SQL_TYPES, AgreementStore
 from .validation import (
     MAX_ERRORS,
     DepositError,
@@ -84,6 +84,7 @@ def ingest(schema: Schema, filename: str, content: bytes, *, deposit_id: str,
         return refused(columns=columns, detected=read_.detected)
     con = connect()
     try:
+        con.execute(NO_SPILL)
         con.execute(f"ATTACH '{Path(warehouse)}' AS wh (READ_ONLY)")
         con.register("incoming", table)
         check_values(con, schema, columns, errors)

@@ -5,7 +5,9 @@ Points go through the project's locator (the warehouse's QPV perimeters, vectori
 spatial join on the warehouse's commune contours; addresses are first geocoded by the platform's
 geocoder (only the address leaves the machine, with a row number). Codes given by the partner
 (commune, IRIS, QPV) are kept as given: an IRIS gives its commune, not its QPV, and a point gives
-no IRIS (the warehouse holds no IRIS contours). ``localisation`` says, per row, how it was placed.
+no IRIS (the warehouse holds no IRIS contours). The commune contours are simplified: a point
+within ``COMMUNE_TOLERANCE_DEGREES`` of one is placed in the nearest. ``localisation`` says, per
+row, how it was placed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import shapely
 
 from ..locator import CHECK, ERROR, Locator, bundled
 from ..locator.geocoding import AddressColumns, GeocodingError
@@ -34,6 +37,9 @@ PRECISIONS = {
     "qpv": "code QPV donné par le partenaire",
     "commune": "code commune donné par le partenaire",
 }
+COMMUNE_TOLERANCE_DEGREES = 0.002
+"""A point just outside the simplified commune contours (≈ 150 m: the coast, a boundary) goes to
+the nearest commune within this reach."""
 NO_GEOCODER = ("le géocodage n'est pas configuré sur cette plateforme ; donnez longitude et "
                "latitude (ou les codes de commune et d'IRIS) au lieu de l'adresse")
 
@@ -46,6 +52,46 @@ def _locator(warehouse: str, modified: float) -> Locator:
 def locator_for(warehouse: Path) -> Locator:
     """One locator per warehouse file version (built in ≈ 0.5 s)."""
     return _locator(str(warehouse), Path(warehouse).stat().st_mtime)
+
+
+class Communes:
+    """The warehouse's commune contours, prepared and indexed once, to place points in them."""
+
+    def __init__(self, warehouse: Path):
+        rows = Warehouse(warehouse).query("""SELECT code, ST_AsWKB(geometry) AS wkb
+            FROM marts.territories WHERE level = 'commune' AND geometry IS NOT NULL
+            ORDER BY code""")
+        self.codes = np.array([r["code"] for r in rows] + [None], dtype=object)
+        self.shapes = shapely.from_wkb([bytes(r["wkb"]) for r in rows])
+        shapely.prepare(self.shapes)
+        self.tree = shapely.STRtree(self.shapes)
+
+    def find(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """Code of the commune holding each point (the first by code on a shared edge), else
+        the nearest within the tolerance, else None."""
+        found = np.full(len(lon), -1, np.int64)
+        points = shapely.points(lon, lat)
+        point, shape = self.tree.query(points)
+        inside = shapely.contains_xy(self.shapes[shape], lon[point], lat[point])
+        point, shape = point[inside], shape[inside]
+        order = np.lexsort((shape, point))[::-1]  # the smallest code wins when written last
+        found[point[order]] = shape[order]
+        lost = np.flatnonzero(found < 0)
+        if len(lost):
+            (near, shape), _ = self.tree.query_nearest(
+                points[lost], max_distance=COMMUNE_TOLERANCE_DEGREES, return_distance=True,
+                all_matches=False)
+            found[lost[near]] = shape
+        return self.codes[found]
+
+
+@functools.lru_cache(maxsize=2)
+def _communes(warehouse: str, modified: float) -> Communes:
+    return Communes(Path(warehouse))
+
+
+def communes_for(warehouse: Path) -> Communes:
+    return _communes(str(warehouse), Path(warehouse).stat().st_mtime)
 
 
 def locate(con, schema: Schema, warehouse: Path, errors: Errors, geocoder=None) -> dict[str, int]:
@@ -116,11 +162,9 @@ def _locate_points(con, warehouse: Path, line, lon, lat, kind, field, errors: Er
                                      "qpv": pa.array(codes[ok], pa.string()),
                                      "localisation": pa.array(kind[ok], pa.string()),
                                      "champ": pa.array(field[ok], pa.string())}))
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE point_communes AS
-        SELECT p.{LINE}, min(c.code) AS commune FROM points p
-        JOIN wh.marts.territories c ON c.level = 'commune'
-         AND ST_Intersects(c.geometry, ST_Point(p.lon, p.lat))
-        GROUP BY ALL""")
+    commune = communes_for(warehouse).find(lon[ok], lat[ok])
+    con.register("point_communes", pa.table({LINE: line[ok],
+                                             "commune": pa.array(commune, pa.string())}))
     errors.add_query(con, f"""
         SELECT p.{LINE}, p.champ, 'point hors des contours des communes du référentiel'
         FROM points p LEFT JOIN point_communes c USING ({LINE})
@@ -131,6 +175,7 @@ def _locate_points(con, warehouse: Path, line, lon, lat, kind, field, errors: Er
         FROM points p LEFT JOIN point_communes c USING ({LINE})
         LEFT JOIN wh.marts.territories q ON q.level = 'qpv' AND q.code = p.qpv""")
     con.unregister("points")
+    con.unregister("point_communes")
 
 
 def _given_codes(con, columns: set[str], placed: str) -> None:

@@ -24,6 +24,10 @@ SQL_TYPES = {"identifier": "VARCHAR", "text": "VARCHAR", "integer": "BIGINT", "d
              "date": "DATE", "year": "INTEGER", "category": "VARCHAR", "commune": "VARCHAR",
              "iris": "VARCHAR", "qpv": "VARCHAR", "location": "VARCHAR"}
 
+NO_SPILL = "SET temp_directory = ''"
+"""DuckDB spills large operations to ``./.tmp`` by default, in clear: never with partners' rows
+(a deposit too large for memory fails instead)."""
+
 
 @dataclass(frozen=True)
 class DeletionFacts:
@@ -62,6 +66,7 @@ class AgreementStore:
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         con = duckdb_connect(extensions=("httpfs",))
         try:
+            con.execute(NO_SPILL)
             con.execute(f"ATTACH '{self.path}' AS depot (ENCRYPTION_KEY '{self._key}')")
             yield con
         finally:
