@@ -235,7 +235,8 @@ def partner_values(store: Warehouse, level: str, code: str) -> list[dict]:
         release = releases.setdefault(row["key"], {
             name: row[name] for name in ("key", "agreement", "title", "producer", "licence",
                                          "recipe_title", "vintage", "released_at", "method",
-                                         "limits")} | {"values": []})
+                                         "limits")} | {
+            "released_on": "/".join(reversed(row["released_at"][:10].split("-"))), "values": []})
         release["values"].append({
             "measure": row["measure_label"], "unit": row["unit"], "level": row["level_label"],
             "code": row["value_code"], "vintage": row["value_vintage"], "value": row["value"],

@@ -32,6 +32,18 @@ def direct_counts(agreement, sql: str) -> dict[tuple, int]:
             for row in (tuple(r.values()) for r in agreement.rows(sql))}
 
 
+def alone_hidden(result, relations: dict[tuple, list[tuple]]) -> list[tuple]:
+    """Relations (total -> parts, by key) where exactly one member is hidden: a reader would get
+    it back by difference."""
+    rows = cells(result)
+    found = []
+    for total, parts in relations.items():
+        members = [rows[k] for k in (total, *parts) if k in rows]
+        if sum(m["status"] == SECRET for m in members) == 1:
+            found.append(total)
+    return found
+
+
 def test_flux_counts_entries_and_exits_and_hides_small_cells(agreement):
     assert agreement.deposit(fixture_text()).accepted
     result = run(RECIPES["flux"], agreement.store, agreement.warehouse, Rules())
@@ -57,6 +69,13 @@ def test_flux_counts_entries_and_exits_and_hides_small_cells(agreement):
     assert qpv and all(r["status"] == SECRET for r in qpv.values() if r["measure"] == "entrees"
                        and r["vintage"] != result.vintage)  # 5 leases per QPV in the fixture
     assert cells(result, level=HORS_QPV)
+    located = agreement.rows("SELECT DISTINCT qpv, commune FROM depot.rows WHERE qpv IS NOT NULL")
+    relations = {}  # commune = its QPV + hors QPV, for every vintage and measure
+    for _, commune, vintage, measure in cells(result, level="commune"):
+        qpvs = [r["qpv"] for r in located if r["commune"] == commune]
+        relations[("commune", commune, vintage, measure)] = [
+            ("qpv", q, vintage, measure) for q in qpvs] + [(HORS_QPV, commune, vintage, measure)]
+    assert relations and alone_hidden(result, relations) == []
     assert any(r["measure"].startswith("entrees.provenance") for r in result.rows)
 
 
@@ -129,5 +148,13 @@ def test_posts_on_the_real_anct_files_hide_dominated_contracts(agreement):
         elif row["status"] != SECRET:
             assert row["value"] == pytest.approx(total)
     assert dominated > 10
+    relations = defaultdict(list)  # département = its contracts + posts outside any contract
+    for level, code, year, measure in cells(result):
+        if level in ("contrat_de_ville", "departement_hors_contrat"):
+            dep = code if level != "contrat_de_ville" else next(
+                r["insee_dep"] for r in agreement.rows(
+                    f"SELECT DISTINCT insee_dep FROM depot.rows WHERE code_cv = '{code}'"))
+            relations[("departement", dep, year, measure)].append((level, code, year, measure))
+    assert alone_hidden(result, relations) == []
     regions = cells(result, level="region", measure="montant")
     assert {code for _, code, _, _ in regions} == {"52", "53"}

@@ -119,6 +119,7 @@ def test_the_profile_lists_a_territory_s_released_values(tmp_path):
     store = Warehouse(path)
     [release] = partner_values(store, "epci", "200000001")
     assert release["licence"] == MANIFEST["licence"] and release["producer"] == "ANCT"
+    assert release["released_on"] == "30/11/2026"
     [value] = release["values"]
     assert value["code"] == "CV1" and value["secret"] and value["status"] == "secret statistique"
     [department] = partner_values(store, "departement", "35")

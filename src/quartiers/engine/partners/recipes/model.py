@@ -47,7 +47,8 @@ class Computed:
     sums: list[SumRelation]
     vintage: str
     derived: Callable[[dict], list[dict]] | None = None  # published cells -> extra rows
-    extra_audits: list = field(default_factory=list)  # (values, hidden-from-main, sums) mirrors
+    # cells hidden wherever the main ones are: (hidden keys, rules) -> (rows, AuditReport, label)
+    extra_audits: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,10 @@ def protect_result(recipe: Recipe, computed: Computed, rules: Rules) -> RecipeRe
     rows = [result_row(key, None if key in reasons else value, reasons.get(key))
             for key, value in sorted(protection.values.items())]
     for mirror in computed.extra_audits:
-        mirror_rows, report = mirror(protection.hidden, rules)
+        mirror_rows, mirrored, label = mirror(protection.hidden, rules)
         rows += mirror_rows
-        audits.append(report.as_json())
-        ok = ok and report.ok
+        audits.append({**mirrored.as_json(), "resume": f"{label} : {mirrored.summary()}"})
+        ok = ok and mirrored.ok
     if computed.derived:
         rows += computed.derived(protection.published())
     audit = {"ok": ok, "resume": " ".join(a["resume"] for a in audits),

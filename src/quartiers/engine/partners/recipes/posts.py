@@ -73,7 +73,7 @@ def compute(con) -> Computed:
     def post_key(key: tuple) -> tuple:
         return (*key[:3], POSTS + key[3][len(AMOUNT):])
 
-    def mirror(hidden: set, rules) -> tuple[list[dict], object]:
+    def mirror(hidden: set, rules) -> tuple[list[dict], object, str]:
         values = {post_key(key): float(posts.get(post_key(key), 0)) for key in amounts}
         hidden_posts = {post_key(key) for key in hidden}
         relations = [SumRelation(post_key(s.total), tuple(post_key(p) for p in s.parts))
@@ -83,7 +83,7 @@ def compute(con) -> Computed:
         mirrored = [result_row(key, None if key in hidden_posts else value,
                          MIRROR_REASON if key in hidden_posts else None)
                     for key, value in sorted(values.items())]
-        return mirrored, report
+        return mirrored, report, "Nombre de postes"
 
     return Computed(cells, sums, vintage="-".join(dict.fromkeys((years[0], years[-1]))),
                     extra_audits=[mirror])
