@@ -23,8 +23,15 @@ contacts, events, press watch, outbox) the centre's staff add, change and delete
 STAFF_MODEL_PERMISSIONS = {
     "newsletters": ("add_newsletterlist", "change_newsletterlist", "delete_newsletterlist",
                     "view_newsletterlist", "view_subscription"),
+    "partners": ("add_agreement", "change_agreement", "view_agreement",
+                 "add_signatory", "change_signatory", "delete_signatory", "view_signatory",
+                 "add_agreementterritory", "change_agreementterritory",
+                 "delete_agreementterritory", "view_agreementterritory",
+                 "view_deposit", "view_output", "view_journalentry", "view_deletioncertificate"),
 }
-"""Models the staff handle only in part: subscriptions change by their holders' links alone."""
+"""Models the staff handle only in part: subscriptions change by their holders' links alone;
+partners' deposits, outputs and the journal change only through the trusted third party's
+workflow (``partners.services``), never by hand."""
 
 STAFF_COLLECTION_PERMISSIONS = {
     "wagtailimages": ("add_image", "change_image", "delete_image", "choose_image"),
