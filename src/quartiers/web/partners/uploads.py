@@ -10,9 +10,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 
+from quartiers.engine.partners.reading import DEFAULT_LIMITS
+
 
 def max_upload_bytes() -> int:
-    return settings.QUARTIERS.max_upload_mb * 1024 * 1024
+    """The site's upload cap (QUARTIERS_TELEVERSEMENT_MAX_MO), never above what the engine reads."""
+    return min(settings.QUARTIERS.max_upload_mb << 20, DEFAULT_LIMITS.max_bytes)
 
 
 def size_label(size: int) -> str:

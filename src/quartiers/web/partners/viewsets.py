@@ -71,6 +71,11 @@ class AgreementCreateView(_Journaled, ModelViewSet.add_view_class):
 class AgreementEditView(_Journaled, ModelViewSet.edit_view_class):
     action_label = "modification"
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)  # sets self.object
+        services.log_access(request.user, self.object, "gestion : formulaire de la convention")
+        return response
+
     @property
     def header_buttons(self):
         buttons = [HeaderButton("Espace tiers de confiance",
