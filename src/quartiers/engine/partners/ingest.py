@@ -71,7 +71,8 @@ def ingest(schema: Schema, filename: str, content: bytes, *, deposit_id: str,
     except ReadingError as error:
         errors.add(str(error).split(" : ", 1)[-1])
         return refused()
-    table = read_.table
+    table, detected = read_.table, read_.detected
+    del read_  # the table is dropped once typed: memory
     for name, value in (fixed or {}).items():
         if name in table.column_names:
             errors.add(f"la colonne est dans le fichier et donnée aussi au dépôt ({value})", 1,
@@ -81,7 +82,7 @@ def ingest(schema: Schema, filename: str, content: bytes, *, deposit_id: str,
     columns = [n for n in table.column_names if n != LINE]
     check_columns(schema, columns, allowed_fields, errors)
     if errors.count:
-        return refused(columns=columns, detected=read_.detected)
+        return refused(columns=columns, detected=detected)
     con = connect()
     try:
         con.execute(NO_SPILL)
@@ -89,18 +90,21 @@ def ingest(schema: Schema, filename: str, content: bytes, *, deposit_id: str,
         con.register("incoming", table)
         check_values(con, schema, columns, errors)
         if errors.count:
-            return refused(columns=columns, detected=read_.detected)
+            return refused(columns=columns, detected=detected)
         located = locate(con, schema, Path(warehouse), errors, geocoder) if schema.place else {}
         if errors.count:
-            return refused(columns=columns, detected=read_.detected)
+            return refused(columns=columns, detected=detected)
         kept = list(schema.stored_columns)
         select = ", ".join(_stored(schema, n, columns) for n in kept)
         join = f"JOIN located l USING ({LINE})" if schema.place else ""
         con.execute(f"CREATE OR REPLACE TEMP TABLE rows AS SELECT t.{LINE}, {select} "
                     f"FROM typed t {join} ORDER BY t.{LINE}")
+        con.execute("DROP TABLE typed")
+        con.unregister("incoming")
+        del table  # with the file's text columns
         check_territories(con, schema, territories, errors)
         if errors.count:
-            return refused(columns=columns, detected=read_.detected)
+            return refused(columns=columns, detected=detected)
         rows = con.execute(f'SELECT {", ".join(f"{chr(34)}{n}{chr(34)}" for n in kept)} '
                            "FROM rows ORDER BY _ligne").to_arrow_table()
     finally:
@@ -113,12 +117,12 @@ def ingest(schema: Schema, filename: str, content: bytes, *, deposit_id: str,
             rows = rows.set_column(rows.column_names.index(name), name,
                                    _pseudonyms(rows.column(name), keys))
     store.append(deposit_id, rows, kinds)
-    warnings = [f"format détecté : {read_.detected}"]
+    warnings = [f"format détecté : {detected}"]
     missing = [f.name for f in schema.fields if f.name not in columns and f.name not in schema.place]
     if missing:
         warnings.append(f"colonnes facultatives absentes : {', '.join(missing)}")
     return DepositReport(True, rows.num_rows, [], 0, warnings, sha256, located, kept,
-                         read_.detected)
+                         detected)
 
 
 def _stored(schema: Schema, name: str, columns: list[str]) -> str:

@@ -163,7 +163,7 @@ def check_values(con, schema: Schema, columns: list[str], errors: Errors) -> Non
                 "WHERE level = 'qpv'")
     fields = [f for f in schema.fields if f.name in columns]
     texts = [f"NULLIF(trim({_q(f.name)}), '') AS {_q('t_' + f.name)}" for f in fields]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE texts AS SELECT {LINE}, {', '.join(texts)} "
+    con.execute(f"CREATE OR REPLACE TEMP VIEW texts AS SELECT {LINE}, {', '.join(texts)} "
                 "FROM incoming")
     typed = [f"{_typed(f.kind, _q('t_' + f.name), f.choices)} AS {_q(f.name)}" for f in fields]
     con.execute(f"CREATE OR REPLACE TEMP TABLE typed AS SELECT *, {', '.join(typed)} FROM texts")
