@@ -138,16 +138,11 @@ def test_a_failed_audit_is_shown_cell_by_cell_and_cannot_be_published(client, ag
 
 
 def test_the_staff_create_then_activate_an_agreement_in_the_back_office(client, staff_user):
-    from django.contrib.auth.models import Permission
-
     from quartiers.web.partners.models import Agreement
 
     from ..accounts.factories import PartnerOrganisationFactory
     from .factories import POSTS_FIELDS
 
-    # until ensure_roles gives them (see the report): the agreements' permissions
-    staff_user.user_permissions.add(*Permission.objects.filter(
-        content_type__app_label="partners", codename__endswith="_agreement"))
     partner = PartnerOrganisationFactory()
     client.force_login(staff_user)
     assert client.get("/gestion/tiers-de-confiance/conventions/new/").status_code == 200
