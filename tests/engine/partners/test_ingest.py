@@ -101,6 +101,12 @@ def test_rows_outside_the_agreement_territories_are_refused(agreement):
     assert not agreement.store.exists()
 
 
+def test_an_agreement_with_unreadable_territories_refuses_with_a_report(agreement):
+    report = agreement.deposit(fixture_text(), territories=[("qpv2015", "QP035001")])
+    assert not report.accepted and "niveau qpv2015" in report.errors[0].message
+    assert not agreement.store.exists()
+
+
 def test_a_point_outside_france_is_an_error(agreement):
     text = _with_cell(_with_cell(fixture_text(), 3, "longitude", "48.1"), 3, "latitude", "-1.7")
     report = agreement.deposit(text)

@@ -20,7 +20,7 @@ from .reading import LINE
 from .schemas import Schema
 
 MAX_ERRORS = 100
-TERRITORY_LEVELS = ("france", "region", "departement", "epci", "commune", "qpv")
+TERRITORY_LEVELS = ("france", "region", "departement", "epci", "commune", "arrondissement", "qpv")
 DEPARTEMENT_FIELDS = ("insee_dep",)  # text fields read as a row's département / région
 REGION_FIELDS = ("insee_reg",)
 MAX_TEXT = 200
@@ -194,7 +194,11 @@ def check_territories(con, schema: Schema, territories: Collection[tuple[str, st
         return
     unknown = sorted({level for level, _ in territories} - set(TERRITORY_LEVELS))
     if unknown:
-        raise ValueError(f"niveaux de territoire non pris en charge : {', '.join(unknown)}")
+        errors.add(f"la convention couvre des territoires de niveau {', '.join(unknown)}, que le "
+                   "contrôle des dépôts ne sait pas lire (niveaux possibles : "
+                   f"{', '.join(TERRITORY_LEVELS)}) ; l'équipe du centre doit corriger la "
+                   "convention avant tout dépôt")
+        return
     con.execute("CREATE OR REPLACE TEMP TABLE allowed (level VARCHAR, code VARCHAR)")
     con.executemany("INSERT INTO allowed VALUES (?, ?)", [list(t) for t in territories])
     columns = [r[0] for r in con.execute("DESCRIBE rows").fetchall()]
@@ -220,6 +224,7 @@ def check_territories(con, schema: Schema, territories: Collection[tuple[str, st
         LEFT JOIN wh.marts.territories q ON q.level = 'qpv' AND q.code = {qpv}
         WHERE NOT EXISTS (SELECT 1 FROM allowed a WHERE a.level = 'france'
             OR (a.level = 'commune' AND a.code IN ({commune}, c.commune, q.commune))
+            OR (a.level = 'arrondissement' AND a.code = {commune})
             OR (a.level = 'qpv' AND a.code = {qpv})
             OR (a.level = 'epci' AND a.code IN (c.epci, q.epci))
             OR (a.level = 'departement' AND a.code IN (c.departement, q.departement,
