@@ -64,6 +64,7 @@ class _Component:
     matrix: csr_array
     rhs: np.ndarray
     targets: list
+    target_positions: list[int]
     lower: np.ndarray | None = None
     upper: np.ndarray | None = None
 
@@ -131,7 +132,8 @@ def attacker_intervals(published: Mapping[Key, float], hidden: Collection[Key],
             intervals[targets[0]] = (lower_bounds.get(targets[0], 0.0),
                                      upper_bounds.get(targets[0], math.inf))
             continue
-        components.append(_Component(variables, *_system(variables, rels, published), targets))
+        components.append(_Component(variables, *_system(variables, rels, published), targets,
+                                     [i for i, key in enumerate(variables) if key in hidden]))
     # above any bounded maximum: a vertex of these sum systems adds right-hand sides with
     # coefficients ±1 (their matrices are network-like)
     big = 2 * (sum(float(np.abs(c.rhs).sum()) for c in components)
@@ -158,36 +160,41 @@ def _extremes(components: list[_Component], sense: float, big: float) -> dict[Ke
     found: dict[Key, float] = {}
     first = True
     while True:
-        chosen = {id(c): (c.targets if first else [next(k for k in c.targets if k not in found)])
-                  for c in components if not all(k in found for k in c.targets)}
-        active = [c for c in components if id(c) in chosen]
-        if not active:
+        chosen = {}  # component → positions of the targets its part of the objective optimises
+        for n, c in enumerate(components):
+            left = [i for key, i in zip(c.targets, c.target_positions, strict=True) if key not in found]
+            if left:
+                chosen[n] = c.target_positions if first else left[:1]
+        if not chosen:
             return found
-        matrix = block_diag([c.matrix for c in active], format="csr")
-        objective = np.concatenate([sense * np.isin(np.arange(len(c.variables)), [
-            c.variables.index(k) for k in chosen[id(c)]]) for c in active]).astype(float)
-        result = linprog(objective, A_eq=matrix, b_eq=np.concatenate([c.rhs for c in active]),
+        active = [components[n] for n in chosen]
+        objective = np.zeros(sum(len(c.variables) for c in active))
+        offset = 0
+        for n, c in zip(chosen, active, strict=True):
+            objective[[offset + i for i in chosen[n]]] = sense
+            offset += len(c.variables)
+        result = linprog(objective, A_eq=block_diag([c.matrix for c in active], format="csr"),
+                         b_eq=np.concatenate([c.rhs for c in active]),
                          bounds=np.column_stack([np.concatenate([c.lower for c in active]),
                                                  np.concatenate([c.upper for c in active])]),
                          method="highs")
         if result.status != 0:
             raise _inconsistent(active)
         offset = 0
-        for c in active:
-            x = result.x[offset:offset + len(c.variables)]
-            offset += len(c.variables)
-            for position, key in enumerate(c.variables):
-                if key not in c.targets or key in found:
+        for n, c in zip(chosen, active, strict=True):
+            for key, i in zip(c.targets, c.target_positions, strict=True):
+                if key in found:
                     continue
-                value, low, high = float(x[position]), c.lower[position], c.upper[position]
+                value, low, high = float(result.x[offset + i]), c.lower[i], c.upper[i]
                 if sense > 0 and value <= low + 1e-9 * max(1.0, abs(low)):
                     found[key] = float(low)
                 elif sense < 0 and value >= high - 1e-9 * max(1.0, abs(high)):
                     found[key] = math.inf if high == big else float(high)
                 elif sense < 0 and value >= big / 2:
                     found[key] = math.inf
-                elif not first and key == chosen[id(c)][0]:
+                elif not first and i == chosen[n][0]:
                     found[key] = value
+            offset += len(c.variables)
         first = False
 
 
