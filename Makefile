@@ -66,6 +66,8 @@ bench: install
 	$(BIN)/python bench/analyses.py
 	$(BIN)/python bench/events.py
 	$(BIN)/python bench/mail.py
+	$(BIN)/python bench/secrecy.py
+	$(BIN)/python bench/deposit.py
 
 clean:
 	rm -rf $(VENV) $(ADDOK_VENV) var

@@ -14,10 +14,18 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from quartiers.engine.locator.geocoding import Geocoder
 from quartiers.engine.partners import journal
+from quartiers.engine.partners.ingest import DepositReport, ingest
+from quartiers.engine.partners.keys import KeyRing
+from quartiers.engine.partners.recipes import RECIPES, RecipeResult, run
+from quartiers.engine.partners.release import withdraw_release, write_release
+from quartiers.engine.partners.schemas import SCHEMAS
+from quartiers.engine.partners.store import AgreementStore
+from quartiers.engine.partners.validation import DepositError
 
 from ..accounts.models import Role
-from .models import Agreement, Deposit, JournalEntry, Output
+from .models import Agreement, DeletionCertificate, Deposit, JournalEntry, Output
 
 
 class Refused(Exception):
@@ -124,14 +132,12 @@ def can_deposit(user, agreement: Agreement) -> bool:
 # Keys and store ---------------------------------------------------------------------------------
 
 def key_ring():
-    from quartiers.engine.partners.keys import KeyRing
 
     return KeyRing(settings.QUARTIERS.partners_keys)
 
 
 def agreement_store(agreement: Agreement, ring=None):
     """The agreement's encrypted store (the keys are created with the agreement's activation)."""
-    from quartiers.engine.partners.store import AgreementStore
 
     ring = ring or key_ring()
     key = ring.store_key(agreement.code) if ring.exists(agreement.code) else ""
@@ -189,9 +195,6 @@ def deposit(agreement: Agreement, user, filename: str, content: bytes, **options
     pseudonymised and located in the agreement's store. A refused file keeps its report, never
     its rows; the same file as an accepted deposit is refused. ``options`` go to the engine's
     ``ingest`` (a value given for the whole file…)."""
-    from quartiers.engine.partners.ingest import DepositReport, ingest
-    from quartiers.engine.partners.schemas import SCHEMAS
-    from quartiers.engine.partners.validation import DepositError
 
     if not may_deposit(user, agreement):
         raise NotAllowed(f"Seuls les membres de {agreement.partner} déposent sous la convention "
@@ -213,12 +216,19 @@ def deposit(agreement: Agreement, user, filename: str, content: bytes, **options
             " il n'est pas enregistré une seconde fois."))], 1, [], digest)
     else:
         ring = ensure_keys(agreement, user)
-        report = ingest(SCHEMAS[agreement.schema], filename, content, deposit_id=str(record.id),
-                        allowed_fields=agreement.allowed_fields, store=agreement_store(agreement, ring),
-                        keys=ring.pseudonym_keys(agreement.code),
-                        warehouse=settings.QUARTIERS.warehouse,
-                        territories=list(agreement.territories.values_list("level", "code")),
-                        **options)
+        # addresses go to the geocoder the site is configured with (« non »: none, refused)
+        geocoder = Geocoder.from_setting(settings.QUARTIERS.geocoder)
+        try:
+            report = ingest(SCHEMAS[agreement.schema], filename, content,
+                            deposit_id=str(record.id), allowed_fields=agreement.allowed_fields,
+                            store=agreement_store(agreement, ring),
+                            keys=ring.pseudonym_keys(agreement.code),
+                            warehouse=settings.QUARTIERS.warehouse, geocoder=geocoder,
+                            territories=list(agreement.territories.values_list("level", "code")),
+                            **options)
+        finally:
+            if geocoder is not None:
+                geocoder.close()
     record.status = Deposit.Status.ACCEPTED if report.accepted else Deposit.Status.REFUSED
     record.rows = report.rows if report.accepted else 0
     record.report = report.as_json()
@@ -264,7 +274,6 @@ def request_output(agreement: Agreement, recipe: str, user, *, background: bool 
 def compute(output: Output) -> Output:
     """Run the recipe on the agreement's store with its secrecy rules; the output waits for the
     staff's review, or says why it failed."""
-    from quartiers.engine.partners.recipes import RECIPES, run
 
     agreement = output.agreement
     try:
@@ -325,8 +334,6 @@ def licence(agreement: Agreement) -> str:
 def release(output: Output, user) -> Output:
     """Write the accepted output where the next ``quartiers build`` takes it into the public
     warehouse, as a source whose licence is the agreement."""
-    from quartiers.engine.partners.recipes import RecipeResult
-    from quartiers.engine.partners.release import write_release
 
     _require_staff(user, "publier une sortie")
     _require_to_review(output)
@@ -356,7 +363,6 @@ def release(output: Output, user) -> Output:
 
 def withdraw(output: Output, user, reason: str = "") -> Output:
     """A released output taken back: gone from the public warehouse at the next build."""
-    from quartiers.engine.partners.release import withdraw_release
 
     _require_staff(user, "retirer une sortie")
     if output.status != Output.Status.RELEASED:
@@ -384,7 +390,6 @@ def delete_expired(today=None) -> list:
 
 
 def _delete(agreement: Agreement):
-    from .models import DeletionCertificate
 
     ring = key_ring()
     store = agreement_store(agreement, ring)

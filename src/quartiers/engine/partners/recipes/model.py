@@ -17,7 +17,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ...secrecy import SumRelation
-from ...secrecy.lp import AuditReport
 from ...secrecy.protect import protect
 from ...secrecy.rules import Cell, Rules
 
@@ -99,9 +98,11 @@ def run(recipe: Recipe, store, warehouse: Path, rules: Rules) -> RecipeResult:
 
 def protect_result(recipe: Recipe, computed: Computed, rules: Rules) -> RecipeResult:
     protection = protect(computed.cells, computed.sums, rules)
-    report, zeros = _known_zeros(protection)
-    reasons = {key: why for key, why in protection.reasons().items() if key not in zeros}
-    audits = [report.as_json()]
+    report = protection.audit
+    reasons = protection.reasons()
+    # with several audits, each summary says which cells it covers
+    main = "Tableaux publiés : " if computed.extra_audits else ""
+    audits = [{**report.as_json(), "resume": main + report.summary()}]
     ok = report.ok
     rows = [result_row(key, None if key in reasons else value, reasons.get(key))
             for key, value in sorted(protection.values.items())]
@@ -116,25 +117,10 @@ def protect_result(recipe: Recipe, computed: Computed, rules: Rules) -> RecipeRe
              "cellules": [c for a in audits for c in a["cellules"]]}
     return RecipeResult(
         recipe=recipe.code, title=recipe.title, vintage=computed.vintage, rows=rows,
-        primary=len(protection.primary), secondary=len(protection.secondary) - len(zeros),
+        primary=len(protection.primary), secondary=len(protection.secondary),
         audit=audit, ok=ok,
         measures=[asdict(m) for m in recipe.measures], method=list(recipe.method),
         limits=list(recipe.limits))
-
-
-def _known_zeros(protection) -> tuple[AuditReport, set]:
-    """Secondary cells of value 0 that the reader computes exactly anyway are published: showing
-    a value he already knows adds nothing, and a zero discloses nobody (engine.secrecy.rules)."""
-    report = protection.audit
-    zeros = {key for key in report.failures
-             if key not in protection.primary and protection.values[key] == 0
-             and max(abs(x) for x in report.intervals[key]) < 1e-9}
-    if not zeros:
-        return report, zeros
-    return AuditReport(
-        intervals={k: v for k, v in report.intervals.items() if k not in zeros},
-        required={k: v for k, v in report.required.items() if k not in zeros},
-        failures=[k for k in report.failures if k not in zeros]), zeros
 
 
 def result_row(key: tuple, value: float | None, reason: str | None) -> dict:
