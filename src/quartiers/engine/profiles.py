@@ -214,7 +214,8 @@ PARTNER_PLACES = {  # a territory's own cells in the partners' releases, besides
 
 def partner_values(store: Warehouse, level: str, code: str) -> list[dict]:
     """Released partners' values for the territory (an EPCI: also its contrats de ville), per
-    release with its provenance; hidden cells say « secret statistique »."""
+    release with its provenance, as one table per place (measures × vintages, the way series
+    read); hidden cells say « secret statistique »."""
     from .reports.charts import format_number  # reports import this module
 
     if not store.query("SELECT 1 FROM information_schema.tables WHERE table_schema = 'marts' "
@@ -225,8 +226,12 @@ def partner_values(store: Warehouse, level: str, code: str) -> list[dict]:
                 "marts.contrats_de_ville WHERE epci = ?))" if level == "epci" else "")
     rows = store.query(
         f"SELECT r.*, v.measure, v.measure_label, v.unit, v.level AS value_level, v.level_label, "
-        f"v.code AS value_code, v.vintage AS value_vintage, v.value, v.status, v.note "
+        f"v.code AS value_code, v.vintage AS value_vintage, v.value, v.status, v.note, "
+        f"coalesce(t.name, c.name) AS place_name "
         f"FROM marts.partner_values v JOIN marts.partner_releases r ON r.key = v.release "
+        f"LEFT JOIN marts.territories t ON t.level = split_part(v.level, '_hors', 1) "
+        f"AND t.code = v.code "
+        f"LEFT JOIN marts.contrats_de_ville c ON v.level = 'contrat_de_ville' AND c.code = v.code "
         f"WHERE (v.level IN ({levels}) AND v.code = ?) {contrats} "
         f"ORDER BY r.released_at, r.key, v.level, v.code, v.measure, v.vintage",
         [code, code] if contrats else [code])
@@ -236,16 +241,28 @@ def partner_values(store: Warehouse, level: str, code: str) -> list[dict]:
             name: row[name] for name in ("key", "agreement", "title", "producer", "licence",
                                          "recipe_title", "vintage", "released_at", "method",
                                          "limits")} | {
-            "released_on": "/".join(reversed(row["released_at"][:10].split("-"))), "values": []})
-        release["values"].append({
-            "measure": row["measure_label"], "unit": row["unit"], "level": row["level_label"],
-            "code": row["value_code"], "vintage": row["value_vintage"], "value": row["value"],
-            "secret": row["status"] == "secret",
+            "released_on": "/".join(reversed(row["released_at"][:10].split("-"))), "places": {}})
+        place = release["places"].setdefault((row["value_level"], row["value_code"]), {
+            "level": row["level_label"], "code": row["value_code"],
+            "name": row["place_name"] or row["value_code"], "vintages": [], "measures": {}})
+        if row["value_vintage"] not in place["vintages"]:
+            place["vintages"].append(row["value_vintage"])
+        measure = place["measures"].setdefault(row["measure"], {
+            "label": row["measure_label"], "unit": row["unit"], "cells": {}})
+        measure["cells"][row["value_vintage"]] = {
+            "secret": row["status"] == "secret", "public": row["status"] == "public",
             "shown": "" if row["value"] is None else format_number(
                 row["value"], 1 if row["unit"] == "%" else 0, row["unit"]),
-            "status": "secret statistique" if row["status"] == "secret" else (
-                "donnée publique" if row["status"] == "public" else "publiée"),
-            "note": row["note"]})
+            "note": row["note"]}
+    for release in releases.values():
+        places = []
+        for place in release.pop("places").values():
+            place["vintages"].sort()
+            place["rows"] = [{"label": m["label"], "unit": m["unit"],
+                              "cells": [m["cells"].get(v) for v in place["vintages"]]}
+                             for m in place.pop("measures").values()]
+            places.append(place)
+        release["places"] = places
     return list(releases.values())
 
 

@@ -114,16 +114,22 @@ def test_the_profile_lists_a_territory_s_released_values(tmp_path):
                 "bundled_sha256 VARCHAR, built_sha256 VARCHAR)")
     con.execute("CREATE TABLE marts.contrats_de_ville AS SELECT 'CV1' AS code, 'Essai' AS name, "
                 "'200000001' AS epci, '35' AS departement, 1000 AS pop_qpv")
+    con.execute("CREATE TABLE marts.territories AS SELECT 'departement' AS level, '35' AS code, "
+                "'Ille-et-Vilaine' AS name")
     load_releases(con, tmp_path)
     con.close()
     store = Warehouse(path)
     [release] = partner_values(store, "epci", "200000001")
     assert release["licence"] == MANIFEST["licence"] and release["producer"] == "ANCT"
     assert release["released_on"] == "30/11/2026"
-    [value] = release["values"]
-    assert value["code"] == "CV1" and value["secret"] and value["status"] == "secret statistique"
+    [place] = release["places"]  # one table per place: measures × vintages
+    assert (place["code"], place["name"]) == ("CV1", "Essai")
+    [row] = place["rows"]
+    assert len(row["cells"]) == len(place["vintages"]) and row["cells"][0]["secret"]
     [department] = partner_values(store, "departement", "35")
-    assert department["values"][0]["shown"].replace("\u202f", " ").startswith("400")
+    [place] = department["places"]
+    assert place["name"] == "Ille-et-Vilaine"
+    assert place["rows"][0]["cells"][0]["shown"].replace("\u202f", " ").startswith("400")
     assert partner_values(store, "commune", "35238") == []
     duckdb.connect(str(tmp_path / "sans-tiers.duckdb")).close()  # a warehouse built before
     assert partner_values(Warehouse(tmp_path / "sans-tiers.duckdb"), "qpv", "QN03502M") == []
