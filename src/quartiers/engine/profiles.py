@@ -243,13 +243,15 @@ def partner_values(store: Warehouse, level: str, code: str) -> list[dict]:
                                          "limits")} | {
             "released_on": "/".join(reversed(row["released_at"][:10].split("-"))), "places": {}})
         place = release["places"].setdefault((row["value_level"], row["value_code"]), {
-            "level": row["level_label"], "code": row["value_code"],
+            "level": row["level_label"], "level_code": row["value_level"], "code": row["value_code"],
             "name": row["place_name"] or row["value_code"], "vintages": [], "measures": {}})
         if row["value_vintage"] not in place["vintages"]:
             place["vintages"].append(row["value_vintage"])
         measure = place["measures"].setdefault(row["measure"], {
-            "label": row["measure_label"], "unit": row["unit"], "cells": {}})
+            "code": row["measure"], "label": row["measure_label"], "unit": row["unit"],
+            "cells": {}})
         measure["cells"][row["value_vintage"]] = {
+            "value": row["value"], "status": row["status"],
             "secret": row["status"] == "secret", "public": row["status"] == "public",
             "shown": "" if row["value"] is None else format_number(
                 row["value"], 1 if row["unit"] == "%" else 0, row["unit"]),
@@ -258,7 +260,7 @@ def partner_values(store: Warehouse, level: str, code: str) -> list[dict]:
         places = []
         for place in release.pop("places").values():
             place["vintages"].sort()
-            place["rows"] = [{"label": m["label"], "unit": m["unit"],
+            place["rows"] = [{"code": m["code"], "label": m["label"], "unit": m["unit"],
                               "cells": [m["cells"].get(v) for v in place["vintages"]]}
                              for m in place.pop("measures").values()]
             places.append(place)

@@ -105,10 +105,19 @@ TERRITOIRE_DETAIL = component("TerritoireDetail", obj({
     "geographie_2015": array(obj({"code": nullable("string"), "nom": nullable("string"),
                                   "statut": STRING, "continuite": STRING})),
     "geographie_2024": array(obj({"code": STRING, "nom": STRING, "statut": STRING})),
-    "contrats_de_ville": array(NOMME)},
+    "contrats_de_ville": array(NOMME),
+    "donnees_partenaires": array(obj({
+        "convention": STRING, "producteur": STRING, "licence": STRING, "titre": STRING,
+        "millesime": STRING, "publie_le": STRING,
+        "valeurs": array(obj({
+            "mesure": STRING, "libelle": STRING, "unite": STRING, "niveau": STRING,
+            "code": STRING, "nom": STRING, "millesime": STRING, "valeur": nullable("number"),
+            "statut": {"type": "string", "enum": ["ok", "secret", "public"]}}))}))},
     ("geographie_2015", "geographie_2024", "contrats_de_ville"),
     "un territoire, sa hiérarchie, ses références ; geographie_2015 pour un QPV, "
-    "geographie_2024 pour un QPV 2015, contrats_de_ville pour un EPCI"))
+    "geographie_2024 pour un QPV 2015, contrats_de_ville pour un EPCI ; donnees_partenaires : "
+    "les valeurs publiées par le tiers de confiance (licence : la convention ; statut secret : "
+    "case masquée par le secret statistique)"))
 PAGE = {"total": INTEGER, "page": INTEGER, "taille": INTEGER}
 PAGE_TERRITOIRES = component("PageTerritoires", obj({**PAGE, "pages": INTEGER,
                                                      "resultats": array(TERRITOIRE)}))
@@ -437,6 +446,16 @@ def territory(request, level, code):
     if level == "epci":
         body["contrats_de_ville"] = [{"code": c["code"], "nom": c["name"]}
                                      for c in profile.contrats]
+    body["donnees_partenaires"] = [{
+        "convention": r["agreement"], "producteur": r["producer"], "licence": r["licence"],
+        "titre": r["recipe_title"], "millesime": r["vintage"], "publie_le": r["released_at"],
+        "valeurs": [{"mesure": row["code"], "libelle": row["label"], "unite": row["unit"],
+                     "niveau": place["level_code"], "code": place["code"], "nom": place["name"],
+                     "millesime": vintage, "valeur": cell["value"], "statut": cell["status"]}
+                    for place in r["places"] for row in place["rows"]
+                    for vintage, cell in zip(place["vintages"], row["cells"], strict=True)
+                    if cell is not None]}
+        for r in profile.partners]
     return body
 
 
