@@ -79,6 +79,19 @@ def test_flux_counts_entries_and_exits_and_hides_small_cells(agreement):
     assert any(r["measure"].startswith("entrees.provenance") for r in result.rows)
 
 
+def test_flux_of_a_single_year_counts_each_lease_once(agreement):
+    """One year deposited: the period is that year, not a second count of the same leases."""
+    header, *lines = fixture_text().splitlines()
+    year = lines[0].split(";")[4][:4]
+    kept = [";".join(f if i != 5 else "" for i, f in enumerate(line.split(";")))
+            for line in lines if line.split(";")[4].startswith(year)]
+    assert agreement.deposit("\n".join([header, *kept]) + "\n").accepted
+    result = run(RECIPES["flux"], agreement.store, agreement.warehouse, Rules(threshold=1))
+    assert result.ok and result.vintage == year
+    entries = [r for r in result.rows if r["level"] == "epci" and r["measure"] == "entrees"]
+    assert sum(r["value"] for r in entries) == len(kept)
+
+
 def test_c2s_counts_coverage_and_insee_beside(agreement):
     assert agreement.deposit(fixture_text(C2S), C2S, "beneficiaires_c2s").accepted
     loose = run(RECIPES["c2s"], agreement.store, agreement.warehouse, Rules(threshold=3))

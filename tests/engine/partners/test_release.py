@@ -53,7 +53,8 @@ def test_release_writes_only_what_may_be_shown_and_the_build_loads_it(tmp_path):
     folder = write_release(tmp_path, "tc-2026-001-postes-1", MANIFEST, result)
     values = pq.read_table(folder / "valeurs.parquet").to_pylist()
     by_code = {row["code"]: row for row in values}
-    assert by_code["CV1"]["value"] is None and "dominance" in by_code["CV1"]["reason"]
+    # the public learns that a cell is hidden, never why (« primaire : < 11 » would bound it)
+    assert by_code["CV1"]["value"] is None and by_code["CV1"]["reason"] == "secret statistique"
     assert by_code["CV2"]["value"] is None and by_code["CV2"]["status"] == "secret"
     assert by_code["35"]["value"] == 400.0
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))

@@ -120,8 +120,7 @@ def test_a_failed_audit_is_shown_cell_by_cell_and_cannot_be_published(client, ag
                                                                        staff_user):
     audit = {"ok": False, "resume": "Audit refusé : 1 case encadrée trop étroitement.",
              "cellules": [{"cellule": "qpv · QN03504M · 2023 · entrees", "min_attaquant": 4,
-                           "max_attaquant": 5, "min_exige_au_plus": 0, "max_exige_au_moins": 11,
-                           "protegee": False}]}
+                           "max_attaquant": 5, "protegee": False}]}
     output = Output.objects.create(
         agreement=agreement, recipe="postes", status=Output.Status.TO_REVIEW, audit_ok=False,
         result={"title": "Essai", "vintage": "2023", "rows": [], "primary": 1, "secondary": 0,

@@ -32,6 +32,9 @@ class ReleaseRefused(ValueError):
     pass
 
 
+PUBLIC_REASON = "secret statistique"
+
+
 def release_dir(imports_dir: Path, release_key: str) -> Path:
     if not KEY.match(release_key):
         raise ReleaseRefused(f"Clé de publication invalide : « {release_key} » (lettres minuscules, "
@@ -45,8 +48,10 @@ def write_release(imports_dir: Path, release_key: str, manifest: dict, result: R
     if not result.ok:
         raise ReleaseRefused(f"La sortie « {release_key} » ne peut pas être publiée : l'audit du "
                              "secret statistique a échoué.")
-    rows = [{**row, "value": None if row["status"] == SECRET else row["value"]}
-            for row in result.rows]
+    # the reason a cell is hidden (« primaire : effectif inférieur à 11 », « secondaire… »)
+    # bounds it for the reader: the public sees only « secret statistique »
+    rows = [{**row, "value": None, "reason": PUBLIC_REASON} if row["status"] == SECRET
+            else {**row, "reason": ""} for row in result.rows]
     manifest = {**manifest, "clé": release_key, "recette": result.recipe,
                 "titre": result.title, "millésime": manifest.get("millésime") or result.vintage,
                 "audit": result.audit.get("resume", ""), "cases primaires": result.primary,

@@ -236,14 +236,14 @@ class AuditReport:
                 f"refusée.")
 
     def as_json(self) -> dict:
-        """JSON-safe (keys joined by « · », infinity as null), for storage and the review page."""
+        """JSON-safe (keys joined by « · », infinity as null), for storage and the review page.
+
+        Only what the published cells give away (the attacker's bounds) and the verdict: the
+        required intervals are computed from the hidden values and never leave the engine."""
         failing = set(self.failures)
         return {"ok": self.ok, "resume": self.summary(), "cellules": [
             {"cellule": _label(key), "min_attaquant": _json_number(low),
-             "max_attaquant": _json_number(high),
-             "min_exige_au_plus": _json_number(self.required[key][0]),
-             "max_exige_au_moins": _json_number(self.required[key][1]),
-             "protegee": key not in failing}
+             "max_attaquant": _json_number(high), "protegee": key not in failing}
             for key, (low, high) in sorted(self.intervals.items())]}
 
 

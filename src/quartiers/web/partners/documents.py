@@ -124,10 +124,10 @@ def deposit_report(record: Deposit) -> dict:
     return report
 
 
-def output_view(output: Output) -> dict:
+def output_view(output: Output, staff: bool = False) -> dict:
     """What an output's page shows: one table per level and vintage (territories by measures,
-    hidden cells as « s » with their reason), and for the staff the secrecy summary and the
-    audit of every hidden cell."""
+    hidden cells as « s », with their reason for the staff only: a reason bounds the cell), and
+    for the staff the secrecy summary and the audit of every hidden cell."""
     from quartiers.engine.partners.recipes.model import LEVEL_LABELS
 
     result = output.result or {}
@@ -142,7 +142,8 @@ def output_view(output: Output) -> dict:
         tables.append({
             "title": f"{LEVEL_LABELS.get(level, level).capitalize()} — {vintage}",
             "columns": ["Territoire", *(_measure_label(measures.get(code), code) for code in used)],
-            "rows": [[{"text": _place(level, code)}, *(_cell(places[code].get(m)) for m in used)]
+            "rows": [[{"text": _place(level, code)},
+                      *(_cell(places[code].get(m), staff) for m in used)]
                      for code in sorted(places)]})
     hidden = [row for row in result.get("rows") or () if row.get("status") == "secret"]
     secrecy = [("Cases masquées par les règles primaires", str(result.get("primary", 0))),
@@ -166,11 +167,11 @@ def _place(level: str, code: str) -> str:
     return code if name == code else f"{name} ({code})"
 
 
-def _cell(row: dict | None) -> dict:
+def _cell(row: dict | None, staff: bool) -> dict:
     if row is None:
         return {"text": "", "reason": ""}
     if row.get("value") is None:
-        return {"text": "s", "reason": row.get("reason") or "secret statistique"}
+        return {"text": "s", "reason": (staff and row.get("reason")) or "secret statistique"}
     value = row["value"]
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
     return {"text": text.replace(",", "\u202f").replace(".", ","), "reason": ""}

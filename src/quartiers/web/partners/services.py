@@ -216,8 +216,10 @@ def deposit(agreement: Agreement, user, filename: str, content: bytes, **options
             " il n'est pas enregistré une seconde fois."))], 1, [], digest)
     else:
         ring = ensure_keys(agreement, user)
-        # addresses go to the geocoder the site is configured with (« non »: none, refused)
-        geocoder = Geocoder.from_setting(settings.QUARTIERS.geocoder)
+        # partners' addresses go only to a geocoder named in QUARTIERS_GEOCODEUR (a server of
+        # the centre's own): never, by default, to the national service outside the agreement
+        configured = settings.QUARTIERS.geocoder
+        geocoder = Geocoder.from_setting(configured) if configured else None
         try:
             report = ingest(SCHEMAS[agreement.schema], filename, content,
                             deposit_id=str(record.id), allowed_fields=agreement.allowed_fields,

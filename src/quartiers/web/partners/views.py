@@ -179,7 +179,7 @@ def output(request, pk: int):
     services.log_access(request.user, made.agreement, f"sortie {made.pk}")
     return render(request, "partners/output.html", {
         "output": made, "agreement": made.agreement, "staff": staff,
-        "result": documents.output_view(made), "review_form": ReviewForm() if staff else None})
+        "result": documents.output_view(made, staff), "review_form": ReviewForm() if staff else None})
 
 
 @staff_only
@@ -208,7 +208,7 @@ def review(request, pk: int):
     if not form.is_valid():
         return render(request, "partners/output.html", {
             "output": made, "agreement": made.agreement, "staff": True,
-            "result": documents.output_view(made), "review_form": form}, status=400)
+            "result": documents.output_view(made, True), "review_form": form}, status=400)
     accept = form.cleaned_data["decision"] == ReviewForm.PUBLISH
     try:
         services.review(made, request.user, accept, form.cleaned_data["comment"])

@@ -64,7 +64,8 @@ def compute(con) -> Computed:
     counts: dict[tuple, int] = defaultdict(int)
     for qpv, commune, year, flow, size, age, income, previous, n in rows:
         counts[(qpv, commune, str(year), flow)] += n
-        counts[(qpv, commune, period, flow)] += n
+        if period != str(year):  # one year only: the period is that year, counted once
+            counts[(qpv, commune, period, flow)] += n
         categories = {"taille": _size(size), "age": AGE_BANDS_REFERENCE.index(age),
                       "revenus": INCOME_BANDS.index(income),
                       "provenance": _origin(previous, commune, geo)}
