@@ -4,6 +4,7 @@ and the column named, and nothing stored from a refused file."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 from quartiers.engine.partners.schemas import SCHEMAS
@@ -206,3 +207,16 @@ def test_real_anct_files_when_bundled(agreement):
                                    fixed={"dispositif": scheme})
         assert report.accepted, report.errors
     assert sum(agreement.store.deposits().values()) == 983 + 326
+
+
+def test_a_refused_file_leaves_none_of_its_content_in_the_report(agreement):
+    """The report is kept in the site's database: a file without a header row must not leave
+    its first data row there as « columns », nor a malformed row its content."""
+    _, *lines = fixture_text().splitlines()
+    report = agreement.deposit("\n".join(lines) + "\n")
+    assert not report.accepted and report.columns == []
+    kept = json.dumps(report.as_json(), ensure_ascii=False)
+    assert "LGT-0000" not in kept and "BAIL-00000" not in kept and "colonne « n° 1 »" in kept
+    report = agreement.deposit(fixture_text() + "LGT-9;BAIL-SECRET;1;2;3\n")
+    kept = json.dumps(report.as_json(), ensure_ascii=False)
+    assert not report.accepted and "BAIL-SECRET" not in kept

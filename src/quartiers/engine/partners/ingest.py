@@ -62,9 +62,11 @@ def ingest(schema: Schema, filename: str, content: bytes, *, deposit_id: str,
     sha256 = hashlib.sha256(content).hexdigest()
     errors = Errors(filename)
 
-    def refused(warnings=(), columns=(), detected="") -> DepositReport:
+    def refused(warnings=(), detected="") -> DepositReport:
+        """The report kept of a refused file names no column: a file without a header row
+        would have its first data row (names, identifiers) kept as « columns »."""
         return DepositReport(False, 0, errors.kept, errors.count, list(warnings), sha256,
-                             columns=list(columns), detected=detected)
+                             columns=[], detected=detected)
 
     try:
         read_ = read(filename, content, limits)
@@ -82,7 +84,7 @@ def ingest(schema: Schema, filename: str, content: bytes, *, deposit_id: str,
     columns = [n for n in table.column_names if n != LINE]
     check_columns(schema, columns, allowed_fields, errors)
     if errors.count:
-        return refused(columns=columns, detected=detected)
+        return refused(detected=detected)
     con = connect()
     try:
         con.execute(NO_SPILL)
@@ -90,10 +92,10 @@ def ingest(schema: Schema, filename: str, content: bytes, *, deposit_id: str,
         con.register("incoming", table)
         check_values(con, schema, columns, errors)
         if errors.count:
-            return refused(columns=columns, detected=detected)
+            return refused(detected=detected)
         located = locate(con, schema, Path(warehouse), errors, geocoder) if schema.place else {}
         if errors.count:
-            return refused(columns=columns, detected=detected)
+            return refused(detected=detected)
         kept = list(schema.stored_columns)
         select = ", ".join(_stored(schema, n, columns) for n in kept)
         join = f"JOIN located l USING ({LINE})" if schema.place else ""
@@ -104,7 +106,7 @@ def ingest(schema: Schema, filename: str, content: bytes, *, deposit_id: str,
         del table  # with the file's text columns
         check_territories(con, schema, territories, errors)
         if errors.count:
-            return refused(columns=columns, detected=detected)
+            return refused(detected=detected)
         rows = con.execute(f'SELECT {", ".join(f"{chr(34)}{n}{chr(34)}" for n in kept)} '
                            "FROM rows ORDER BY _ligne").to_arrow_table()
     finally:

@@ -9,6 +9,7 @@ spreadsheet shows them, the header being row 1, in the column ``_ligne``.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -93,15 +94,25 @@ def _gunzip(filename: str, content: bytes, limits: Limits) -> bytes:
     return data
 
 
+SAFE_HEADER = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def header_label(name: str, position: int) -> str:
+    """How a report names a column of the file: its name when it looks like a field name, else
+    its position — a file without a header row has a data row (a name, an identifier) there,
+    and the report is kept in the site's database."""
+    return name if SAFE_HEADER.fullmatch(name) else f"n° {position}"
+
+
 def _check_header(filename: str, names: list[str]) -> None:
     blank = [i + 1 for i, name in enumerate(names) if not name.strip()]
     if blank:
         raise ReadingError(f"{filename} : colonne {blank[0]} sans nom dans l'en-tête (ligne 1)")
     seen = set()
-    for name in names:
+    for position, name in enumerate(names, start=1):
         if name in seen:
-            raise ReadingError(f"{filename} : la colonne « {name} » apparaît deux fois dans "
-                               "l'en-tête (ligne 1)")
+            raise ReadingError(f"{filename} : la colonne « {header_label(name, position)} » "
+                               "apparaît deux fois dans l'en-tête (ligne 1)")
         seen.add(name)
 
 
@@ -155,13 +166,14 @@ def _csv(filename: str, content: bytes, limits: Limits) -> Read:
 
 
 def _arrow_message(error: Exception) -> str:
-    """pyarrow's « CSV parse error: Expected 5 columns, got 6: … » in French, row included."""
+    """pyarrow's « CSV parse error: Expected 5 columns, got 6: … » in French, without the
+    row's content: the report is kept in the site's database, the row may hold identifiers."""
     text = str(error).split(":", 1)[-1].strip()
     if "Expected" in text and "columns, got" in text:
         expected, got = text.split("Expected", 1)[1].split("columns, got")
         return (f"une ligne a {got.split(':')[0].strip()} colonnes au lieu de "
-                f"{expected.strip()} : « {text.split(':', 1)[-1].strip()[:80]} »")
-    return text[:200]
+                f"{expected.strip()} (vérifiez le séparateur et les guillemets)")
+    return "format non reconnu (vérifiez le séparateur, l'encodage et les guillemets)"
 
 
 def _xlsx(filename: str, content: bytes, limits: Limits) -> Read:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 
-from .reading import LINE
+from .reading import LINE, header_label
 from .schemas import Schema
 
 MAX_ERRORS = 100
@@ -79,10 +79,11 @@ def check_columns(schema: Schema, columns: list[str], allowed_fields: Collection
                   errors: Errors) -> None:
     """Unknown, not allowed or missing columns (file-level errors, named in row 1)."""
     allowed = set(allowed_fields)
-    for name in columns:
+    for position, name in enumerate(columns, start=1):
         if name not in schema.names:
             errors.add(f"colonne inconnue du schéma « {schema.title} » ; colonnes attendues : "
-                       f"{', '.join(schema.names)}", 1, name)
+                       f"{', '.join(schema.names)} (un fichier sans ligne d'en-tête est refusé "
+                       "ainsi)", 1, header_label(name, position))
         elif name not in allowed:
             errors.add("colonne non prévue par la convention : ces données ne peuvent pas être "
                        "déposées (retirez la colonne)", 1, name)
