@@ -60,3 +60,25 @@ def test_activation_needs_a_signatory_on_each_side_and_a_future_end():
     assert agreement.activation_problems() == []
     agreement.ends_on = agreement.starts_on + timedelta(days=1)
     assert "La fin de conservation est déjà passée." in agreement.activation_problems()
+
+
+@pytest.mark.django_db
+def test_what_was_signed_no_longer_changes_once_in_force(agreement):
+    """Another partner would see the data, a lower threshold would loosen stored data's secrecy."""
+    from quartiers.web.accounts.models import PartnerOrganisation
+
+    other = PartnerOrganisation.objects.create(name="Autre organisme d'essai", kind="bailleur")
+    agreement.partner, agreement.threshold = other, 5
+    with pytest.raises(ValidationError) as refused:
+        agreement.full_clean()
+    assert {"partner", "threshold"} <= set(refused.value.message_dict)
+    agreement.refresh_from_db()
+    agreement.ends_on += timedelta(days=365)  # the retention date may still move
+    agreement.full_clean()
+
+
+@pytest.mark.django_db
+def test_secrecy_parameters_cannot_be_switched_off():
+    with pytest.raises(ValidationError) as refused:
+        AgreementFactory(threshold=1, protection_percent=0).full_clean()
+    assert {"threshold", "protection_percent"} <= set(refused.value.message_dict)

@@ -136,6 +136,13 @@ def test_outputs_computed_reviewed_released_by_staff_only(agreement, member, sta
     assert not services.visible_outputs(member, agreement).exists()
     steps = [entry.action for entry in JournalEntry.objects.filter(agreement_code=agreement.code)]
     assert steps[-5:] == ["computation", "computation", "review", "release", "release"]
+    # a second version of the same table would give by difference what changed in between
+    second = services.request_output(agreement, "postes", staff_user)
+    run_tasks()
+    second.refresh_from_db()
+    services.review(second, staff_user, True, "Relu.")
+    with pytest.raises(services.Refused, match="déjà été publiée"):
+        services.release(second, staff_user)
 
 
 @pytest.mark.django_db

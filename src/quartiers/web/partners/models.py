@@ -101,8 +101,26 @@ class Agreement(ClusterableModel):
                      dominance_k=self.dominance_k, p_percent=self.p_percent,
                      protection_percent=self.protection_percent)
 
+    # what the partner signed and the deposits were checked against: fixed once in force (a
+    # change of partner would show its data to another organisation, a lower threshold would
+    # loosen the secrecy of what is already stored)
+    FIXED_ONCE_ACTIVE = ("partner_id", "legal_basis", "schema", "allowed_fields", "recipes",
+                         "threshold", "dominance_n", "dominance_k", "p_percent",
+                         "protection_percent")
+
     def clean(self):
         errors = {}
+        if self.pk:
+            signed = Agreement.objects.filter(pk=self.pk).exclude(status=self.Status.DRAFT).first()
+            for name in self.FIXED_ONCE_ACTIVE if signed else ():
+                if getattr(signed, name) != getattr(self, name):
+                    errors[name.removesuffix("_id")] = (
+                        "La convention n'est plus un brouillon : ce champ ne change plus. Pour "
+                        "d'autres termes, établissez une nouvelle convention.")
+        if self.threshold is not None and self.threshold < 3:
+            errors["threshold"] = "Le seuil de fréquence ne peut pas descendre sous 3 unités."
+        if self.protection_percent is not None and self.protection_percent <= 0:
+            errors["protection_percent"] = "Le niveau de protection doit être positif."
         if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
             errors["ends_on"] = "La fin de conservation doit suivre le début de la convention."
         if self.schema:

@@ -19,7 +19,7 @@ from quartiers.engine.partners import journal
 from quartiers.engine.partners.ingest import DepositReport, ingest
 from quartiers.engine.partners.keys import KeyRing
 from quartiers.engine.partners.recipes import RECIPES, RecipeResult, run
-from quartiers.engine.partners.release import withdraw_release, write_release
+from quartiers.engine.partners.release import ReleaseRefused, withdraw_release, write_release
 from quartiers.engine.partners.schemas import SCHEMAS
 from quartiers.engine.partners.store import AgreementStore
 from quartiers.engine.partners.validation import DepositError
@@ -344,6 +344,14 @@ def release(output: Output, user) -> Output:
                       "pas concluant.")
     if output.reviewed_by_id is None:
         raise Refused(f"La sortie {output.pk} doit d'abord être relue et acceptée.")
+    earlier = Output.objects.filter(agreement=output.agreement, recipe=output.recipe,
+                                    released_at__isnull=False).exclude(pk=output.pk).first()
+    if earlier:  # two versions of a table give by difference what changed between them
+        raise Refused(
+            f"La sortie n° {earlier.pk} de la même recette a déjà été publiée sous cette "
+            "convention : en publier une autre version permettrait de retrouver par différence "
+            "ce qui a changé entre les deux, que l'audit ne contrôle pas encore conjointement. "
+            "Une seule version est publiée par convention et par recette.")
     agreement, now = output.agreement, timezone.now()
     manifest = {
         "convention": agreement.code, "intitulé": agreement.title,
@@ -356,10 +364,13 @@ def release(output: Output, user) -> Output:
     with transaction.atomic():
         output.status, output.released_at, output.release_key = Output.Status.RELEASED, now, key
         output.save()
-        write_release(settings.QUARTIERS.imports_dir, key, manifest,
-                      RecipeResult.from_json(output.result))
         log(user, JournalEntry.Action.RELEASE, agreement.code, f"sortie {output.pk}",
             {"clé": key, "recette": output.recipe})
+        try:  # last: a refusal or a failure here leaves neither files nor journal entry
+            write_release(settings.QUARTIERS.imports_dir, key, manifest,
+                          RecipeResult.from_json(output.result))
+        except ReleaseRefused as refusal:
+            raise Refused(str(refusal)) from None
     return output
 
 
