@@ -87,3 +87,18 @@ def test_the_journal_is_append_only():
     with pytest.raises(AppendOnly):
         JournalEntry.objects.filter(seq=1).update(actor="intrus")
     assert JournalEntry.objects.get().actor == "essai@exemple.test"
+
+
+@pytest.mark.django_db
+def test_entries_cut_from_the_end_are_found_by_the_anchor_kept_outside(
+        django_capture_on_commit_callbacks, partners_dirs):
+    """Deleting the last entries leaves a valid chain; the trace kept with the keys does not."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(3):
+            log("essai@exemple.test", JournalEntry.Action.ACCESS, "TC-2026-001", f"page {number}")
+    assert verify_journal().ok
+    assert (partners_dirs.partners_keys / "journal-tete.txt").read_text().startswith("3 ")
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM partners_journalentry WHERE seq = 3")
+    result = verify_journal()
+    assert not result.ok and result.broken_seq == 3 and "fin du journal supprimée" in str(result)

@@ -5,8 +5,10 @@ tasks all go through here."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import uuid
 
 from django.conf import settings
@@ -77,16 +79,58 @@ def log(actor, action: str, agreement_code: str = "", object_ref: str = "",
                                      previous_hash=last.hash if last else journal.GENESIS)
                 entry.hash = journal.entry_hash(entry.previous_hash, entry.hashed_fields())
                 entry.save()
+                transaction.on_commit(functools.partial(_anchor, entry))
                 return entry
         except IntegrityError:
             continue
     raise Refused("Le journal est occupé : recommencez dans un instant.")
 
 
+def _anchor_path():
+    return settings.QUARTIERS.partners_keys / "journal-tete.txt"
+
+
+def _anchor(entry: JournalEntry) -> None:
+    """The last entry's number and hash, kept outside the database (with the keys): a chain
+    rewritten or cut at its end in the database no longer meets it."""
+    path = _anchor_path()
+    known = _read_anchor()
+    if known and known[0] >= entry.seq:
+        return
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(f"{entry.seq} {entry.hash}\n", encoding="ascii")
+    os.chmod(temporary, 0o600)
+    os.replace(temporary, path)
+
+
+def _read_anchor() -> tuple[int, str] | None:
+    try:
+        seq, digest = _anchor_path().read_text(encoding="ascii").split()
+    except (FileNotFoundError, ValueError):
+        return None
+    return int(seq), digest
+
+
 def verify_journal() -> journal.Verification:
-    """The whole journal checked from its first entry."""
+    """The whole journal checked from its first entry, then against the anchor kept outside
+    the database: entries cut from its end, or a chain recomputed, are found too."""
     fields = ("seq", *journal.HASHED[1:], "previous_hash", "hash")
-    return journal.verify(JournalEntry.objects.order_by("seq").values(*fields).iterator())
+    checked = journal.verify(JournalEntry.objects.order_by("seq").values(*fields).iterator())
+    anchor = _read_anchor()
+    if not checked.ok or anchor is None:
+        return checked
+    seq, digest = anchor
+    kept = JournalEntry.objects.filter(seq=seq).values_list("hash", flat=True).first()
+    if kept is None:
+        return journal.Verification(checked.count, checked.last_hash, seq,
+                                    "entrée absente de la base alors que sa trace, gardée hors "
+                                    "de la base, existe (fin du journal supprimée).")
+    if kept != digest:
+        return journal.Verification(checked.count, checked.last_hash, seq,
+                                    "son empreinte ne correspond plus à la trace gardée hors de "
+                                    "la base (journal réécrit).")
+    return checked
 
 
 def log_access(user, agreement: Agreement, what: str) -> JournalEntry:

@@ -217,8 +217,10 @@ def review(request, pk: int):
     except services.Refused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, "Résultat publié : il entrera dans l'entrepôt public à la "
-                                  "prochaine construction." if accept else "Résultat refusé.")
+        messages.success(request, "Résultat publié : il entrera dans l'entrepôt public, puis sur "
+                                  "les fiches des territoires, à la prochaine mise à jour de "
+                                  "l'entrepôt (commande quartiers build)."
+                         if accept else "Résultat refusé.")
     return redirect("partners:output", pk=made.pk)
 
 
