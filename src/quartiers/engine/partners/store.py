@@ -154,7 +154,10 @@ class AgreementStore:
         """Erase the store (and its write-ahead log); the facts say what was there."""
         existed = self.exists()
         size = self.path.stat().st_size if existed else 0
-        deposits = self.deposits() if existed else {}
+        try:  # without its key (destroyed by an earlier, interrupted deletion) it cannot be read
+            deposits = self.deposits() if existed else {}
+        except Exception:  # any failure to read: the file is erased all the same
+            deposits = {}
         for path in (self.path, self.path.with_name(self.path.name + ".wal")):
             path.unlink(missing_ok=True)
         return DeletionFacts(self.code, self.path.name, existed, len(deposits),

@@ -103,16 +103,22 @@ def certificate(record: DeletionCertificate) -> bytes:
     facts += [(str(label), fact_text(value)) for label, value in (record.facts or {}).items()]
     return compile_typst(TYPST / "certificat.typ", {
         **_header(agreement, "Certificat de suppression des données"),
-        "statement": (f"Le {_centre()}, tiers de confiance, certifie avoir supprimé toutes les "
-                      f"données déposées par {agreement.partner.name} au titre de la convention "
-                      f"{agreement.code}, ainsi que les clés qui permettaient de les lire et de "
-                      "pseudonymiser les identifiants. Les résultats publiés, soumis au secret "
-                      "statistique, ne contiennent aucune donnée individuelle."),
+        "statement": _deletion_statement(agreement, record.facts or {}),
         "facts": facts,
         "journal_note": "Empreinte de l'entrée du journal qui inscrit cette suppression (le journal "
                         "est chaîné : toute modification d'une entrée antérieure la rend fausse) :",
         "journal_hash": record.journal_hash,
     })
+
+
+def _deletion_statement(agreement: Agreement, facts: dict) -> str:
+    """What is certified, as the deletion's facts say it: no claim beyond them."""
+    keys = ("ainsi que les clés qui permettaient de les lire et de pseudonymiser les identifiants"
+            if facts.get("clés détruites") else "dont les clés avaient déjà été détruites")
+    return (f"Le {_centre()}, tiers de confiance, certifie avoir supprimé toutes les données "
+            f"déposées par {agreement.partner.name} au titre de la convention {agreement.code}, "
+            f"{keys}. Les résultats publiés, soumis au secret statistique, ne contiennent aucune "
+            "donnée individuelle.")
 
 
 def deposit_report(record: Deposit) -> dict:

@@ -442,8 +442,15 @@ def delete_expired(today=None) -> list:
     outputs stay public: they passed the secrecy audit and hold no individual's data; their
     audit's cell by cell bounds, which come from the hidden values, are erased too."""
     today = today or timezone.localdate()
-    return [_delete(agreement) for agreement in Agreement.objects.filter(
-        status=Agreement.Status.ACTIVE, ends_on__lte=today).order_by("code")]
+    certificates = []
+    for agreement in Agreement.objects.filter(status=Agreement.Status.ACTIVE,
+                                              ends_on__lte=today).order_by("code"):
+        try:  # one agreement that fails must not keep the others' data beyond their date
+            certificates.append(_delete(agreement))
+        except Exception as error:  # journaled, retried by the next daily run
+            log("système", JournalEntry.Action.DELETION, agreement.code, agreement.code,
+                {"échec": type(error).__name__, "reprise": "à la prochaine purge quotidienne"})
+    return certificates
 
 
 def _delete(agreement: Agreement):
@@ -457,6 +464,10 @@ def _delete(agreement: Agreement):
         deposits = agreement.deposits.filter(status=Deposit.Status.ACCEPTED, deleted_at__isnull=True)
         rows = sum(deposits.values_list("rows", flat=True))
         deposit_count = deposits.update(deleted_at=now)
+        for deposit in agreement.deposits.all():  # reports keep their counts, not their messages
+            deposit.report = {key: value for key, value in (deposit.report or {}).items()
+                              if key not in ("errors", "warnings", "columns")}
+            deposit.save(update_fields=["report"])
         erased_outputs = _erase_results(agreement)
         released = agreement.outputs.filter(status=Output.Status.RELEASED).count()
         facts = {
