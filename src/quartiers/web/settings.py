@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "quartiers.web.mail",
     "quartiers.web.schedule",
     "quartiers.web.partners",
+    # contrats de ville: registry and documents, evaluation frameworks and reports, the Labo
+    "quartiers.web.contracts",
+    "quartiers.web.evaluation",
+    "quartiers.web.labo",
     # content system and staff back office
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -19,6 +19,10 @@ urlpatterns = [
     path("", include("quartiers.web.contacts.urls")),
     path("", include("quartiers.web.mail.urls")),
     path("tiers-de-confiance/", include("quartiers.web.partners.urls")),
+    # contrats de ville: evaluation first (its paths are more specific than a contract's code)
+    path("contrats/", include("quartiers.web.evaluation.urls")),
+    path("contrats/", include("quartiers.web.contracts.urls")),
+    path("labo/", include("quartiers.web.labo.urls")),
     path("gestion/login/", RedirectView.as_view(pattern_name="accounts:login", query_string=True),
          name="gestion_login"),  # the back office logs in through our login page
     path("gestion/", include(wagtailadmin_urls)),

@@ -16,9 +16,10 @@ from wagtail.models import (
 from .models import Role
 
 STAFF_APPS = ("programme", "library", "site", "accounts", "wagtailredirects", "contacts", "events",
-              "presswatch", "mail")
+              "presswatch", "mail", "contracts", "evaluation", "labo")
 """Apps whose every model (programme, resources, snippets, settings, accounts, redirects,
-contacts, events, press watch, outbox) the centre's staff add, change and delete."""
+contacts, events, press watch, outbox, contrats de ville, their frameworks, the Labo) the
+centre's staff add, change and delete."""
 
 STAFF_MODEL_PERMISSIONS = {
     "newsletters": ("add_newsletterlist", "change_newsletterlist", "delete_newsletterlist",
@@ -70,3 +71,8 @@ def ensure_roles() -> str:
     if not created:
         return f"Rôles déjà en place : {names}."
     return f"Rôles : {names} ({len(created)} créé{'s' if len(created) > 1 else ''})."
+
+
+def is_centre_staff(user) -> bool:
+    """A member of the centre's team, or a superuser."""
+    return bool(user and user.is_authenticated and (user.is_superuser or Role.STAFF in user.roles))
