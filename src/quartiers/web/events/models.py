@@ -26,6 +26,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..accounts.services import is_centre_staff
 from ..core.content import RICH_TEXT_FEATURES
 from ..programme.models import Format
 
@@ -72,7 +73,7 @@ class EventIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["listing"] = agenda_listing(request.GET)
-        context["is_staff"] = is_staff(request.user)
+        context["is_staff"] = is_centre_staff(request.user)
         return context
 
 
@@ -262,7 +263,7 @@ class EventPage(Page):
         context["places_left"] = self.places_left()
         context["waiting"] = self.waiting_count()
         context["form"] = kwargs.get("form") or RegistrationForm(event=self)
-        context["is_staff"] = is_staff(request.user)
+        context["is_staff"] = is_centre_staff(request.user)
         return context
 
     def serve(self, request, *args, **kwargs):
@@ -358,9 +359,3 @@ def _day(day: date) -> str:
 def _hour(moment: time) -> str:
     return f"{moment.hour} h {moment.minute:02d}" if moment.minute else f"{moment.hour} h"
 
-
-def is_staff(user) -> bool:
-    """A member of the centre's team (the events' back office), or a superuser."""
-    from ..accounts.models import Role
-
-    return bool(user.is_authenticated and (user.is_superuser or Role.STAFF in user.roles))

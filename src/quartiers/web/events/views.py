@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from ..accounts.services import is_centre_staff
 from . import exports, pdf
 from .forms import RegistrationForm
 from .ical import calendar, feed_events
-from .models import EventPage, Registration, WebinarCycle, is_staff
+from .models import EventPage, Registration, WebinarCycle
 from .registration import (
     Refused,
     cancel,
@@ -113,7 +114,7 @@ def staff_only(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not is_staff(request.user):
+        if not is_centre_staff(request.user):
             raise PermissionDenied("Réservé à l'équipe du centre.")
         return view(request, *args, **kwargs)
     return wrapped

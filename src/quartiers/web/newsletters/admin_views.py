@@ -11,14 +11,10 @@ from django.urls import reverse
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from ..accounts.models import Role
+from ..accounts.services import is_centre_staff
 from ..mail.models import OutgoingMessage
 from . import sending
 from .models import NewsletterIssuePage, Status, Subscription
-
-
-def is_staff(user) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or Role.STAFF in user.roles))
 
 
 class IssueSendingView(WagtailAdminTemplateMixin, TemplateView):
@@ -27,7 +23,7 @@ class IssueSendingView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "newsletters/admin/sending.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not is_staff(request.user):
+        if not is_centre_staff(request.user):
             raise PermissionDenied
         self.issue = get_object_or_404(NewsletterIssuePage, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)

@@ -11,7 +11,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_views import IssueSendingView, is_staff
+from ..accounts.services import is_centre_staff
+from .admin_views import IssueSendingView
 from .models import NewsletterIssuePage, NewsletterList, Subscription
 
 
@@ -22,7 +23,7 @@ def register_sending_urls():
 
 
 def _sending_button(page, user, cls, **kwargs):
-    if isinstance(page.specific_deferred, NewsletterIssuePage) and is_staff(user):
+    if isinstance(page.specific_deferred, NewsletterIssuePage) and is_centre_staff(user):
         yield cls("Envoi de la lettre", reverse("newsletters_sending", args=[page.pk]),
                   icon_name="mail", priority=40, **kwargs)
 

@@ -32,7 +32,7 @@ ENDS_ON = date(2030, 12, 31)
 def run(staff, data_dir: Path) -> list[str]:
     """Create what is missing, deposit the files not yet deposited, compute the output when
     something new came in; what was done, in French. The release is left to the staff."""
-    if not services.is_staff(staff):
+    if not services.is_centre_staff(staff):
         raise services.NotAllowed("Seule l'équipe du centre peut lancer la démonstration.")
     paths = [(data_dir / "politique_ville" / name, value) for name, value in FILES]
     if missing := [str(path) for path, _ in paths if not path.is_file()]:

@@ -27,6 +27,7 @@ from quartiers.engine.partners.store import AgreementStore
 from quartiers.engine.partners.validation import DepositError
 
 from ..accounts.models import Role
+from ..accounts.services import is_centre_staff
 from .models import Agreement, DeletionCertificate, Deposit, JournalEntry, Output
 
 
@@ -38,11 +39,6 @@ class NotAllowed(Refused, PermissionDenied):
     """An action the user's role does not allow."""
 
 
-def is_staff(user) -> bool:
-    """A member of the centre's team, or a superuser."""
-    return bool(user and user.is_authenticated and (user.is_superuser or Role.STAFF in user.roles))
-
-
 def is_member(user, agreement: Agreement) -> bool:
     """A member of the agreement's partner organisation."""
     return bool(user and user.is_authenticated and Role.PARTNER_MEMBER in user.roles
@@ -50,7 +46,7 @@ def is_member(user, agreement: Agreement) -> bool:
 
 
 def _require_staff(user, what: str) -> None:
-    if not is_staff(user):
+    if not is_centre_staff(user):
         raise NotAllowed(f"Seule l'équipe du centre peut {what}.")
 
 
@@ -143,7 +139,7 @@ def log_access(user, agreement: Agreement, what: str) -> JournalEntry:
 def visible_agreements(user):
     """Staff: every agreement. A partner member: its organisation's agreements once in force
     (active or expired), never the drafts under discussion. Anybody else: none."""
-    if is_staff(user):
+    if is_centre_staff(user):
         return Agreement.objects.all()
     if user and user.is_authenticated and Role.PARTNER_MEMBER in user.roles \
             and user.partner_organisation_id:
@@ -154,7 +150,7 @@ def visible_agreements(user):
 
 def visible_outputs(user, agreement: Agreement):
     """Staff: every output; the partner: its released outputs only."""
-    if is_staff(user):
+    if is_centre_staff(user):
         return agreement.outputs.all()
     if is_member(user, agreement):
         return agreement.outputs.filter(status=Output.Status.RELEASED)
@@ -165,7 +161,7 @@ def may_deposit(user, agreement: Agreement) -> bool:
     """A member of the agreement's partner; or the staff, for public data only (they take them
     where the partner published them: nothing confidential passes through their hands)."""
     return is_member(user, agreement) or (
-        is_staff(user) and agreement.legal_basis == Agreement.LegalBasis.PUBLIC_DATA)
+        is_centre_staff(user) and agreement.legal_basis == Agreement.LegalBasis.PUBLIC_DATA)
 
 
 def can_deposit(user, agreement: Agreement) -> bool:

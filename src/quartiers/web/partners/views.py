@@ -51,9 +51,9 @@ def _guarded(allowed, refusal: str):
     return decorator
 
 
-partner_space = _guarded(lambda user: services.is_staff(user) or Role.PARTNER_MEMBER in user.roles,
+partner_space = _guarded(lambda user: services.is_centre_staff(user) or Role.PARTNER_MEMBER in user.roles,
                          ROLES_REFUSED)
-staff_only = _guarded(services.is_staff, STAFF_REFUSED)
+staff_only = _guarded(services.is_centre_staff, STAFF_REFUSED)
 
 
 def _agreement(request, code: str) -> Agreement:
@@ -71,13 +71,13 @@ def _refused(request, title: str, message: str, status: int):
 def index(request):
     agreements = services.visible_agreements(request.user).select_related("partner")
     return render(request, "partners/index.html", {
-        "agreements": agreements, "staff": services.is_staff(request.user)})
+        "agreements": agreements, "staff": services.is_centre_staff(request.user)})
 
 
 @partner_space
 def agreement(request, code: str):
     item = _agreement(request, code)
-    staff = services.is_staff(request.user)
+    staff = services.is_centre_staff(request.user)
     services.log_access(request.user, item, "convention")
     titles = dict(documents.recipe_titles(item))
     outputs = list(services.visible_outputs(request.user, item))
@@ -160,7 +160,7 @@ def deposit_report(request, pk):
     made = get_object_or_404(Deposit.objects.select_related("agreement__partner", "uploaded_by"),
                              pk=pk, agreement__in=visible)
     item = made.agreement
-    if item.status == Agreement.Status.EXPIRED and not services.is_staff(request.user):
+    if item.status == Agreement.Status.EXPIRED and not services.is_centre_staff(request.user):
         return _refused(request, "Dépôt supprimé", (
             f"La convention {item.code} a pris fin : ses données ont été supprimées et ses "
             "dépôts ne sont plus consultables."), 410)
@@ -171,7 +171,7 @@ def deposit_report(request, pk):
 
 @partner_space
 def output(request, pk: int):
-    staff = services.is_staff(request.user)
+    staff = services.is_centre_staff(request.user)
     found = Output.objects.select_related("agreement__partner", "reviewed_by", "requested_by")
     if not staff:
         found = found.filter(status=Output.Status.RELEASED)

@@ -131,7 +131,7 @@ class AgreementActivateView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "partners/admin/activate.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not services.is_staff(request.user):
+        if not services.is_centre_staff(request.user):
             raise PermissionDenied
         self.agreement = get_object_or_404(Agreement, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
