@@ -159,7 +159,8 @@ def test_territory_with_hierarchy(client):
     assert levels == {"commune", "epci", "departement", "region", "france"}
     assert any(r["niveau"] == "qpv_region" for r in body["references"])
     epci = get(client, "/api/v1/territoires/epci/243500139")
-    assert epci["contrats_de_ville"][0]["code"] == "CV116"
+    assert [(c["code"], c["generation"]) for c in epci["contrats_de_ville"]] == [
+        ("CN03501I", "2024-2030"), ("CV116", "2015-2023")]
     assert len(epci["qpv"]) == 5  # La Découverte is in Saint-Malo
 
 

@@ -97,8 +97,8 @@ def with_arrondissements(tmp_path, settings):
     con = duckdb.connect(str(path))
     con.execute("CREATE SCHEMA marts")
     con.execute("CREATE SCHEMA staging")
-    con.execute("CREATE TABLE staging.contrats (code VARCHAR, name VARCHAR, epci VARCHAR, "
-                "departement VARCHAR, pop_qpv DOUBLE)")
+    con.execute("CREATE TABLE marts.contrats (code VARCHAR, name VARCHAR, signatory_level VARCHAR, "
+                "signatory_code VARCHAR, signatory_name VARCHAR, epci VARCHAR)")
     con.execute("CREATE TABLE marts.territories (level VARCHAR, code VARCHAR, name VARCHAR, "
                 "population DOUBLE, departement VARCHAR, postcodes VARCHAR)")
     con.executemany("INSERT INTO marts.territories VALUES (?, ?, ?, ?, '13', ?)", [

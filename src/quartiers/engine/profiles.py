@@ -68,7 +68,7 @@ class Profile:
     predecessors: list[Predecessor]  # a 2024 QPV: the 2015 QPV it replaces
     successors: list[dict]  # a 2015 QPV: the 2024 QPV that replace it
     qpv: list[tuple[dict, dict[str, Value]]]  # its QPV with a few figures each
-    contrats: list[dict]
+    contrats: list[dict]  # contracts it signed (an EPCI: also its former EPCI's), newest first
     notices: list[str] = field(default_factory=list)
     partners: list[dict] = field(default_factory=list)  # « Données partenaires », per release
 
@@ -105,7 +105,7 @@ def _assemble(store: Warehouse, level: str, code: str) -> Profile:
             "marts.territories t ON t.level = 'qpv' AND t.code = p.code WHERE p.code2015 = ? "
             "ORDER BY p.code", [code]) if level == "qpv2015" else [],
         qpv=[(q, figures.get(q["code"], {})) for q in qpv],
-        contrats=store.contrats_de_ville(code) if level == "epci" else [],
+        contrats=store.territory_contrats(level, code) if level in ("epci", "commune") else [],
         notices=_notices(store, territory, comparison, qpv),
         partners=partner_values(store, level, code),
     )

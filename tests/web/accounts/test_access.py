@@ -40,6 +40,13 @@ PUBLIC = {
     "newsletters:subscribe", "newsletters:archive", "newsletters:confirm",
     "newsletters:preferences", "newsletters:unsubscribe",
     "presswatch:index", "presswatch:rss", "contacts:renewal",
+    # contrats de ville: frameworks are public evaluation material, and their reports
+    "evaluation:framework", "evaluation:report_pdf", "evaluation:report_odt",
+    "evaluation:synthesis",
+    # the Labo: calls, the application form, the applicant's signed link (refuses a forged
+    # token), the roadmaps of the territories followed
+    "labo:index", "labo:call", "labo:apply", "labo:application", "labo:applicant_attachment",
+    "labo:roadmap",
     # logging in, out, and a new password
     "accounts:login", "accounts:logout", "accounts:password_reset",
     "accounts:password_reset_done", "accounts:password_reset_confirm",

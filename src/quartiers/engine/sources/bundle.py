@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import json
 import lzma
 import shutil
@@ -148,19 +149,40 @@ def _bundle_admin(kit: Path, out: Path) -> None:
     } for r in load_json("decoupage_regions")], out / "admin/regions.parquet")
 
 
+CONTRATS = {"2024_2030": "2024-2030", "2015_2023": "2015-2023"}  # file stem -> generation
+POSTS = ("adultes_relais", "postes_fonjep")
+POST_COLUMNS = ("id_poste", "code_tiers", "annee", "code_cv", "insee_dep", "insee_reg")
+
+
 def _bundle_contrats(kit: Path, out: Path) -> None:
-    collection = json.loads((kit / "politique_ville/contrats_de_ville_points.json").read_text())
-    target = out / "politique_ville/contrats_de_ville.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["code_cv", "lib_cv", "siren_epci", "insee_dep", "pop_qpv", "lon", "lat"])
-        for feature in collection["features"]:
-            p = feature["properties"]
-            lon, lat = feature["geometry"]["coordinates"]
-            writer.writerow([p["code_cv"], p["lib_cv"], p["codgeo"], p["insee_dep"],
-                             int(p["pop"]) if p["pop"] is not None else "",
-                             round(lon, 5), round(lat, 5)])
+    """The two generations of contrats de ville as CSV (the points are kept: one contract has
+    none), and the national 2023 posts without the amounts nor the employers' names: only
+    what counts of posts and employers per contract need (amounts per contract go through
+    the trusted third party)."""
+    (out / "contrats_de_ville").mkdir(parents=True, exist_ok=True)
+    for stem in CONTRATS:
+        path = kit / f"contrats_de_ville/contrats_de_ville_{stem}_points.geojson.gz"
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            features = json.load(handle)["features"]
+        target = out / f"contrats_de_ville/contrats_de_ville_{stem}.csv"
+        with target.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(["code_cv", "lib_cv", "codgeo", "insee_dep", "pop", "lon", "lat"])
+            for feature in features:
+                p = feature["properties"]
+                lon, lat = (feature["geometry"] or {}).get("coordinates", ("", ""))
+                writer.writerow([p["code_cv"], p["lib_cv"], p["codgeo"], p["insee_dep"],
+                                 "" if p["pop"] is None else int(p["pop"]),
+                                 lon if lon == "" else round(lon, 5),
+                                 lat if lat == "" else round(lat, 5)])
+    for name in POSTS:
+        with gzip.open(kit / f"politique_ville/{name}_2023.json.gz", "rt") as handle:
+            posts = json.load(handle)
+        lines = io.StringIO()
+        writer = csv.writer(lines, lineterminator="\n")
+        writer.writerow(POST_COLUMNS)
+        writer.writerows([post.get(column) or "" for column in POST_COLUMNS] for post in posts)
+        write_gzip(lines.getvalue().encode(), out / f"politique_ville/{name}_2023.csv.gz")
 
 
 SCHOOL_COLUMNS = {  # bundled column -> column of the Éducation nationale directory

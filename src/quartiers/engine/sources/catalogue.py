@@ -282,17 +282,39 @@ SOURCES: tuple[Source, ...] = (
             "Contours simplifiés pour le web (tolérance ≈ 100 m), plus anciens que le COG.",
         ),
     ),
-    Source(
-        key="contrats_de_ville",
-        path="politique_ville/contrats_de_ville.csv",
+    *(Source(
+        key=f"contrats_de_ville_{stem}",
+        path=f"contrats_de_ville/contrats_de_ville_{stem}.csv",
         producer="ANCT",
-        dataset="Contrats de ville 2024-2030",
-        vintage="2024",
+        dataset=f"Contrats de ville {generation} : code, libellé, territoire signataire, point",
+        vintage=f"génération {generation}",
         licence=ETALAB,
-        origin="ANCT, copie anct-carto/ci-ville @7465bbcf (contrats_de_ville_points.json)",
-        columns=("code_cv", "lib_cv", "siren_epci", "insee_dep", "pop_qpv"),
-        attribution="Source : ANCT",
-    ),
+        origin=f"ANCT (cartographie), copie {origin}, convertie de GeoJSON en CSV (mêmes "
+               "champs ; coordonnées arrondies à 5 décimales)",
+        columns=("code_cv", "lib_cv", "codgeo", "insee_dep", "pop", "lon", "lat"),
+        attribution="Source : ANCT, contrats de ville",
+        doubts=(
+            "codgeo : SIREN de l'EPCI signataire, ou code de la commune pour un contrat "
+            "communal. « pop » n'est pas documenté : population des QPV du contrat, d'après "
+            "les valeurs.",
+            "Aucun fichier ne relie les contrats aux QPV : la liste des QPV d'un contrat est "
+            "déduite du territoire signataire (à confirmer par l'équipe du centre).",
+            *notes),
+    ) for stem, generation, origin, notes in (
+        ("2024_2030", "2024-2030", "anct-carto/ci-ville2 @c4110278 (geom_cv_ctr.json)", (
+            "448 lignes pour 446 codes : CV428 (CC de Petite-Terre et Dzaoudzi) et CN98701M "
+            "(Papeete et Arue) ont deux signataires ; 56 lignes d'outre-mer gardent un code "
+            "CV… de la génération précédente (45 codes figurent dans les deux fichiers).",
+            "Un contrat sans point (CV419, « 987 - NA ») ; les points des seconds signataires de "
+            "CV428 et CN98701M tombent en métropole (coordonnées erronées dans la source).",
+            "Les neuf contrats du Grand Paris sont signés par des établissements publics "
+            "territoriaux (SIREN 2000578…), absents du référentiel des EPCI.")),
+        ("2015_2023", "2015-2023", "anct-carto/ci-ville @7465bbcf (contrats_de_ville_points."
+                                   "json, identique au fichier du kit)", (
+            "434 lignes pour 433 codes : CV043 (Pays d'Aix) figure deux fois (Bouches-du-Rhône "
+            "et Vaucluse).",
+            "171 EPCI signataires n'existent plus (fusions depuis 2015) : leur EPCI "
+            "d'aujourd'hui est celui de la commune où tombe le point de l'ANCT.")))),
     *(Source(
         key=f"postes_{key}",
         path=f"politique_ville/{name}_2020_2023_reg52_53.csv.gz",
@@ -313,6 +335,27 @@ SOURCES: tuple[Source, ...] = (
     ) for key, name, label, rows in (
         ("adultes_relais", "adultes_relais", "d'adultes-relais", "983"),
         ("fonjep", "postes_fonjep", "FONJEP", "326"))),
+    *(Source(
+        key=f"postes_{key}_2023",
+        path=f"politique_ville/{name}_2023.csv.gz",
+        producer="ANCT",
+        dataset=f"Postes {label} financés en 2023 par contrat de ville, France entière "
+                "(plateforme Dauphin)",
+        vintage="2023",
+        licence=ETALAB,
+        origin=f"ANCT, copie anct-carto/ci-ville @7465bbcf ({name}_2023.json), convertie de "
+               "JSON en CSV sans les montants ni la raison sociale (identifiant du poste et "
+               "de l'employeur, année, contrat, département, région)",
+        columns=("id_poste", "code_tiers", "annee", "code_cv", "insee_dep", "insee_reg"),
+        attribution="Source : ANCT",
+        doubts=("Nombres de postes et d'employeurs seulement : les montants par contrat de "
+                "ville ne sont publiés qu'après contrôle du secret, par le tiers de confiance.",
+                "Les postes sont rattachés aux codes des contrats 2015-2023 (CV…).",),
+        file_notes=(f"{rows} postes ; {unfiled} ne sont rattachés à aucun contrat de ville "
+                    "(code_cv vide).",),
+    ) for key, name, label, rows, unfiled in (
+        ("adultes_relais", "adultes_relais", "d'adultes-relais", "5 416", "52"),
+        ("fonjep", "postes_fonjep", "FONJEP", "1 478", "25"))),
     *_qpv2015_sources(),
     Source(
         key="filosofi_com",

@@ -174,6 +174,170 @@ def build_references(con) -> None:
     """)
 
 
+def build_contrats(con) -> None:
+    """The contrats de ville of both generations, their derived QPV, the link between the
+    generations and their funded posts (counts only).
+
+    - ``contrats``: one row per (generation, code). A code can be in both generations (45
+      overseas contracts kept their CV code): ``preferred`` marks the 2024-2030 one, which a
+      bare code means. The signatory is the EPCI line of the contract when it has one, else
+      its most populated line. ``signatory_name`` is None when today's referential has no
+      such territory (an EPCI merged since 2015, an établissement public territorial of the
+      Grand Paris); ``epci`` is then the EPCI of the commune holding ANCT's point (checked
+      against the contract's département), since the warehouse does not know the former
+      EPCI's members (for a Grand Paris territory whose point falls outside its département,
+      the EPCI of the QPV that name it).
+    - ``contrat_communes`` (derived): the signatory's communes today — an EPCI's members, the
+      commune itself; for a 2015-2023 contract, today's EPCI's communes are shared among the
+      contracts of that generation now in it, each commune going to the nearest ANCT point.
+      A signatory with several contracts (one per département) keeps its département's.
+    - ``contrat_qpv`` (derived): the QPV of the contract's geography (2024 or 2015) with a
+      commune among those; for a Grand Paris territory, the QPV 2024 whose published EPCI
+      list names it.
+    - ``contrat_postes``: posts and employers counted per dispositif and year, filed under a
+      2015-2023 code; a 2024-2030 contract shows those of its related 2015-2023 contracts.
+    """
+    con.execute("CREATE OR REPLACE TEMP MACRO name_key(x) AS "
+                "trim(regexp_replace(strip_accents(lower(x)), '[^a-z0-9]+', ' ', 'g'))")
+    con.execute("""CREATE OR REPLACE TEMP TABLE contrat_lines AS
+        SELECT l.*, coalesce(e.code, cc.code) AS known_code, coalesce(e.name, c.name) AS known_name,
+               CASE WHEN e.code IS NOT NULL THEN e.code WHEN c.code IS NOT NULL THEN c.epci
+                    ELSE coalesce(p.epci, (  -- a Grand Paris territory: its QPV's EPCI
+                        SELECT any_value(q.epci) FROM "raw".qpv2024_perimetres r
+                        JOIN staging.qpv q ON q.code = r.code_qp
+                        WHERE list_contains(string_split(replace(r.siren_epci, ' ', ''), ','),
+                                            l.signatory_code))) END AS epci
+        FROM staging.contrats l
+        LEFT JOIN staging.epci e ON l.signatory_level = 'epci' AND e.code = l.signatory_code
+        LEFT JOIN staging.commune_codes cc
+               ON l.signatory_level = 'commune' AND cc.any_code = l.signatory_code
+        LEFT JOIN staging.communes c ON c.code = cc.code
+        LEFT JOIN staging.communes p
+               ON e.code IS NULL AND c.code IS NULL AND p.departement = l.departement
+              AND l.lon IS NOT NULL AND ST_Contains(p.geometry, ST_Point(l.lon, l.lat))""")
+    con.execute(r"""CREATE OR REPLACE TABLE marts.contrats AS
+        WITH ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY generation, code ORDER BY
+                       (signatory_level = 'epci') DESC, pop_qpv DESC NULLS LAST, _line) AS n
+            FROM contrat_lines
+        ), pops AS (  -- one line per département adds up; two signatories repeat the figure
+            SELECT generation, code, sum(pop)::INTEGER AS pop_qpv FROM (
+                SELECT generation, code, departement, max(pop_qpv) AS pop
+                FROM contrat_lines GROUP BY ALL) GROUP BY ALL
+        )
+        SELECT r.generation, r.code,
+               coalesce(nullif(regexp_replace(r.label, '^[0-9AB]{2,3} - ', ''), 'NA'),
+                        r.known_name, r.code) AS name,
+               r.label, r.signatory_level,
+               coalesce(r.known_code, r.signatory_code) AS signatory_code,
+               r.known_name AS signatory_name, r.epci, r.departement, d.region, p.pop_qpv,
+               CASE r.generation WHEN '2024-2030' THEN 'qpv' ELSE 'qpv2015' END AS qpv_level,
+               r.lon, r.lat,
+               r.generation = '2024-2030' OR NOT EXISTS (
+                   SELECT 1 FROM staging.contrats o
+                   WHERE o.code = r.code AND o.generation = '2024-2030') AS preferred
+        FROM ranked r JOIN pops p USING (generation, code)
+        LEFT JOIN staging.departements d ON d.code = r.departement
+        WHERE r.n = 1""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE contrat_communes AS
+        WITH split AS (  -- a signatory with one contract per département
+            SELECT generation, signatory_code FROM contrat_lines
+            GROUP BY ALL HAVING count(DISTINCT code) > 1
+        ), direct AS (
+            SELECT l.generation, l.code, c.code AS commune, l.departement,
+                   (l.generation, l.signatory_code) IN (SELECT (generation, signatory_code)
+                                                        FROM split) AS by_departement
+            FROM contrat_lines l JOIN staging.communes c
+              ON (l.signatory_level = 'epci' AND c.epci = l.known_code)
+              OR (l.signatory_level = 'commune' AND c.code = l.known_code)
+            WHERE l.generation = '2024-2030' OR l.signatory_level = 'commune'
+        ), claimants AS (  -- 2015-2023 EPCI contracts by today's EPCI
+            SELECT DISTINCT generation, code, epci, lon, lat FROM contrat_lines
+            WHERE generation = '2015-2023' AND signatory_level = 'epci' AND epci IS NOT NULL
+        ), shared AS (
+            SELECT k.generation, arg_min(k.code, CASE WHEN k.lon IS NULL THEN 1e9 ELSE
+                       ST_Distance(ST_PointOnSurface(c.geometry), ST_Point(k.lon, k.lat)) END)
+                       AS code, c.code AS commune
+            FROM claimants k JOIN staging.communes c ON c.epci = k.epci
+            WHERE c.code NOT IN (SELECT commune FROM direct WHERE generation = '2015-2023')
+            GROUP BY k.generation, c.code
+        )
+        SELECT generation, code, commune, departement, by_departement FROM direct
+        UNION ALL
+        SELECT s.generation, s.code, s.commune, c.departement, false
+        FROM shared s JOIN staging.communes c ON c.code = s.commune""")
+    con.execute(r"""CREATE OR REPLACE TEMP TABLE qpv2015_communes AS
+        WITH listed AS (
+            SELECT code, CASE WHEN substr(code, 3, 1) = '0' THEN substr(code, 4, 2)
+                              ELSE substr(code, 3, 3) END AS departement,
+                   any_value(lib_com ORDER BY vintage DESC) AS lib_com
+            FROM staging.qpv2015_demo GROUP BY code
+        )
+        SELECT l.code, c.code AS commune FROM (
+            SELECT code, departement, lib_com, name_key(regexp_replace(trim(unnest(
+                       string_split(lib_com, ','))),
+                       '\s+[0-9]+(er|e|eme|ème)?\s+arrondissement.*$', '', 'i')) AS commune_key
+            FROM listed) l
+        JOIN staging.communes c ON c.departement = l.departement AND name_key(c.name) = l.commune_key
+    """)
+    con.execute("""CREATE OR REPLACE TABLE marts.contrat_qpv AS
+        WITH qpv AS (
+            SELECT 'qpv' AS level, code, commune FROM staging.qpv_communes
+            UNION ALL
+            SELECT 'qpv2015', code, commune FROM qpv2015_communes
+        ), found AS (
+            SELECT DISTINCT k.generation, k.code AS contrat, q.level, q.code
+            FROM contrat_communes k JOIN marts.contrats m USING (generation, code)
+            JOIN qpv q ON q.level = m.qpv_level AND q.commune = k.commune
+            JOIN marts.territories t ON t.level = q.level AND t.code = q.code
+            WHERE NOT k.by_departement OR t.departement = k.departement
+            UNION
+            SELECT l.generation, l.code, 'qpv', p.code_qp
+            FROM contrat_lines l JOIN "raw".qpv2024_perimetres p
+              ON list_contains(string_split(replace(p.siren_epci, ' ', ''), ','),
+                               l.signatory_code)
+             AND p.insee_dep = l.departement
+            WHERE l.generation = '2024-2030' AND l.known_code IS NULL
+        )
+        SELECT f.generation, f.contrat, f.level, f.code, t.name, t.population,
+               coalesce((SELECT string_agg(c.name, ', ' ORDER BY c.name)
+                         FROM staging.qpv_communes x JOIN staging.communes c ON c.code = x.commune
+                         WHERE f.level = 'qpv' AND x.code = f.code),
+                        (SELECT any_value(lib_com ORDER BY vintage DESC) FROM staging.qpv2015_demo
+                         WHERE f.level = 'qpv2015' AND code = f.code)) AS communes
+        FROM found f JOIN marts.territories t ON t.level = f.level AND t.code = f.code
+        ORDER BY f.generation, f.contrat, f.code""")
+    con.execute("""CREATE OR REPLACE TABLE marts.contrat_related AS
+        SELECT DISTINCT a.generation, a.code, b.generation AS related_generation,
+               b.code AS related_code, b.name AS related_name
+        FROM marts.contrats a JOIN marts.contrats b
+          ON a.generation <> b.generation
+         AND (a.signatory_code = b.signatory_code
+              OR (a.epci = b.epci AND (a.signatory_code = a.epci OR b.signatory_code = b.epci)))
+        ORDER BY ALL""")
+    con.execute("""ALTER TABLE marts.contrats ADD COLUMN qpv_count INTEGER""")
+    con.execute("""UPDATE marts.contrats c SET qpv_count = (SELECT count(*) FROM marts.contrat_qpv q
+        WHERE q.generation = c.generation AND q.contrat = c.code)""")
+    con.execute("""CREATE OR REPLACE TABLE marts.contrat_postes AS
+        WITH filed AS (
+            SELECT generation, code, code AS filed_under, NULL AS via_code FROM marts.contrats
+            WHERE generation = '2015-2023'
+            UNION ALL
+            SELECT generation, code, related_code, related_code FROM marts.contrat_related
+            WHERE generation = '2024-2030'
+        )
+        SELECT f.generation, f.code, p.dispositif, p.annee,
+               count(DISTINCT p.id_poste)::INTEGER AS postes,
+               count(DISTINCT p.code_tiers)::INTEGER AS employeurs,
+               p.source, f.via_code
+        FROM filed f JOIN staging.contrat_postes p ON p.code_cv = f.filed_under
+        GROUP BY ALL ORDER BY f.generation, f.code, p.dispositif, p.annee, f.via_code""")
+    # the partners' releases are filed under the 2015-2023 codes of the posts files
+    con.execute("""CREATE OR REPLACE TABLE marts.contrats_de_ville AS
+        SELECT code, name, epci, departement, pop_qpv FROM marts.contrats
+        WHERE generation = '2015-2023'""")
+
+
 VALUE_TABLE = """CREATE OR REPLACE TABLE marts.indicator_values (
     indicator VARCHAR, level VARCHAR, code VARCHAR, vintage VARCHAR, year INTEGER, value DOUBLE,
     numerator DOUBLE, denominator DOUBLE, source VARCHAR, method VARCHAR, note VARCHAR,
@@ -489,10 +653,13 @@ def build_search(con) -> None:
         SELECT level, code, name, population, departement,
                search_key(name) AS key, coalesce(postcodes, '') AS postcodes
         FROM marts.territories
-        UNION ALL
-        SELECT 'epci', c.epci, c.name || ' (contrat de ville ' || c.code || ')', t.population,
-               t.departement, search_key(c.name || ' ' || c.code), ''
-        FROM staging.contrats c JOIN marts.territories t ON t.level = 'epci' AND t.code = c.epci
+        UNION ALL  -- a contract leads to its signatory, or to today's EPCI holding it
+        SELECT t.level, t.code, c.name || ' (contrat de ville ' || c.code || ')',
+               t.population, t.departement, search_key(c.name || ' ' || c.code), ''
+        FROM marts.contrats c JOIN marts.territories t
+          ON (t.level = c.signatory_level AND t.code = c.signatory_code
+              AND c.signatory_name IS NOT NULL)
+          OR (t.level = 'epci' AND t.code = c.epci AND c.signatory_name IS NULL)
     """)
     con.execute("""
         CREATE OR REPLACE TABLE marts.search_codes AS
@@ -509,8 +676,6 @@ def build_search(con) -> None:
         ORDER BY token, level, code
     """)
     con.execute("CREATE INDEX search_codes_token ON marts.search_codes (token)")
-    con.execute("""CREATE OR REPLACE TABLE marts.contrats_de_ville AS
-        SELECT code, name, epci, departement, pop_qpv FROM staging.contrats""")
 
 
 def build_sources(con, manifest: dict, checksums: dict) -> None:

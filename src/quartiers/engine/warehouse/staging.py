@@ -132,6 +132,7 @@ def stage(con) -> None:
     check_codes(con, communes, "code", "[0-9][0-9AB][0-9]{3}", "code commune")
     _stage_geography(con)
     _stage_qpv_figures(con)
+    _stage_contrats(con)
 
 
 def _stage_geography(con) -> None:
@@ -207,9 +208,6 @@ def _stage_geography(con) -> None:
         FROM (SELECT code, arg_max(commune, share) AS commune FROM staging.qpv_communes
               GROUP BY code) m JOIN staging.communes c ON c.code = m.commune
         WHERE m.code = staging.qpv.code""")
-    con.execute("""CREATE OR REPLACE TABLE staging.contrats AS
-        SELECT code_cv AS code, lib_cv AS name, siren_epci AS epci, insee_dep AS departement,
-               TRY_CAST(pop_qpv AS INTEGER) AS pop_qpv FROM "raw".contrats_de_ville""")
 
 
 def _stage_qpv_figures(con) -> None:
@@ -220,3 +218,38 @@ def _stage_qpv_figures(con) -> None:
     con.execute(f"""CREATE OR REPLACE TABLE staging.qpv_figures AS
         SELECT "codeQPV" AS code, '{source.vintage}' AS vintage, {cols}
         FROM {raw_table(source)} GROUP BY "codeQPV" """)
+
+
+CONTRAT_GENERATIONS = {"contrats_de_ville_2024_2030": "2024-2030",
+                       "contrats_de_ville_2015_2023": "2015-2023"}
+POST_FILES = {  # source key -> dispositif; the regional files give the years before 2023
+    "postes_adultes_relais_2023": "Adultes-relais", "postes_fonjep_2023": "FONJEP",
+    "postes_adultes_relais": "Adultes-relais", "postes_fonjep": "FONJEP"}
+
+
+def _stage_contrats(con) -> None:
+    """One row per line of the ANCT files (a contract may have two signatories, or one line
+    per département); the signatory's level is told by its code: a SIREN has 9 digits, a
+    commune code 5 characters. Posts: national 2023 files, regional files before 2023."""
+    selects = []
+    for key, generation in CONTRAT_GENERATIONS.items():
+        source = source_by_key(key)
+        check_codes(con, source, "code_cv", "C[NV][0-9A-Z]{3,6}", "code de contrat")
+        check_codes(con, source, "codgeo", "[0-9]{9}|[0-9][0-9AB][0-9]{3}",
+                    "code du signataire (SIREN ou code commune)")
+        check_numbers(con, source, ("pop", "lon", "lat"))
+        selects.append(f"""SELECT '{generation}' AS generation, _line, code_cv AS code,
+            lib_cv AS label, codgeo AS signatory_code,
+            CASE WHEN length(codgeo) = 9 THEN 'epci' ELSE 'commune' END AS signatory_level,
+            insee_dep AS departement, num(pop)::INTEGER AS pop_qpv, num(lon) AS lon,
+            num(lat) AS lat FROM {raw_table(source)}""")
+    con.execute("CREATE OR REPLACE TABLE staging.contrats AS " + " UNION ALL ".join(selects))
+    posts = []
+    for key, dispositif in POST_FILES.items():
+        source = source_by_key(key)
+        years = "" if key.endswith("_2023") else "WHERE annee::INTEGER < 2023"
+        posts.append(f"""SELECT '{key}' AS source, '{dispositif}' AS dispositif,
+            annee::INTEGER AS annee, id_poste, code_tiers, nullif(code_cv, '') AS code_cv,
+            nullif(insee_reg, '') AS region FROM {raw_table(source)} {years}""")
+    con.execute("CREATE OR REPLACE TABLE staging.contrat_postes AS "
+                + " UNION ALL ".join(posts))

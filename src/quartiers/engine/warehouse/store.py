@@ -91,6 +91,12 @@ TERRITORY_COLUMNS = ("level, code, name, population, commune, epci, departement,
                      "densite, centralite, repaired, lon, lat, xmin, ymin, xmax, ymax")
 
 
+CONTRAT_GENERATIONS = ("2024-2030", "2015-2023")
+CONTRAT_COLUMNS = ("code, name, label, generation, signatory_level, signatory_code, "
+                   "signatory_name, epci, departement, region, pop_qpv, qpv_level, qpv_count, "
+                   "preferred")
+
+
 MEMO_SIZE = 2048  # answers kept, up to six per territory (row, links, references, comparisons):
 # ≈ 15 MiB, measured with tracemalloc
 
@@ -227,8 +233,67 @@ class Warehouse:
             ORDER BY t.name""", [level, code, child_level])
 
     def contrats_de_ville(self, epci: str) -> list[dict]:
+        """The 2015-2023 contracts of an EPCI: the codes the posts files and the partners'
+        releases are filed under."""
         return self.query("SELECT code, name, pop_qpv FROM marts.contrats_de_ville WHERE epci = ?",
                           [epci])
+
+    # -- contrats de ville ----------------------------------------------------------------
+    def _contrats_by_key(self) -> dict[tuple[str, str], dict]:
+        """Every contract with its related ones, read once per warehouse file (≈ 900 rows)."""
+        def load() -> dict[tuple[str, str], dict]:
+            rows = {(r["generation"], r["code"]): {**r, "related": []} for r in self.query(
+                f"SELECT {CONTRAT_COLUMNS} FROM marts.contrats ORDER BY code, generation DESC")}
+            for r in self.query("SELECT * FROM marts.contrat_related"):
+                rows[(r["generation"], r["code"])]["related"].append({
+                    "code": r["related_code"], "generation": r["related_generation"],
+                    "name": r["related_name"]})
+            return rows
+
+        return self._cached("contrats", load)
+
+    def contrats(self, generation: str | None = None) -> list[dict]:
+        """Every contrat de ville ordered by code (the 2024-2030 one first where a code is in
+        both generations), or those of one generation. Shared: callers must not modify."""
+        if generation is not None and generation not in CONTRAT_GENERATIONS:
+            raise NotFound(f"génération inconnue « {generation} » (générations : "
+                           f"{', '.join(CONTRAT_GENERATIONS)})")
+        return [c for c in self._contrats_by_key().values()
+                if generation is None or c["generation"] == generation]
+
+    def contrat(self, code: str, generation: str | None = None) -> dict:
+        """One contract. A bare code means the 2024-2030 contract when the code is in both
+        generations (45 overseas contracts kept their CV code): ``generation`` reaches the
+        other one."""
+        found = [c for (g, k), c in self._contrats_by_key().items()
+                 if k == code and (g == generation if generation else c["preferred"])]
+        if not found:
+            raise NotFound(f"aucun contrat de ville avec le code « {code} »"
+                           + (f" dans la génération {generation}" if generation else ""))
+        return found[0]
+
+    def contrat_qpv(self, code: str, generation: str | None = None) -> list[dict]:
+        """The QPV derived from the signatory's territory (never an official list)."""
+        c = self.contrat(code, generation)
+        return self.query("""SELECT level, code, name, communes, population
+            FROM marts.contrat_qpv WHERE generation = ? AND contrat = ? ORDER BY name, code""",
+                          [c["generation"], c["code"]])
+
+    def contrat_postes(self, code: str, generation: str | None = None) -> list[dict]:
+        """Funded posts and employers per dispositif and year: counts, never amounts."""
+        c = self.contrat(code, generation)
+        return self.query("""SELECT dispositif, annee, postes, employeurs, source, via_code
+            FROM marts.contrat_postes WHERE generation = ? AND code = ?
+            ORDER BY dispositif, annee, via_code""", [c["generation"], c["code"]])
+
+    def territory_contrats(self, level: str, code: str) -> list[dict]:
+        """The contracts a territory signed, and for an EPCI those signed by a former EPCI
+        now within it: 2024-2030 first."""
+        return sorted((c for c in self._contrats_by_key().values()
+                       if (c["signatory_level"], c["signatory_code"]) == (level, code)
+                       or (level == "epci" and c["signatory_name"] is None
+                           and c["epci"] == code)),
+                      key=lambda c: (c["generation"] != "2024-2030", c["code"]))
 
     def inner_counts(self, level: str, code: str) -> dict[str, int]:
         """How many territories of each finer level lie inside this one (its wide tables):

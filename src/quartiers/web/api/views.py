@@ -105,7 +105,7 @@ TERRITOIRE_DETAIL = component("TerritoireDetail", obj({
     "geographie_2015": array(obj({"code": nullable("string"), "nom": nullable("string"),
                                   "statut": STRING, "continuite": STRING})),
     "geographie_2024": array(obj({"code": STRING, "nom": STRING, "statut": STRING})),
-    "contrats_de_ville": array(NOMME),
+    "contrats_de_ville": array(obj({"code": STRING, "nom": STRING, "generation": STRING})),
     "donnees_partenaires": array(obj({
         "convention": STRING, "producteur": STRING, "licence": STRING, "titre": STRING,
         "millesime": STRING, "publie_le": STRING,
@@ -115,7 +115,8 @@ TERRITOIRE_DETAIL = component("TerritoireDetail", obj({
             "statut": {"type": "string", "enum": ["ok", "secret", "public"]}}))}))},
     ("geographie_2015", "geographie_2024", "contrats_de_ville"),
     "un territoire, sa hiérarchie, ses références ; geographie_2015 pour un QPV, "
-    "geographie_2024 pour un QPV 2015, contrats_de_ville pour un EPCI ; donnees_partenaires : "
+    "geographie_2024 pour un QPV 2015, contrats_de_ville (2024-2030 puis 2015-2023) pour un "
+    "EPCI ou une commune signataire ; donnees_partenaires : "
     "les valeurs publiées par le tiers de confiance (licence : la convention ; statut secret : "
     "case masquée par le secret statistique)"))
 PAGE = {"total": INTEGER, "page": INTEGER, "taille": INTEGER}
@@ -443,8 +444,9 @@ def territory(request, level, code):
     if level == "qpv2015":
         body["geographie_2024"] = [{"code": q["code"], "nom": q["name"], "statut": q["status"]}
                                    for q in profile.successors]
-    if level == "epci":
-        body["contrats_de_ville"] = [{"code": c["code"], "nom": c["name"]}
+    if level in ("epci", "commune"):
+        body["contrats_de_ville"] = [{"code": c["code"], "nom": c["name"],
+                                      "generation": c["generation"]}
                                      for c in profile.contrats]
     body["donnees_partenaires"] = [{
         "convention": r["agreement"], "producteur": r["producer"], "licence": r["licence"],

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django import forms
 
+from ..core.forms import DescribedForm
 from .registration import NEEDS_TEXT, Applicant
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(DescribedForm):
     first_name = forms.CharField(label="Prénom", max_length=150,
                                  widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
     last_name = forms.CharField(label="Nom", max_length=150,
@@ -42,15 +43,6 @@ class RegistrationForm(forms.Form):
             del self.fields["diet"]
         if "accessibility_needs" not in self.fields and "diet" not in self.fields:
             del self.fields["needs_consent"]
-        for name, field in self.fields.items():  # the help read with the field (RGAA 11.10)
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"id_{name}-aide"
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["aria-invalid"] = "true"
 
     def clean(self):
         data = super().clean()

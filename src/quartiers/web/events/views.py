@@ -4,17 +4,13 @@ signed links (no account), a webinar cycle's registration, and the staff's pages
 
 from __future__ import annotations
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ..accounts.services import is_centre_staff
+from ..accounts.decorators import staff_only
 from . import exports, pdf
 from .forms import RegistrationForm
 from .ical import calendar, feed_events
@@ -108,16 +104,6 @@ def cycle_page(request, slug: str):
 
 
 # -- staff -----------------------------------------------------------------------------------
-def staff_only(view):
-    """The centre's team only: anonymous visitors go to the login page, others are refused."""
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_centre_staff(request.user):
-            raise PermissionDenied("Réservé à l'équipe du centre.")
-        return view(request, *args, **kwargs)
-    return wrapped
 
 
 def _event(pk: int) -> EventPage:
