@@ -68,6 +68,8 @@ bench: install
 	$(BIN)/python bench/mail.py
 	$(BIN)/python bench/secrecy.py
 	$(BIN)/python bench/deposit.py
+	$(BIN)/python bench/contracts.py
+	$(BIN)/python bench/report.py
 
 clean:
 	rm -rf $(VENV) $(ADDOK_VENV) var

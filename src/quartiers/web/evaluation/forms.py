@@ -65,22 +65,35 @@ class FrameworkForm(NamedModelForm):
         fields = ["title", "status"]
 
 
+ORDER = "Ordre d'affichage"
+ORDER_HELP = "Les plus petits nombres d'abord."
+
+
 class ObjectiveForm(NamedModelForm):
     class Meta:
         model = Objective
         fields = ["part", "title", "priority", "order"]
-        labels = {"priority": "Priorité nationale Quartiers 2030 (facultatif)"}
+        labels = {"priority": "Priorité nationale Quartiers 2030 (facultatif)", "order": ORDER}
+        help_texts = {"order": ORDER_HELP}
+        widgets = {"title": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priority"].choices = [("", "Aucune"),
+                                           *self.fields["priority"].choices[1:]]
 
 
 class QuestionForm(NamedModelForm):
     class Meta:
         model = EvaluationQuestion
         fields = ["text", "order"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        labels = {"order": ORDER}
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
 
 
+# new questions have no « supprimer » box: leaving them blank is enough
 QuestionFormSet = inlineformset_factory(Objective, EvaluationQuestion, form=QuestionForm,
-                                        extra=2, can_delete=True)
+                                        extra=2, can_delete=True, can_delete_extra=False)
 
 
 def _catalogue_choices() -> list:
@@ -103,8 +116,10 @@ class IndicatorForm(NamedModelForm):
         fields = ["question", "kind", "indicator_code", "component_choice", "label", "unit",
                   "target_value", "target_year", "direction", "order"]
         labels = {"label": "Libellé (indicateur local)", "unit": "Unité (indicateur local)",
-                  "question": "Question évaluative"}
-        help_texts = {"target_year": "Obligatoire dès qu'une valeur cible est saisie."}
+                  "question": "Question évaluative", "order": ORDER}
+        help_texts = {"target_value": "Dans l'unité de l'indicateur : 15 pour 15 %.",
+                      "target_year": "Obligatoire dès qu'une valeur cible est saisie.",
+                      "order": ORDER_HELP}
 
     def __init__(self, *args, framework: Framework, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,15 +133,22 @@ class IndicatorForm(NamedModelForm):
         if self.instance.pk and self.instance.kind == Kind.ANALYSIS:
             self.initial["component_choice"] = (f"{self.instance.analysis}:"
                                                 f"{self.instance.component}")
-        if self.instance.pk:  # what an indicator is bound to is not changed: add another
-            for name in ("kind", "indicator_code", "component_choice"):
-                self.fields[name].disabled = True
         self.name_errors()
         self.fields["indicator_code"].error_messages["invalid_choice"] = (
             "Indicateur du catalogue : le code « %(value)s » n'existe pas dans le catalogue "
             "de l'observatoire (liste sur la page « Indicateurs »).")
         self.fields["component_choice"].error_messages["invalid_choice"] = (
             "Composante d'une analyse : « %(value)s » n'est la composante d'aucune analyse.")
+        if self.instance.pk:  # what it is bound to is not changed (add another): shown, with
+            # the fields of its own kind only
+            for name in ("kind", "indicator_code", "component_choice"):
+                self.fields[name].disabled = True
+            for kind, names in ((Kind.CATALOGUE, ["indicator_code"]),
+                                (Kind.ANALYSIS, ["component_choice"]),
+                                (Kind.LOCAL, ["label", "unit"])):
+                if self.instance.kind != kind:
+                    for name in names:
+                        del self.fields[name]
 
     def clean(self):
         data = super().clean()

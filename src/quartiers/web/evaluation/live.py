@@ -133,20 +133,21 @@ def record_baseline(store: Warehouse, contract: dict, item: FrameworkIndicator) 
 # -- showing ---------------------------------------------------------------------------
 def vintage_note(baseline_vintage: str, recorded_at, latest_vintage: str | None,
                  still_there: bool) -> str:
-    """« valeur de référence : millésime X (enregistrée le …) ; dernière valeur disponible :
-    millésime Y », and what changed since the binding."""
+    """« Valeur de référence (millésime : X, enregistrée le …) ; dernière valeur disponible
+    (millésime : Y) », and what changed since the binding. Vintages are the warehouse's own
+    words (« 2019 », « publication 2022 »), hence the colon."""
     if not baseline_vintage:
         return "Aucune valeur de référence : l'entrepôt n'avait pas de valeur pour ces QPV " \
                "quand l'indicateur a été rattaché."
     when = timezone.localtime(recorded_at).strftime("%d/%m/%Y") if recorded_at else "?"
-    text = f"valeur de référence : millésime {baseline_vintage} (enregistrée le {when})"
+    text = f"Valeur de référence (millésime : {baseline_vintage}, enregistrée le {when})"
     if latest_vintage is None:
         return text + " ; l'entrepôt actuel n'a plus de valeur pour ces QPV."
-    text += f" ; dernière valeur disponible : millésime {latest_vintage}"
+    text += f" ; dernière valeur disponible (millésime : {latest_vintage})"
     if latest_vintage != baseline_vintage:
         text += " (nouveau millésime depuis l'enregistrement)"
     if not still_there:
-        text += (f" ; le millésime {baseline_vintage} n'est plus dans l'entrepôt (reconstruit "
+        text += (f" ; le millésime « {baseline_vintage} » n'est plus dans l'entrepôt (reconstruit "
                  "depuis) : la valeur de référence est celle qui avait été lue")
     return text + "."
 

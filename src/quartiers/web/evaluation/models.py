@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ..contracts.priorities import PRIORITIES
+
 
 class Part(models.TextChoices):
     """The three parts of the evaluation guide of contrats de ville (CGET / ONPV)."""
@@ -21,19 +23,9 @@ class Part(models.TextChoices):
     MAINSTREAM = "droit_commun", "Valeur ajoutée du contrat : mobilisation du droit commun"
 
 
-class Priority(models.TextChoices):
-    """The ten national priorities of « Quartiers 2030 »."""
-
-    EMPLOYMENT = "emploi", "Emploi et développement économique"
-    EDUCATION = "education", "Éducation"
-    HEALTH = "sante", "Santé"
-    ECOLOGY = "transition_ecologique", "Transition écologique"
-    SAFETY = "tranquillite", "Tranquillité et sécurité"
-    LIVING = "cadre_de_vie", "Cadre de vie et renouvellement urbain"
-    DISCRIMINATION = "discriminations", "Lutte contre les discriminations"
-    EQUALITY = "egalite_femmes_hommes", "Égalité femmes-hommes"
-    PARTICIPATION = "participation", "Participation des habitants"
-    DATA = "clauses_data", "Clauses data"
+PRIORITY_CHOICES = [(slug, name) for slug, name, _description, _keywords in PRIORITIES]
+"""The ten national priorities of « Quartiers 2030 », as the contracts' documents are read
+against them (one list for the tagging, the objectives and the synthesis)."""
 
 
 class Framework(models.Model):
@@ -61,8 +53,8 @@ class Objective(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="objectives")
     part = models.CharField("partie du guide", max_length=16, choices=Part)
     title = models.CharField("intitulé", max_length=300)
-    priority = models.CharField("priorité nationale Quartiers 2030", max_length=24,
-                                choices=Priority, blank=True)
+    priority = models.CharField("priorité nationale Quartiers 2030", max_length=40,
+                                choices=PRIORITY_CHOICES, blank=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
 
     class Meta:

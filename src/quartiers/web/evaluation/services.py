@@ -13,21 +13,32 @@ from quartiers.engine.warehouse.store import Warehouse
 
 from . import live, starting
 from .models import (
+    PRIORITY_CHOICES,
     EvaluationQuestion,
     Framework,
     FrameworkChange,
     FrameworkIndicator,
     Objective,
-    Priority,
 )
 
-KINDS = {Framework: "cadre", Objective: "objectif", EvaluationQuestion: "question",
-         FrameworkIndicator: "indicateur", "LocalValue": "valeur locale",
-         "NarrativeSection": "section rédigée"}
+KINDS = {Framework: ("cadre", ""), Objective: ("objectif", ""),
+         EvaluationQuestion: ("question", "e"), FrameworkIndicator: ("indicateur", ""),
+         "LocalValue": ("valeur locale", "e"), "NarrativeSection": ("section rédigée", "e")}
+"""What the history calls each part of a framework, and the ending of its past participles."""
+
+
+def _kind(obj) -> tuple[str, str]:
+    return KINDS.get(type(obj)) or KINDS.get(type(obj).__name__, (type(obj).__name__, ""))
 
 
 def kind_of(obj) -> str:
-    return KINDS.get(type(obj)) or KINDS.get(type(obj).__name__, type(obj).__name__)
+    return _kind(obj)[0]
+
+
+def _done(obj, verb: str) -> str:
+    """« Question ajoutée », « Indicateur supprimé »."""
+    name, ending = _kind(obj)
+    return f"{name.capitalize()} {verb}{ending}"
 
 
 def snapshot(obj) -> dict:
@@ -60,20 +71,20 @@ def save_form(form, framework: Framework, user, name: str):
     obj = form.save()
     if creating:
         log(framework, user, FrameworkChange.Action.CREATE, obj,
-            f"{kind_of(obj).capitalize()} ajouté·e : « {name} ».")
+            f"{_done(obj, 'ajouté')} : « {name} ».")
     elif form.changed_data:
         changes = "; ".join(
             f"{form.fields[n].label} : {_field_text(form, n, before[n])} → "
             f"{_field_text(form, n, form.cleaned_data.get(n))}" for n in form.changed_data)
         log(framework, user, FrameworkChange.Action.UPDATE, obj,
-            f"{kind_of(obj).capitalize()} « {name} » modifié·e — {changes}.")
+            f"{_done(obj, 'modifié')} : « {name} » — {changes}.")
     return obj
 
 
 @transaction.atomic
 def delete(obj, framework: Framework, user, name: str) -> None:
     log(framework, user, FrameworkChange.Action.DELETE, obj,
-        f"{kind_of(obj).capitalize()} supprimé·e : « {name} ».")
+        f"{_done(obj, 'supprimé')} : « {name} ».")
     obj.delete()
 
 
@@ -169,5 +180,5 @@ def synthesis(store: Warehouse, region: str | None) -> dict:
                        for (kind, code), count in used.most_common(30)],
         "priorities": [{"label": label, "objectives": priorities.get(value, 0),
                         "frameworks": sum(value in p for p in covered.values())}
-                       for value, label in Priority.choices],
+                       for value, label in PRIORITY_CHOICES],
     }

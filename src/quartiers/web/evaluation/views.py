@@ -11,6 +11,7 @@ build's cache.
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 
 from django.contrib import messages
@@ -22,6 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
+from quartiers.engine.reports import format_number
 from quartiers.engine.reports.comparison import series_chart
 from quartiers.engine.reports.midterm import render_midterm_odt, render_midterm_pdf
 
@@ -38,8 +40,9 @@ from .forms import (
     ObjectiveForm,
     QuestionFormSet,
 )
-from .live import live, record_baseline
+from .live import indicator_unit, live, record_baseline
 from .models import (
+    EvaluationQuestion,
     Framework,
     FrameworkIndicator,
     LocalValue,
@@ -123,9 +126,39 @@ def _parts(framework: Framework, contract: dict) -> list[dict]:
 @editor
 def history(request, contract):
     framework = _framework(contract)
+    changes = framework.changes.select_related("author")
     return render(request, "evaluation/history.html", {
         "contract": contract, "framework": framework,
-        "changes": framework.changes.select_related("author")})
+        "changes": [(change, _recorded(change)) for change in changes]})
+
+
+KIND_MODELS = {kind: next(m for m in (Framework, Objective, EvaluationQuestion,
+                                      FrameworkIndicator, LocalValue, NarrativeSection)
+                         if key in (m, m.__name__))
+               for key, kind in services.KINDS.items()}
+
+
+def _recorded(change) -> list[tuple[str, str]]:
+    """The recorded state in words: (field's French name, value), links to other rows left
+    out (the summary names them)."""
+    model = KIND_MODELS.get(change.kind)
+    rows = []
+    for name, value in change.snapshot.items():
+        field = next((f for f in model._meta.concrete_fields if f.name == name), None) \
+            if model else None
+        if name == "id" or (field is not None and field.is_relation) or value in ({}, []):
+            continue
+        if field is not None and field.choices:
+            value = dict(field.flatchoices).get(value, value)
+        if isinstance(value, bool):
+            value = "oui" if value else "non"
+        elif isinstance(value, float):
+            value = repr(value).removesuffix(".0").replace(".", ",")
+        elif isinstance(value, dict | list):
+            value = json.dumps(value, ensure_ascii=False)
+        rows.append((str(field.verbose_name) if field is not None else name,
+                     "–" if value in (None, "") else str(value)))
+    return rows
 
 
 # -- editing ---------------------------------------------------------------------------
@@ -228,8 +261,10 @@ def local_values(request, contract, pk: int):
     form = LocalValueForm(request.POST or None, instance=LocalValue(indicator=item,
                                                                      entered_by=request.user))
     if request.method == "POST" and form.is_valid():
+        unit, decimals = indicator_unit(item)
         services.save_form(form, framework, request.user,
-                           f"{item.display_label} : {form.cleaned_data['value']} au "
+                           f"{item.display_label} : "
+                           f"{format_number(form.cleaned_data['value'], decimals, unit)} au "
                            f"{form.cleaned_data['date']:%d/%m/%Y}")
         messages.success(request, "La valeur est enregistrée.")
         return redirect("evaluation:local_values", code=contract["code"], pk=item.pk)
@@ -274,7 +309,7 @@ def narrative(request, contract, section: str):
         return _home(contract)
     return render(request, "evaluation/form.html", {
         "contract": contract, "framework": framework, "form": form,
-        "title": f"Rédiger : {instance.get_section_display()}"})
+        "title": f"Rédiger la section « {instance.get_section_display()} »"})
 
 
 # -- report and synthesis ----------------------------------------------------------------
