@@ -187,4 +187,5 @@ QUARTIERS_BUNDLED_CONTENT = [
     "quartiers.web.contacts.services.load_bundled",
     "quartiers.web.events.services.load_bundled",
     "quartiers.web.newsletters.services.load_bundled",
+    "quartiers.web.contracts.services.load_bundled",
 ]

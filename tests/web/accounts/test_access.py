@@ -40,6 +40,10 @@ PUBLIC = {
     "newsletters:subscribe", "newsletters:archive", "newsletters:confirm",
     "newsletters:preferences", "newsletters:unsubscribe",
     "presswatch:index", "presswatch:rss", "contacts:renewal",
+    # contrats de ville: registry, contract pages, documents (each checks its own privacy),
+    # search, comparison
+    "contracts:registry", "contracts:contract", "contracts:document", "contracts:document_file",
+    "contracts:search", "contracts:comparison", "contracts:comparison_csv",
     # contrats de ville: frameworks are public evaluation material, and their reports
     "evaluation:framework", "evaluation:report_pdf", "evaluation:report_odt",
     "evaluation:synthesis",

@@ -28,7 +28,7 @@ class Term:
     def matched_keywords(self, normalised: str) -> list[str]:
         """The keywords of this term found in a text already passed through ``normalise`` (once
         for all the terms), in declaration order."""
-        return [k for k in self.keywords if _pattern(k).search(normalised)]
+        return [k for k in self.keywords if keyword_pattern(k).search(normalised)]
 
 
 THEMES: tuple[Term, ...] = (
@@ -165,7 +165,7 @@ def normalise(text: str) -> str:
 
 
 @cache
-def _pattern(keyword: str) -> re.Pattern:
+def keyword_pattern(keyword: str) -> re.Pattern:
     words: list[str] = []
     for token in keyword.split():
         words += [re.escape(word) for word in normalise(token).split()]

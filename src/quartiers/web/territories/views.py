@@ -19,6 +19,7 @@ from ..core import downloads
 from ..core.build_cache import served_from_build
 from ..core.sections import profile_sections
 from ..core.warehouse import get_store
+from .comparison import comparison_table
 
 MAP_INDICATORS = ("population", "taux_pauvrete", "taux_emploi", "part_etrangers", "part_immigres",
                   "part_alloc_rsa", "taux_logements_sociaux", "indice_jeunesse")
@@ -66,16 +67,6 @@ def _charts(comparison: dict) -> list[dict]:
     return comparison_charts(refs[0]["label"], comparison["rows"], list(enumerate(refs))[1:])
 
 
-def _table(comparison: dict) -> dict:
-    """A comparison grouped by theme, references linked to their profiles (new rows: the
-    store's answers are shared)."""
-    references = [{**ref, "url": reverse("profile", args=[ref["level"], ref["code"]])}
-                  if ref["level"] in LEVELS else ref for ref in comparison["references"]]
-    themes = [(theme, [r for r in comparison["rows"] if r["indicator"].theme == theme])
-              for theme in THEMES]
-    return {"references": references, "themes": [t for t in themes if t[1]]}
-
-
 @served_from_build
 def profile(request, level: str, code: str):
     store = get_store()
@@ -84,7 +75,8 @@ def profile(request, level: str, code: str):
     charts = _charts(profile.comparison) + (_charts(groups) if groups else [])
     return render(request, "territories/profile.html", {
         "profile": profile, "territory": territory, "parents": profile.parents,
-        "comparison": _table(profile.comparison), "qpv_comparison": groups and _table(groups),
+        "comparison": comparison_table(profile.comparison),
+        "qpv_comparison": groups and comparison_table(groups),
         "key_figures": profile.key_figures[:6], "charts": charts[:3],
         "series": profile.series,  # charts as images apart: half of the page's weight
         "qpv": profile.qpv, "qpv_columns": [store.indicator(c) for c in QPV_COLUMNS],

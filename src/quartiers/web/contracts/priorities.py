@@ -1,0 +1,65 @@
+"""The ten national priorities of Quartiers 2030 the contracts' documents are read against,
+each with the words that say it in a contrat de ville, its annexes and its reviews.
+
+Written once here and loaded by ``quartiers init`` (``services.load_bundled``); the staff then
+edit them in /gestion/ (« Priorités nationales »). Keywords follow the programme's taxonomy:
+one per line, accents and case ignored, « * » at the end of a word for the longer words.
+"""
+
+from __future__ import annotations
+
+PRIORITIES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("emploi-developpement-economique", "Emploi et développement économique",
+     "Accès à l'emploi, insertion, formation, création d'activité et commerce dans les quartiers.",
+     ("emploi*", "insertion professionnelle", "insertion par l'activité économique", "IAE",
+      "France Travail", "Pôle emploi", "mission locale", "missions locales", "chômage",
+      "demandeurs d'emploi", "développement économique", "création d'entreprise*",
+      "entrepreneuriat", "commerce*", "clause* d'insertion", "formation professionnelle",
+      "apprentissage", "alternance", "cité de l'emploi", "cités de l'emploi")),
+    ("education", "Éducation",
+     "Réussite éducative, scolarité, petite enfance, cités éducatives, parentalité.",
+     ("éducati*", "réussite éducative", "cité éducative", "cités éducatives", "école*",
+      "collège*", "scolari*", "décrochage", "petite enfance", "parentalité", "périscolaire",
+      "accompagnement à la scolarité")),
+    ("sante", "Santé",
+     "Accès aux soins et à la prévention, santé mentale, contrats locaux de santé.",
+     ("santé", "soins", "contrat local de santé", "contrats locaux de santé", "CLS",
+      "atelier santé ville", "ASV", "prévention santé", "santé mentale", "médecin*",
+      "maison de santé", "non-recours", "accès aux droits")),
+    ("transition-ecologique", "Transition écologique",
+     "Climat, rénovation énergétique, îlots de chaleur, nature en ville, mobilités.",
+     ("transition* écologique*", "transition* énergétique*", "climat*", "canicule*",
+      "îlot* de chaleur", "rénovation énergétique", "précarité énergétique", "biodiversité",
+      "végétalisation", "nature en ville", "mobilité*", "environnementa*",
+      "alimentation durable", "économie circulaire")),
+    ("tranquillite-securite", "Tranquillité et sécurité",
+     "Tranquillité publique, prévention de la délinquance, trafics, médiation.",
+     ("tranquillité*", "sécurité", "délinquance", "CLSPD", "CISPD", "trafic*",
+      "stupéfiants", "police", "médiation sociale", "incivilité*",
+      "prévention de la délinquance")),
+    ("cadre-de-vie-renouvellement-urbain", "Cadre de vie et renouvellement urbain",
+     "Renouvellement urbain (NPNRU), habitat, gestion urbaine de proximité, espaces publics.",
+     ("cadre de vie", "renouvellement urbain", "NPNRU", "ANRU", "PRU", "habitat",
+      "logement*", "bailleur*", "gestion urbaine", "GUSP", "espace* public*",
+      "mixité sociale", "peuplement", "copropriété*", "abattement de TFPB", "TFPB")),
+    ("lutte-contre-les-discriminations", "Lutte contre les discriminations",
+     "Prévention et lutte contre les discriminations, accès aux droits, laïcité.",
+     ("discrimination*", "égalité des chances", "racisme", "antisémitisme", "laïcité",
+      "plan territorial de lutte contre les discriminations", "PTLCD", "égalité de traitement")),
+    ("egalite-femmes-hommes", "Égalité femmes-hommes",
+     "Égalité entre les femmes et les hommes, violences faites aux femmes, budget intégrant "
+     "l'égalité.",
+     ("égalité femmes-hommes", "égalité femmes hommes", "égalité entre les femmes et les hommes",
+      "égalité hommes-femmes", "égalité filles-garçons", "violences faites aux femmes",
+      "violences conjugales", "budgétisation sensible au genre", "sexisme")),
+    ("participation-des-habitants", "Participation des habitants",
+     "Conseils citoyens, co-construction, pouvoir d'agir, maisons du projet.",
+     ("participation des habitants", "participation citoyenne", "conseil* citoyen*",
+      "co-construction", "pouvoir d'agir", "maison du projet",
+      "maisons du projet", "concertation", "tables de quartier", "budget participatif")),
+    ("clauses-data", "Clauses data",
+     "Engagements sur les données : partage, échange, observation, évaluation, protection.",
+     ("clause* data", "données", "data", "convention de partage", "partage de données",
+      "échange* de données", "tiers de confiance", "observatoire*", "RGPD",
+      "données personnelles", "open data", "système d'information géographique", "SIG")),
+)
