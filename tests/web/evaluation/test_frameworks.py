@@ -37,6 +37,13 @@ def test_anonymous_reads_but_is_sent_to_login_to_edit(client, staff):
         assert response["Location"].startswith("/comptes/connexion/?next=")
 
 
+def test_frameworks_are_for_the_contracts_in_force(client, staff):
+    """CV116 is Rennes Métropole's 2015-2023 contract: no framework, no mid-term report."""
+    client.force_login(staff)
+    for path in ("cadre/", "cadre/creer/", "rapport-mi-parcours.pdf"):
+        assert client.get(f"/contrats/CV116/{path}").status_code == 404, path
+
+
 def test_project_lead_of_another_territory_is_refused(client, other_lead, staff):
     assert _create(client, other_lead).status_code == 403
     assert not Framework.objects.exists()

@@ -56,7 +56,9 @@ REFUSED = ("Seuls l'équipe du centre et les chef·fe·s de projet rattaché·e�
 
 
 def _contract(code: str) -> dict:
-    return get_store().contrat(code)  # NotFound: the 404 page
+    """A 2024-2030 contract: frameworks and mid-term reports are about the contracts in force
+    (a code of the 2015-2023 generation only, or unknown, is the 404 page)."""
+    return get_store().contrat(code, "2024-2030")
 
 
 def editor(view):
