@@ -15,8 +15,7 @@ from pypdf import PdfReader
 
 from quartiers.web.evaluation.models import Framework, FrameworkIndicator, LocalValue
 
-from ..staff_browser import logged_in_page
-from ..test_accessibility import _serious
+from ..staff_browser import check_both_widths, logged_in_page
 from ..test_browser import SCREENSHOTS, launched_chromium, shot
 from .conftest import RENNES
 
@@ -27,17 +26,7 @@ BASE = f"/contrats/{RENNES}/cadre/"
 
 
 def _check(page, name: str) -> None:
-    """The page now shown, at a phone's and a laptop's width: no sideways scroll, no serious
-    axe violation; a full-page screenshot of each."""
-    failures = []
-    for width in (375, 1366):
-        page.set_viewport_size({"width": width, "height": 900})
-        scroll = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        if scroll[0] > scroll[1]:
-            failures.append(f"{name}, {width} px : la page défile de côté ({scroll[0]} px)")
-        failures += [f"{name}, {width} px : {v}" for v in _serious(page)]
-        shot(page, f"evaluation-{name}-{width}")
-    assert not failures, "\n".join(failures)
+    check_both_widths(page, "evaluation-" + name)
 
 
 def _follow(page, link) -> None:

@@ -11,9 +11,8 @@ import pytest
 
 from quartiers.web.partners.models import Output
 
-from ..staff_browser import logged_in_page
-from ..test_accessibility import _serious
-from ..test_browser import launched_chromium, shot
+from ..staff_browser import check_both_widths, logged_in_page
+from ..test_browser import launched_chromium
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -22,14 +21,7 @@ POSTS = Path(__file__).parent / "fixtures" / "postes_fichier_essai.csv"
 
 
 def _check(page, name: str) -> None:
-    """No serious axe violation, no sideways scroll, at 1,366 then 375 px; a screenshot of each."""
-    for width in (1366, 375):
-        page.set_viewport_size({"width": width, "height": 900})
-        scroll = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-        assert scroll[0] <= scroll[1], f"{name} défile de côté à {width} px"
-        assert _serious(page) == [], name
-        shot(page, f"tiers-{name}-{width}")
-    page.set_viewport_size({"width": 1366, "height": 900})
+    check_both_widths(page, "tiers-" + name)
 
 
 def test_deposit_compute_review_publish(browser, live_server, agreement, member, staff_user,

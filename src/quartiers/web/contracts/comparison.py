@@ -63,7 +63,7 @@ def table_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["code", "contrat", "génération", "documents publics", "documents indexés",
-                     *[p.name for p in table.priorities], "clauses data"])
+                     *[p.name for p in table.priorities], "porte des clauses data"])
     for row in table.rows:
         clause = {None: "", True: "oui", False: "non"}[row.data_clauses]
         writer.writerow([row.contract["code"], row.contract["name"], row.contract["generation"],

@@ -26,6 +26,8 @@ class DocumentForm(forms.ModelForm):
                    "file": forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"})}
         help_texts = {"file": "PDF, DOCX ou ODT. Le texte est extrait en arrière-plan, puis "
                               "cherché et lu au regard des priorités nationales."}
+        error_messages = {"file": {"required": "Choisissez le fichier à déposer."},
+                          "title": {"required": "Donnez un titre au document."}}
 
     def save(self, commit=True):
         document = super().save(commit=False)

@@ -23,12 +23,13 @@ class DescribedForm(forms.Form):
                 self.fields[name].widget.attrs["aria-invalid"] = "true"
 
     def error_summary(self) -> list[tuple[str, str, str]]:
-        """(field id, label, message), each message naming its field."""
+        """(field id, label, message), each message naming its field; the id is the field's
+        own, prefix included (a form among others on the page)."""
         summary = []
         for name, errors in self.errors.items():
             label = str(self.fields[name].label) if name in self.fields else ""
             message = str(errors[0])
             if label and not message.startswith(label) and not message.startswith("«"):
                 message = f"{label} : {message}"
-            summary.append((f"id_{name}" if label else "", label, message))
+            summary.append((self[name].auto_id if label else "", label, message))
         return summary

@@ -190,8 +190,9 @@ class ScoreForm(DescribedForm):
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
                 label=f"Note : {criterion.title} (poids {criterion.weight})", choices=choices,
                 coerce=int, initial=score.score if score else "",
-                error_messages={"required": f"Note « {criterion.title} » : choisissez une "
-                                            "note de 0 à 4."})
+                error_messages={"required": f"Note : {criterion.title} (poids "
+                                            f"{criterion.weight}) : choisissez une note de 0 "
+                                            "à 4."})
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=f"Commentaire : {criterion.title}", required=False, max_length=4000,
                 initial=score.comment if score else "",

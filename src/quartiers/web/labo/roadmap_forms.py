@@ -3,12 +3,24 @@ values, three formsets saved together or not at all."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.forms import inlineformset_factory, modelformset_factory
 
 from .models import Application, Indicator, LocalValue, Step
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlainNumber(forms.NumberInput):
+    """A stored 2.000 shown as 2: a French reader takes « 2.000 » for two thousand."""
+
+    def format_value(self, value):
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return super().format_value(value)
+
 
 StepFormSet = inlineformset_factory(
     Application, Step, extra=1, can_delete=True,
@@ -20,7 +32,7 @@ IndicatorFormSet = inlineformset_factory(
     fields=["position", "kind", "reference", "label", "unit", "target"])
 LocalValueFormSet = modelformset_factory(
     LocalValue, extra=1, can_delete=True, fields=["indicator", "measured_on", "value", "source"],
-    widgets={"measured_on": DATE})
+    widgets={"measured_on": DATE, "value": PlainNumber(attrs={"step": "any"})})
 
 
 class RoadmapForms:
