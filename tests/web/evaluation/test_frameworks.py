@@ -74,7 +74,7 @@ def test_project_lead_of_the_territory_builds_from_the_template(client, rennes_l
     assert unemployed.baseline_level == "qpv2015_epci"  # only the 2015 geography has it
     page = client.get(BASE).content.decode()
     assert "Évolution du contexte" in page and "modèle" in page
-    assert "Valeur de référence (millésime :" in page
+    assert "Valeur de référence (millésime" in page
     assert "Modifier le titre" in page
     change = FrameworkChange.objects.get()
     assert change.author == rennes_lead and "à partir du modèle" in change.summary

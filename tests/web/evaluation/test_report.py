@@ -44,7 +44,7 @@ def test_pdf_report(client, framework, store):
     flat = " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
     assert "Rapport à mi-parcours" in flat and RENNES in flat
     assert _poverty(store).replace("\xa0", " ") in flat
-    assert "Valeur de référence (millésime :" in flat
+    assert "Valeur de référence (millésime" in flat
     assert "Texte de synthèse écrit pour ce test." in flat
     assert "Sources" in flat and "Licence Ouverte" in flat
     assert reader.trailer["/Root"].get("/MarkInfo")  # tagged PDF

@@ -131,6 +131,12 @@ def record_baseline(store: Warehouse, contract: dict, item: FrameworkIndicator) 
 
 
 # -- showing ---------------------------------------------------------------------------
+def _vintage(vintage: str) -> str:
+    """« millésime : 2019 », « millésime : publication 2022 », but « millésime non précisé
+    (sources 2020–2022) » as the warehouse says it."""
+    return vintage if vintage.startswith("millésime") else f"millésime : {vintage}"
+
+
 def vintage_note(baseline_vintage: str, recorded_at, latest_vintage: str | None,
                  still_there: bool) -> str:
     """« Valeur de référence (millésime : X, enregistrée le …) ; dernière valeur disponible
@@ -140,10 +146,10 @@ def vintage_note(baseline_vintage: str, recorded_at, latest_vintage: str | None,
         return "Aucune valeur de référence : l'entrepôt n'avait pas de valeur pour ces QPV " \
                "quand l'indicateur a été rattaché."
     when = timezone.localtime(recorded_at).strftime("%d/%m/%Y") if recorded_at else "?"
-    text = f"Valeur de référence (millésime : {baseline_vintage}, enregistrée le {when})"
+    text = f"Valeur de référence ({_vintage(baseline_vintage)}, enregistrée le {when})"
     if latest_vintage is None:
         return text + " ; l'entrepôt actuel n'a plus de valeur pour ces QPV."
-    text += f" ; dernière valeur disponible (millésime : {latest_vintage})"
+    text += f" ; dernière valeur disponible ({_vintage(latest_vintage)})"
     if latest_vintage != baseline_vintage:
         text += " (nouveau millésime depuis l'enregistrement)"
     if not still_there:
@@ -213,7 +219,8 @@ def _catalogue(store, contract, item, unit, decimals) -> dict:
 def _series_table(series: Series, decimals: int) -> dict:
     years = series.years
     return {"years": [str(y) for y in years], "rows": [
-        {"label": line.label + (f" (géographie {line.geography})" if line.geography else ""),
+        {"label": line.label + (f" (géographie {line.geography})"
+                                if line.geography and line.geography not in line.label else ""),
          "cells": [_point(next((v for v in line.points if v.year == y), None), decimals)
                    for y in years]} for line in series.lines]}
 
