@@ -74,7 +74,7 @@ def test_draft_link_resume_submit_confirmation(client, call, outbox):
     assert application.status == Status.SUBMITTED and application.submitted_at
     confirmation = outbox.get(subject__startswith="Candidature déposée")
     text = confirmation.text()
-    assert "Nantes Métropole (EPCI (intercommunalité) 244400404)" in text
+    assert "Nantes Métropole (EPCI 244400404)" in text
     assert "Réponse d'essai : Place des habitants." in text and "dossier.pdf" in text
     done = client.get(response["Location"])
     assert "Candidature déposée" in shown(done) and "Déposée" in shown(done)
@@ -88,7 +88,7 @@ def test_a_territory_submits_once(client, call, outbox):
     assert first.status_code == 302
     second = client.post(f"/labo/{call.slug}/candidater/", form_data(call, 2, action="deposer"))
     assert second.status_code == 400
-    assert ("Une candidature pour Nantes Métropole (EPCI (intercommunalité) 244400404) a déjà "
+    assert ("Une candidature pour Nantes Métropole (EPCI 244400404) a déjà "
             "été déposée à cet appel") in shown(second)
     statuses = sorted(Application.objects.values_list("status", flat=True))
     assert statuses == [Status.DRAFT, Status.SUBMITTED]  # the second kept as a draft

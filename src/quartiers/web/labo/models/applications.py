@@ -74,7 +74,8 @@ class Application(models.Model):
     def territory_label(self) -> str:
         if not self.code:
             return ""
-        return f"{self.territory_name} ({self.get_level_display()} {self.code})"
+        kind = "EPCI" if self.level == "epci" else self.get_level_display().lower()
+        return f"{self.territory_name} ({kind} {self.code})"
 
     @property
     def email(self) -> str:
