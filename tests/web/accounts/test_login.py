@@ -67,6 +67,10 @@ def test_my_space_says_who_i_am_my_roles_and_my_territories(client, roles):
     assert 'href="/territoires/commune/35238/">Rennes</a>' in page
     assert "/gestion/" not in page  # no back office for a chef·fe de projet
     assert 'action="/comptes/deconnexion/"' in page
+    # the contracts Rennes Métropole signed: where the framework is built
+    assert 'href="/contrats/CN03501I/"' in page and 'href="/contrats/CV116/"' in page
+    assert 'href="/contrats/CN03501I/cadre/"' in page
+    assert 'href="/contrats/CV116/cadre/"' not in page
 
 
 def test_my_space_for_staff_leads_to_the_back_office(client, roles):

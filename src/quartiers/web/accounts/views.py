@@ -1,5 +1,6 @@
 """Log in, log out, reset or change one's password (Django's views, our forms and French
-templates), and « Mon espace »: who I am, my roles, my territories."""
+templates), and « Mon espace »: who I am, my roles, my territories and the contrats de ville
+they signed (where a *chef·fe de projet* builds the framework and the report)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from quartiers.engine.warehouse.store import WarehouseMissing
+
+from ..core.warehouse import get_store
 from .forms import LoginForm, PasswordResetRequestForm
 
 
@@ -37,10 +41,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:password_change_done")
 
 
+def _contracts(territories) -> list[dict]:
+    """The contracts of the account's territories, in force first; none while the warehouse is
+    not built."""
+    try:
+        store = get_store()
+        return [c for t in territories for c in store.territory_contrats(t.level, t.code)]
+    except WarehouseMissing:
+        return []
+
+
 @login_required
 def space(request):
+    territories = list(request.user.territory_assignments.all())
     return render(request, "accounts/space.html", {
-        "territories": request.user.territory_assignments.all(),
+        "territories": territories, "contracts": _contracts(territories),
         "back_office": request.user.has_perm("wagtailadmin.access_admin"),
     })
 
