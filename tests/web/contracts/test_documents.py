@@ -78,6 +78,8 @@ def test_search_is_accent_and_case_blind_and_highlights_escaped_passages(client,
     assert "<mark>Quartiers</mark> <mark>2030</mark>" in html
     assert "<mark>gouvernances</mark>" not in html and "<mark>gouvernance</mark>" in html
     assert "Page 1" in html
+    # the header's territory search is not filled with the documents' words
+    assert 'id="q" name="q" type="search" value=""' in html
     # « education » finds « éducation » and is highlighted with its accent
     html = client.get("/contrats/recherche/", {"q": "education"}).content.decode()
     assert "<mark>éducation</mark>" in html.lower() or "<mark>Éducation</mark>" in html

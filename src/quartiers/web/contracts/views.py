@@ -105,7 +105,7 @@ def registry(request):
     return render(request, "contracts/registry.html", {
         "page": page, "count": len(contracts), "chosen": params,
         "page_params": urlencode(params), "generations": GENERATIONS,
-        "generation": chosen["generation"], "query": chosen["q"],
+        "generation": chosen["generation"], "words": chosen["q"],
         "regions": sorted(regions.items(), key=lambda r: normalise(r[1])),
         "region": chosen["region"],
         "departements": sorted(departements.items()), "departement": chosen["departement"],
@@ -148,7 +148,7 @@ def contract_page(request, code: str):
                   .annotate(passages=Count("pk"), documents=Count("document", distinct=True))
                   .order_by("priority__order", "priority__name"))
     return render(request, "contracts/contract.html", {
-        "contract": contract, "query": _generation_query(contract),
+        "contract": contract, "generation_query": _generation_query(contract),
         "related": [{**r, "url": services.contract_url(r["code"], r["generation"])}
                     for r in contract["related"]],
         "signatory_url": contract["signatory_name"] and reverse(
@@ -207,7 +207,7 @@ def upload(request, contract: dict):
                                   "dans quelques instants.")
         return redirect("contracts:document", contract["code"], document.pk)
     return render(request, "contracts/upload.html", {
-        "contract": contract, "query": _generation_query(contract), "form": form},
+        "contract": contract, "generation_query": _generation_query(contract), "form": form},
         status=400 if form.errors else 200)
 
 
@@ -258,7 +258,7 @@ def search(request):
     for hit in hits:
         hit.contract = store.contrat(hit.document.contract, hit.document.generation)
     return render(request, "contracts/search.html", {
-        "query": query, "hits": hits, "total": total, "generations": GENERATIONS,
+        "words": query, "hits": hits, "total": total, "generations": GENERATIONS,
         "regions": sorted(regions.items(), key=lambda r: normalise(r[1])),
         "priorities": priorities, "chosen": chosen})
 
