@@ -22,12 +22,12 @@ from .odt import odt_document
 from .pdf import (
     LEGEND,
     LICENCE,
-    _qpv_table,
-    _series,
-    _source_entry,
-    _sources,
     built_at_label,
     compile_typst,
+    profile_series,
+    profile_sources,
+    qpv_table,
+    source_entry,
 )
 
 TEMPLATE = Path(__file__).with_name("templates") / "midterm.typ"
@@ -52,11 +52,11 @@ def midterm_data(store: Warehouse, contract: dict, framework: dict | None) -> tu
     if profile and profile.qpv_comparison:
         qpv_rows = profile.qpv_comparison["rows"]
         refs = list(enumerate(profile.qpv_comparison["references"]))[1:]
-    series = _series(profile) if profile else []
+    series = profile_series(profile) if profile else []
     for item in series:
         files[item["file"]] = item.pop("svg")
     indicators, keys = _framework_rows(framework, files)
-    sources = _sources(store, profile.territory, qpv_rows, refs, False) if profile else {
+    sources = profile_sources(store, profile.territory, qpv_rows, refs, False) if profile else {
         "origins": [], "methods": [], "sources": []}
     sources["sources"] += _more_sources(store, keys, sources["sources"])
     qpv = store.contrat_qpv(contract["code"], contract["generation"])
@@ -69,7 +69,7 @@ def midterm_data(store: Warehouse, contract: dict, framework: dict | None) -> tu
                  "population": format_number(q["population"], 0)} for q in qpv],
         "qpv_note": (f"{len(qpv)} quartiers dérivés du territoire signataire (ceux dont au moins "
                      "une commune en fait partie) : la liste n'est pas une liste officielle."),
-        "qpv_table": _qpv_table(profile) if profile and profile.qpv_comparison else None,
+        "qpv_table": qpv_table(profile) if profile and profile.qpv_comparison else None,
         "series": series,
         "framework": _framework_head(framework),
         "indicators": indicators,
@@ -163,7 +163,7 @@ def _more_sources(store: Warehouse, keys: list[str], listed: list[dict]) -> list
     extra = []
     for key in dict.fromkeys(keys):
         records = [r for r in catalogue if key in (r["key"], r["family"])]
-        entries = [_source_entry(r) for r in records] or [
+        entries = [source_entry(r) for r in records] or [
             {"title": key, "detail": "Source locale déclarée par l'équipe du contrat"}]
         for entry in entries:
             if entry["title"] + entry["detail"] not in seen:

@@ -105,9 +105,9 @@ def _gather(store: Warehouse, level: str, code: str) -> tuple[dict, dict[str, st
     qpv_list = _qpv_list(profile) if level in LIST_LEVELS else None
     charts = _charts(territory, rows, refs)
     files.update((chart["file"], chart.pop("svg")) for chart in charts)
-    series = _series(profile)
+    series = profile_series(profile)
     files.update((item["file"], item.pop("svg")) for item in series)
-    sources = _sources(store, territory, rows, refs, bool(map_svg))
+    sources = profile_sources(store, territory, rows, refs, bool(map_svg))
     data = {
         "document_title": f"{territory['name']} — fiche territoire",
         "name": territory["name"], "level_label": territory["level_label"], "code": code,
@@ -116,7 +116,7 @@ def _gather(store: Warehouse, level: str, code: str) -> tuple[dict, dict[str, st
         "map_note": _map_note(territory, bool(map_svg), bool(qpv_list), overlapping),
         "key_figures": [_key_figure(row) for row in profile.key_figures],
         "table": _table(territory, rows, refs),
-        "qpv_table": _qpv_table(profile) if qpv_list else None,
+        "qpv_table": qpv_table(profile) if qpv_list else None,
         "charts": charts,
         "series": series,
         "geography_2015": [f"{p.name} ({p.code}) : {p.continuity}" if p.code else
@@ -132,7 +132,7 @@ def _gather(store: Warehouse, level: str, code: str) -> tuple[dict, dict[str, st
     return data, files
 
 
-def _series(profile: Profile) -> list[dict]:
+def profile_series(profile: Profile) -> list[dict]:
     """The series of the profile: a chart each, and its values in a table beneath."""
     items = []
     for number, series in enumerate(profile.series[:MAX_SERIES], 1):
@@ -204,7 +204,7 @@ def _table(territory: dict, rows: list[dict], refs: list[tuple[int, dict]]) -> d
     return {"headers": [territory["name"], *(ref["label"] for _, ref in refs)], "rows": lines}
 
 
-def _qpv_table(profile: Profile) -> dict | None:
+def qpv_table(profile: Profile) -> dict | None:
     """The territory's QPV taken together, against those of its région and of France (the
     rates most QPV figures exist for), as on the web page."""
     groups = profile.qpv_comparison
@@ -273,7 +273,7 @@ def _qpv_list(profile: Profile) -> dict | None:
 
 
 # -- provenance ---------------------------------------------------------------------------
-def _sources(store: Warehouse, territory: dict, rows: list[dict], refs: list[tuple[int, dict]],
+def profile_sources(store: Warehouse, territory: dict, rows: list[dict], refs: list[tuple[int, dict]],
              mapped: bool) -> dict:
     """Which source gave which indicator, and the methods (shared texts said once)."""
     catalogue = store.sources()
@@ -291,7 +291,7 @@ def _sources(store: Warehouse, territory: dict, rows: list[dict], refs: list[tup
         for key in ("qpv2024_perimetres", OUTLINE_SOURCE[territory["level"]]):
             used.update((r["key"], r) for r in catalogue if r["key"] == key)
     return {"origins": _grouped(origins), "methods": _grouped(methods),
-            "sources": [_source_entry(r) for r in used.values()]}
+            "sources": [source_entry(r) for r in used.values()]}
 
 
 def _add(groups: dict[str, list[str]], key: str, label: str) -> None:
@@ -329,7 +329,7 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?", "»")) else text + "."
 
 
-def _source_entry(record: dict) -> dict:
+def source_entry(record: dict) -> dict:
     return {"title": f"{record['producer']} — {record['dataset']}",
             "detail": f"Millésime : {record['vintage']} · {record['licence']}"}
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-from ..library.contents import extension, extracted_text, refusal
+from ..library.contents import extension, extracted_text, pdf_pages, refusal
 
 TYPES = ("pdf", "docx", "odt")
 MAX_PAGES = 2000
@@ -70,7 +70,7 @@ def _pdf_pages(data) -> Extracted:
         if reader.is_encrypted and not reader.decrypt(""):
             return Extracted("protege", [], None,
                              "Le fichier demande un mot de passe pour être lu.")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = pdf_pages(reader)
     except FileNotDecryptedError:
         return Extracted("protege", [], None, "Le fichier demande un mot de passe pour être lu.")
     except Exception as error:

@@ -70,8 +70,13 @@ def _is_text(data) -> bool:
     return not any(byte in TEXT_CONTROLS for byte in head)
 
 
+def pdf_pages(reader: PdfReader) -> list[str]:
+    """The text of each page of an opened PDF (empty for a page without text)."""
+    return [page.extract_text() or "" for page in reader.pages]
+
+
 def _pdf_text(data) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(data).pages)
+    return "\n".join(pdf_pages(PdfReader(data)))
 
 
 def _paragraphs(xml: bytes, paragraph_tags: tuple[str, ...], breaks: dict[str, str]) -> str:
