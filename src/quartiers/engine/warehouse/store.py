@@ -265,8 +265,9 @@ class Warehouse:
         """One contract. A bare code means the 2024-2030 contract when the code is in both
         generations (45 overseas contracts kept their CV code): ``generation`` reaches the
         other one."""
-        found = [c for (g, k), c in self._contrats_by_key().items()
-                 if k == code and (g == generation if generation else c["preferred"])]
+        by_key = self._contrats_by_key()
+        generations = (generation,) if generation else ("2024-2030", "2015-2023")  # preferred first
+        found = [by_key[(g, code)] for g in generations if (g, code) in by_key]
         if not found:
             raise NotFound(f"aucun contrat de ville avec le code « {code} »"
                            + (f" dans la génération {generation}" if generation else ""))
